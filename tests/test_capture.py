@@ -1,0 +1,172 @@
+"""The capture path: all-or-nothing documents, dedup, server recordTime, chain, projections, retractions."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import orjson
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from cradletrace.capture import capture_document, capture_events
+from cradletrace.errors import InvalidInput, ValidationFailed
+from cradletrace.eventhash import event_hash
+from cradletrace.models import Edge, EdgeKind, Event, LifecycleStatus, LogHead, Node, UnitState
+
+GTIN = "09506000134352"
+UNIT = f"https://id.gs1.org/01/{GTIN}/21/"
+LOT = f"https://id.gs1.org/01/{GTIN}/10/"
+
+
+def obj(epcs, *, action="OBSERVE", biz_step=None, time="2025-01-01T10:00:00.000+01:00", **extra):
+    event = {"type": "ObjectEvent", "action": action, "epcList": list(epcs), "eventTime": time,
+             "eventTimeZoneOffset": time[-6:]}
+    if biz_step:
+        event["bizStep"] = biz_step
+    event.update(extra)
+    return event
+
+
+def document(events) -> bytes:
+    return orjson.dumps({
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-01-01T00:00:00Z",
+        "epcisBody": {"eventList": list(events)},
+    })
+
+
+def count(session: Session, model) -> int:
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_document_is_captured_with_hash_ids_and_server_record_time(session: Session) -> None:
+    events = [obj([UNIT + "1", UNIT + "2"], action="ADD", biz_step="commissioning", disposition="active",
+                  recordTime="1999-01-01T00:00:00Z")]
+    report = capture_document(session, document(events), name="doc.jsonld")
+    assert report.captured == 1 and report.duplicates == []
+    row = session.execute(select(Event)).scalar_one()
+    payload = orjson.loads(row.payload)
+    assert row.event_id == row.event_hash == report.event_ids[0]
+    assert row.event_id.startswith("ni:///sha-256;") and row.event_id.endswith("?ver=CBV2.0")
+    assert payload["recordTime"] != "1999-01-01T00:00:00Z", "the server sets recordTime"
+    assert row.capture_id == report.capture_id
+    assert session.get(LogHead, 1).last_seq == 1
+
+
+def test_given_event_id_is_kept_and_hash_stored(session: Session) -> None:
+    event = obj([UNIT + "3"], eventID="urn:uuid:0b2b6f4e-8a7c-4f4a-9f56-1b2c3d4e5f60")
+    capture_events(session, [event])
+    row = session.execute(select(Event)).scalar_one()
+    assert row.event_id == "urn:uuid:0b2b6f4e-8a7c-4f4a-9f56-1b2c3d4e5f60"
+    assert row.event_hash == event_hash(event)
+
+
+def test_recapture_is_reported_as_duplicates_and_writes_nothing(session: Session) -> None:
+    doc = document([obj([UNIT + "1"], action="ADD", biz_step="commissioning"), obj([UNIT + "1"], biz_step="shipping")])
+    first = capture_document(session, doc)
+    before = count(session, Event), count(session, Edge), session.get(LogHead, 1).chain_hash
+    second = capture_document(session, doc)
+    assert first.captured == 2
+    assert second.captured == 0 and sorted(second.duplicates) == sorted(first.event_ids)
+    assert (count(session, Event), count(session, Edge), session.get(LogHead, 1).chain_hash) == before
+
+
+def test_same_event_twice_in_one_document_is_stored_once(session: Session) -> None:
+    event = obj([UNIT + "7"])
+    report = capture_document(session, document([event, dict(event)]))
+    assert report.captured == 1 and len(report.duplicates) == 1
+
+
+def test_one_bad_event_rejects_the_whole_document(session: Session) -> None:
+    good = obj([UNIT + "1"], action="ADD", biz_step="commissioning")
+    bad = obj([UNIT + "2"], action="JUMP")
+    worse = obj([UNIT + "3"], time="yesterday")
+    with pytest.raises(ValidationFailed) as caught:
+        capture_document(session, document([good, bad, worse]), name="mixed.jsonld")
+    wheres = [e.where or "" for e in caught.value.errors]
+    assert any(w.startswith("event[1]") and "action" in w for w in wheres), wheres
+    assert any(w.startswith("event[2]") and "eventTime" in w for w in wheres), wheres
+    assert "mixed.jsonld" in str(caught.value)
+    # capture never commits: the caller rolls back; nothing reached the log before the error
+    assert count(session, Event) == 0
+
+
+def test_not_a_document_is_a_clear_error(session: Session) -> None:
+    with pytest.raises(InvalidInput):
+        capture_document(session, b"this is not EPCIS", name="junk.txt")
+
+
+def test_projections_edges_and_state(session: Session) -> None:
+    board, pack, lot = UNIT + "B1", UNIT + "P1", LOT + "L1"
+    capture_events(session, [
+        {"type": "TransformationEvent", "eventTime": "2025-01-01T08:00:00Z", "eventTimeZoneOffset": "+00:00",
+         "inputQuantityList": [{"epcClass": lot, "quantity": 2.0, "uom": "KGM"}],
+         "outputEPCList": [board], "bizStep": "commissioning", "disposition": "active"},
+        obj([pack], action="ADD", biz_step="commissioning", time="2025-01-01T09:00:00.000+00:00"),
+        {"type": "AggregationEvent", "action": "ADD", "parentID": pack, "childEPCs": [board],
+         "eventTime": "2025-01-01T10:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "assembling",
+         "bizTransactionList": [{"type": "po", "bizTransaction": "urn:example:po:42"}]},
+        obj([pack], biz_step="shipping", disposition="in_transit", time="2025-01-02T10:00:00.000+00:00",
+            bizLocation={"id": "https://id.gs1.org/414/9520123456788"},
+            destinationList=[{"type": "owning_party", "destination": "https://id.gs1.org/417/9520999999995"}]),
+    ])
+    ids = dict(session.execute(select(Node.identifier, Node.id)).all())
+    kinds = {(e.kind, e.src, e.dst) for e in session.execute(select(Edge)).scalars()}
+    assert (EdgeKind.INPUT_OF, ids[lot], ids[board]) in kinds
+    assert (EdgeKind.PART_OF, ids[board], ids[pack]) in kinds
+    assert (EdgeKind.DOCUMENTED_BY, ids[pack], ids["urn:example:po:42"]) in kinds
+    mass = session.execute(select(Edge.mass_kg).where(Edge.kind == EdgeKind.INPUT_OF)).scalar_one()
+    assert mass == pytest.approx(2.0)
+    state = session.get(UnitState, ids[pack])
+    assert state.status is LifecycleStatus.ACTIVE
+    assert state.disposition == "in_transit" and state.biz_step == "shipping"
+    assert state.biz_location_id == ids["https://id.gs1.org/414/9520123456788"]
+    assert state.owner_id == ids["https://id.gs1.org/417/9520999999995"]
+    assert session.get(UnitState, ids[lot]).status is LifecycleStatus.CONSUMED
+
+
+def test_unpacking_closes_part_of(session: Session) -> None:
+    parent, child = "https://id.gs1.org/00/095060001343520007", UNIT + "C1"
+    capture_events(session, [
+        {"type": "AggregationEvent", "action": "ADD", "parentID": parent, "childEPCs": [child],
+         "eventTime": "2025-01-01T10:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "packing"},
+        {"type": "AggregationEvent", "action": "DELETE", "parentID": parent,
+         "eventTime": "2025-01-03T10:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "unpacking"},
+    ])
+    edge = session.execute(select(Edge).where(Edge.kind == EdgeKind.PART_OF)).scalar_one()
+    assert edge.valid_to is not None and edge.closed_by is not None
+
+
+def test_error_declaration_retracts_without_deleting(session: Session) -> None:
+    parent, child = UNIT + "PX", UNIT + "CX"
+    packing = {"type": "AggregationEvent", "action": "ADD", "parentID": parent, "childEPCs": [child],
+               "eventTime": "2025-01-01T10:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "assembling",
+               "disposition": "in_progress"}
+    capture_events(session, [obj([child], action="ADD", biz_step="commissioning", disposition="active",
+                                 time="2025-01-01T09:00:00.000+00:00"), packing])
+    declaration = {**packing, "errorDeclaration": {"declarationTime": "2025-01-02T00:00:00Z",
+                                                   "reason": "incorrect_data"}}
+    report = capture_events(session, [declaration])
+    assert report.captured == 1, "a declaration is a new log entry, not a duplicate"
+    rows = session.execute(select(Event).order_by(Event.id)).scalars().all()
+    assert len(rows) == 3 and rows[1].retracted_by == rows[2].id and rows[2].declares_error
+    edge = session.execute(select(Edge).where(Edge.kind == EdgeKind.PART_OF)).scalar_one()
+    assert edge.retracted
+    child_id = session.scalar(select(Node.id).where(Node.identifier == child))
+    assert session.get(UnitState, child_id).disposition == "active", "state refolded without the retracted event"
+
+
+def test_dry_run_writes_nothing(session: Session) -> None:
+    report = capture_document(session, document([obj([UNIT + "9"])]), dry_run=True)
+    assert report.captured == 1 and report.capture_id is None
+    assert count(session, Event) == 0
+
+
+def test_file_object_source(session: Session, tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonld"
+    path.write_bytes(document([obj([UNIT + "11"])]))
+    with path.open("rb") as fp:
+        assert capture_document(session, fp).captured == 1
+    assert capture_document(session, io.BytesIO(document([obj([UNIT + "12"])]))).captured == 1

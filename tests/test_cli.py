@@ -1,0 +1,76 @@
+"""The CLI skeleton: `db upgrade` on any database, one-line errors, and a real (non-editable) install."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import inspect
+
+from cradletrace.cli import main
+from cradletrace.db import create_db_engine
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_db_upgrade_creates_the_schema(backend: str, make_database: Callable[..., str]) -> None:
+    url = make_database(backend, migrated=False)
+    result = CliRunner().invoke(main, ["db", "upgrade", "--database", url])
+    assert result.exit_code == 0, result.output
+    assert "is at revision head" in result.output
+    engine = create_db_engine(url)
+    assert "events" in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+def test_unreachable_database_is_one_line_not_a_traceback() -> None:
+    result = CliRunner().invoke(main, ["db", "upgrade", "--database", "postgresql://nobody@127.0.0.1:9/none"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: database error:"), result.output
+    assert "Traceback" not in result.output
+
+
+def test_unsupported_url_is_named() -> None:
+    result = CliRunner().invoke(main, ["db", "upgrade", "--database", "oracle://x"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "error: --database: unsupported database 'oracle': use sqlite:/// or postgresql://"
+
+
+def test_installed_package_migrates_from_another_directory(tmp_path: Path) -> None:
+    """`pip install .` (not editable) ships the migrations; the installed command works from anywhere."""
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--target", str(target), str(REPO)],
+        check=True, capture_output=True,
+    )
+    workdir = tmp_path / "elsewhere"
+    workdir.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(target), "PYTHONSAFEPATH": "1"}
+    env.pop("CRADLETRACE_DATABASE_URL", None)
+    code = "import sys; from cradletrace.cli import main; sys.argv[0] = 'cradletrace'; main()"
+    result = subprocess.run(
+        [sys.executable, "-c", code, "db", "upgrade", "--database", "sqlite:///x.db"],
+        cwd=workdir, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (workdir / "x.db").exists()
+    check = subprocess.run(
+        [sys.executable, "-c", "import cradletrace.migrate as m; print(m.MIGRATIONS_DIR)"],
+        cwd=workdir, env=env, capture_output=True, text=True, check=True,
+    )
+    assert str(target) in check.stdout, "the migrations must come from the installed copy, not the checkout"
+    engine = create_db_engine(f"sqlite:///{workdir / 'x.db'}")
+    assert "unit_states" in inspect(engine).get_table_names()
+    engine.dispose()
+
+
+@pytest.mark.parametrize("args", [["--help"], ["db", "--help"], ["--version"]])
+def test_help_and_version(args: list[str]) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0

@@ -1,0 +1,107 @@
+"""The CLI as a person runs it: capture files, audit verify, rebuild --check, query and export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import orjson
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import text
+
+from cradletrace.cli import main
+from cradletrace.db import create_db_engine
+
+UNIT = "https://id.gs1.org/01/09506000134352/21/"
+
+
+def doc(*events) -> bytes:
+    return orjson.dumps({"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+                         "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-01-01T00:00:00Z",
+                         "epcisBody": {"eventList": list(events)}})
+
+
+def ev(epc: str, step: str, day: int = 1, **extra):
+    return {"type": "ObjectEvent", "action": "ADD" if step == "commissioning" else "OBSERVE", "epcList": [epc],
+            "bizStep": step, "eventTime": f"2025-01-{day:02d}T10:00:00Z", "eventTimeZoneOffset": "+00:00", **extra}
+
+
+@pytest.fixture
+def db(backend: str, make_database: Callable[..., str]) -> str:
+    return make_database(backend)
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.output
+
+
+def test_capture_summary_duplicates_and_rejections(db: str, tmp_path: Path) -> None:
+    good = tmp_path / "good.jsonld"
+    good.write_bytes(doc(ev(UNIT + "1", "commissioning"), ev(UNIT + "1", "shipping", 2)))
+    bad = tmp_path / "bad.jsonld"
+    bad.write_bytes(doc(ev(UNIT + "2", "commissioning"), {**ev(UNIT + "2", "shipping"), "action": "FLY"}))
+    code, out = run("capture", str(good), str(bad), "--database", db)
+    assert code == 1
+    assert "good.jsonld: 2 events, captured 2, duplicates 0" in out
+    assert "bad.jsonld: rejected, nothing written" in out and "event[1]" in out
+    assert "total: captured 2 events, 0 duplicates, 1 of 2 files rejected" in out
+    code, out = run("capture", str(good), "--database", db)
+    assert code == 0 and "captured 0, duplicates 2" in out
+
+
+def test_dry_run_and_json_format(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonld"
+    path.write_bytes(doc(ev(UNIT + "5", "commissioning")))
+    code, out = run("capture", "--dry-run", "--format", "json", str(path), "--database", db)
+    assert code == 0
+    assert orjson.loads(out)["files"][0]["captured"] == 1
+    code, out = run("audit", "verify", "--database", db)
+    assert out.strip() == "OK: 0 events, chain intact"
+
+
+def test_audit_verify_names_the_tampered_row(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonld"
+    path.write_bytes(doc(*(ev(UNIT + str(i), "commissioning", i + 1) for i in range(4))))
+    assert run("capture", str(path), "--database", db)[0] == 0
+    assert run("audit", "verify", "--database", db) == (0, "OK: 4 events, chain intact\n")
+    engine = create_db_engine(db)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE events SET payload = replace(payload, 'commissioning', 'shipping') WHERE id = 2"))
+    engine.dispose()
+    code, out = run("audit", "verify", "--database", db)
+    assert code == 1 and out.startswith("BROKEN at log entry 2 (eventID ni:///sha-256;")
+
+
+def test_rebuild_and_check(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonld"
+    path.write_bytes(doc(ev(UNIT + "1", "commissioning"), ev(UNIT + "1", "shipping", 2, disposition="in_transit")))
+    run("capture", str(path), "--database", db)
+    assert run("rebuild", "--check", "--database", db) == (0, "OK: the projections equal a rebuild from the log\n")
+    engine = create_db_engine(db)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE unit_states SET disposition = 'stolen'"))
+    engine.dispose()
+    code, out = run("rebuild", "--check", "--database", db)
+    assert code == 1 and out.startswith("unit_states: 1 rows only in the database")
+    assert run("rebuild", "--database", db) == (0, "rebuilt the projections from 2 events\n")
+    assert run("rebuild", "--check", "--database", db)[0] == 0
+
+
+def test_query_and_export(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonld"
+    path.write_bytes(doc(ev(UNIT + "1", "commissioning"), ev(UNIT + "1", "shipping", 2), ev(UNIT + "2", "shipping", 3)))
+    run("capture", str(path), "--database", db)
+    code, out = run("query", "--biz-step", "shipping", "--epc", "urn:epc:id:sgtin:9506000.013435.1",
+                    "--format", "json", "--database", db)
+    assert code == 0 and [e["epcList"] for e in orjson.loads(out)["events"]] == [[UNIT + "1"]]
+    code, out = run("query", "-q", "EQ_bizStep=shipping|commissioning", "--per-page", "2", "--database", db)
+    assert code == 0 and "next page: --page-token" in out
+    for fmt in ("jsonld", "xml"):
+        target = tmp_path / f"out.{fmt}"
+        code, out = run("export", "-q", "EQ_bizStep=shipping", "--format", fmt, "-o", str(target), "--database", db)
+        assert code == 0 and out.strip() == f"wrote 2 events to {target} ({fmt})"
+        assert target.stat().st_size > 0
+    code, out = run("query", "-q", "EQ_nonsense=1", "--database", db)
+    assert code == 1 and out.startswith("error: query parameter EQ_nonsense:")

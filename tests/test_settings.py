@@ -1,0 +1,42 @@
+"""Settings come from CRADLETRACE_* variables, with defaults that work on a fresh machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cradletrace.errors import ConfigurationError
+from cradletrace.settings import load_settings
+
+
+def test_defaults_point_at_the_instance_sqlite_file(tmp_path: Path) -> None:
+    s = load_settings({"CRADLETRACE_INSTANCE_PATH": str(tmp_path)})
+    assert s.database_url == f"sqlite:///{tmp_path / 'cradletrace.db'}"
+    assert s.resolver_url == "https://id.gs1.org"
+    assert s.company_prefixes == ()
+    assert s.secret_key
+
+
+def test_environment_overrides() -> None:
+    s = load_settings({
+        "CRADLETRACE_DATABASE_URL": "postgresql://u@h/db",
+        "CRADLETRACE_SECRET_KEY": "k",
+        "CRADLETRACE_RESOLVER_URL": "https://trace.example.com/",
+        "CRADLETRACE_COMPANY_PREFIXES": "0614141,95012345",
+    })
+    assert s.database_url == "postgresql://u@h/db"
+    assert s.secret_key == "k"
+    assert s.resolver_url == "https://trace.example.com"
+    assert s.company_prefixes == ("0614141", "95012345")
+
+
+def test_source_checkout_uses_its_instance_folder() -> None:
+    s = load_settings({})
+    assert s.instance_path == Path(__file__).resolve().parents[1] / "instance"
+
+
+@pytest.mark.parametrize("bad", ["12345", "1234567890123", "12a456"])
+def test_bad_company_prefix_is_named(bad: str) -> None:
+    with pytest.raises(ConfigurationError, match=f"'{bad}' is not a GS1 company prefix"):
+        load_settings({"CRADLETRACE_COMPANY_PREFIXES": bad})

@@ -1,0 +1,52 @@
+"""``cradletrace audit verify`` and ``cradletrace rebuild``: the log's integrity and its projections."""
+
+from __future__ import annotations
+
+import click
+
+from cradletrace.audit import verify_chain
+from cradletrace.cli.options import database_option, format_option, session_scope
+from cradletrace.cli.progress import progress_bar
+from cradletrace.rebuild import check_projections, rebuild_projections
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """Check the integrity of the event log."""
+
+
+@audit_group.command("verify")
+@click.option("--deep", is_flag=True, help="Also recompute every event hash from its stored payload.")
+@format_option("text", "json")
+@database_option
+def verify_command(deep: bool, fmt: str, database: str | None) -> None:
+    """Walk the hash chain: report OK with the count, or the first entry that does not hold (exit 1)."""
+    with session_scope(database, commit=False) as session, progress_bar("verify") as update:
+        result = verify_chain(session, deep=deep, progress=update)
+    if fmt == "json":
+        import orjson
+
+        click.echo(orjson.dumps(result.__dict__).decode())
+    else:
+        click.echo(result.summary())
+    if not result.ok:
+        raise SystemExit(1)
+
+
+@click.command("rebuild")
+@click.option("--check", is_flag=True, help="Compare the stored projections with a rebuild instead; change nothing.")
+@database_option
+def rebuild_command(check: bool, database: str | None) -> None:
+    """Rebuild every projection (states, edges, indexes) from the log; --check reports differences (exit 1)."""
+    if check:
+        with session_scope(database, commit=False) as session:
+            differences = check_projections(session)
+        if not differences:
+            click.echo("OK: the projections equal a rebuild from the log")
+            return
+        for difference in differences:
+            click.echo(difference.summary())
+        raise SystemExit(1)
+    with session_scope(database) as session, progress_bar("rebuild") as update:
+        replayed = rebuild_projections(session, progress=update)
+    click.echo(f"rebuilt the projections from {replayed} events")

@@ -1,0 +1,98 @@
+"""The exception hierarchy of cradletrace, and the one place errors map to HTTP statuses.
+
+Every error the core raises on purpose derives from :class:`TraceError`. Its
+message says what was wrong and where (document, event index, field), so a CLI
+can print it as one line and a web view can return it as JSON.
+"""
+
+from __future__ import annotations
+
+
+class TraceError(Exception):
+    """Root of every deliberate cradletrace error.
+
+    Parameters
+    ----------
+    message : str
+        What was wrong, and where.
+    where : str, optional
+        The location of the fault, for example ``"event[3].bizStep"``.
+
+    Examples
+    --------
+    >>> str(TraceError("unknown bizStep 'shiping'", where="event[3].bizStep"))
+    "event[3].bizStep: unknown bizStep 'shiping'"
+    """
+
+    http_status = 500
+
+    def __init__(self, message: str, *, where: str | None = None) -> None:
+        self.message = message
+        self.where = where
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class InvalidInput(TraceError):
+    """Input that cannot be parsed or breaks a syntax or schema rule (identifier, document, parameter)."""
+
+    http_status = 400
+
+
+class InvalidIdentifier(InvalidInput):
+    """A GS1 key, Digital Link URI, element string or EPC URN that is not valid."""
+
+
+class ValidationFailed(InvalidInput):
+    """A document with one or more invalid events; ``errors`` lists every fault found.
+
+    Parameters
+    ----------
+    errors : list of TraceError
+        The individual faults, each naming its event index and field.
+    document : str, optional
+        Name of the document (file name or capture ID).
+    """
+
+    def __init__(self, errors: list[TraceError], *, document: str | None = None) -> None:
+        self.errors = list(errors)
+        self.document = document
+        first = self.errors[0] if self.errors else TraceError("no detail")
+        more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
+        super().__init__(f"{first}{more}", where=document)
+
+
+class NotFound(TraceError):
+    """A unit, lot, event or document that does not exist."""
+
+    http_status = 404
+
+
+class Conflict(TraceError):
+    """A request that clashes with what is already recorded (for example a duplicate event)."""
+
+    http_status = 409
+
+
+class RuleViolation(TraceError):
+    """A business rule that forbids the requested lifecycle step (recall hold, destroyed unit, ...)."""
+
+    http_status = 422
+
+
+class ConfigurationError(TraceError):
+    """A setting that is missing or malformed."""
+
+    http_status = 500
+
+
+def http_status(error: BaseException) -> int:
+    """The HTTP status code that answers ``error``.
+
+    Examples
+    --------
+    >>> http_status(NotFound("no unit 'x'"))
+    404
+    >>> http_status(ValueError("boom"))
+    500
+    """
+    return getattr(error, "http_status", 500) if isinstance(error, TraceError) else 500

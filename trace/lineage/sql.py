@@ -1,0 +1,269 @@
+"""The SQL of the lineage questions: one recursive walk over ``edges``, and the final selects built on it.
+
+Every lineage question is answered by one statement: a recursive CTE (``walk``) that
+follows edges from the start nodes, and a final SELECT that joins the bounded result
+to nodes, events and states. The SQL is the same on SQLite and PostgreSQL except for
+a few fragments that :class:`Dialect` isolates:
+
+* the recursive step's join. SQLite 3.40 turns the step into a Bloom-filter plan about
+  500x slower once ``ANALYZE`` or ``PRAGMA optimize`` has written ``sqlite_stat1`` rows
+  for ``edges`` (DESIGN, performance notes). ``walk CROSS JOIN edges INDEXED BY ...``
+  fixes both the join order and the index, so statistics cannot change the plan (and a
+  missing index is an error, not a silent full scan). PostgreSQL has neither form and
+  plans the step as a nested loop over the index by itself.
+* the final lookups. With stock costs PostgreSQL hash-joined large where-used results
+  against a scan of every node; a ``LATERAL (... LIMIT 1)`` lookup cannot be flattened
+  into a join, so each result row costs one index probe, whatever the table size. On
+  SQLite ``CROSS JOIN`` keeps the bounded result as the outer loop.
+* conditions on one table alone (the step's edge filters, the final ``kind = 'unit'``),
+  folded into one term with the outer row on SQLite, where a "self-culling" loop over a
+  table with statistics gets a Bloom filter (:meth:`Dialect.tied`).
+* typed NULLs and timestamp parameters in the anchor row (PostgreSQL infers the types
+  of a recursive CTE's columns from the anchor; SQLite must not CAST its text dates).
+
+The walk carries a time interval per row, so time-aware questions stay one query:
+``part_of`` intersects the interval with the edge's validity, so a part reached through
+a sub-assembly counts only while it was fitted *and* the sub-assembly was. A point
+``[T, T]`` asks "at T". Walking up an ``input_of`` edge moves to the point of the
+transformation (what was inside the input when it was consumed); walking down one
+starts ``[made, open)``, since the output holds the material from then on.
+
+Cycle and depth guards: rows carry their depth and the step stops at ``:max_depth``;
+``UNION`` drops rows already produced, so a cycle of k nodes yields at most
+``max_depth`` rows per node and the walk ends.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Direction = Literal["up", "down"]
+
+# The two composite indexes of the edges table (models/edges.py, migration 0001).
+UP_INDEX = "ix_edges_dst_src_valid"
+DOWN_INDEX = "ix_edges_src_dst"
+WALK_COLUMNS = "node, depth, t_from, t_to, edge_id"
+MATERIAL_KINDS = ("part_of", "input_of")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The fragments of lineage SQL that differ between SQLite and PostgreSQL."""
+
+    name: str
+
+    @property
+    def sqlite(self) -> bool:
+        return self.name == "sqlite"
+
+    def step_join(self, index: str) -> str:
+        """The recursive step's join from ``walk w`` to ``edges e`` (its ON clause follows)."""
+        if self.sqlite:
+            return f"CROSS JOIN edges AS e INDEXED BY {index}"
+        return "JOIN edges AS e"
+
+    def lookup(self, table: str, alias: str, condition: str, *, outer: bool = False) -> str:
+        """Join one row of ``table`` by a unique key, as an index probe per result row.
+
+        ``condition`` refers to the looked-up table as ``alias``.
+        """
+        if self.sqlite:
+            return f"{'LEFT JOIN' if outer else 'CROSS JOIN'} {table} AS {alias} ON {condition}"
+        inner = re.sub(rf"\b{alias}\.", f"{alias}_x.", condition)
+        body = f"(SELECT * FROM {table} AS {alias}_x WHERE {inner} LIMIT 1) AS {alias}"
+        return f"LEFT JOIN LATERAL {body} ON true" if outer else f"CROSS JOIN LATERAL {body}"
+
+    def timestamp(self, param: str | None) -> str:
+        """A timestamp parameter (or NULL) in the anchor row of a recursive CTE."""
+        if param is None:
+            return "NULL" if self.sqlite else "CAST(NULL AS TIMESTAMP)"
+        return f":{param}" if self.sqlite else f"CAST(:{param} AS TIMESTAMP)"
+
+    def tied(self, condition: str, outer: str = "w.depth") -> str:
+        """Conditions on one joined table alone, as a single term that also reads ``outer``.
+
+        SQLite (3.38+) puts a Bloom filter on a join loop that is "self-culling" (has WHERE
+        terms that depend on that table only) once the table has ``sqlite_stat1`` rows. On
+        the recursive step that drops the covering-index lookup (the ~500x slower upstream
+        plan of DESIGN's performance notes); on a final lookup it builds the filter from a
+        scan of the whole table. ``CROSS JOIN`` and ``INDEXED BY`` do not prevent it. One
+        CASE term that also reads a column of the outer loop is not self-only, so
+        statistics cannot switch that plan on. PostgreSQL gets the plain conditions.
+
+        Examples
+        --------
+        >>> SQLITE.tied("n.kind = 'unit'", "r.depth")
+        "CASE WHEN r.depth >= 0 THEN n.kind = 'unit' END"
+        >>> POSTGRESQL.tied("n.kind = 'unit'", "r.depth")
+        "n.kind = 'unit'"
+        """
+        if self.sqlite:
+            return f"CASE WHEN {outer} >= 0 THEN {condition} END"
+        return condition
+
+    @property
+    def null_id(self) -> str:
+        return "NULL" if self.sqlite else "CAST(NULL AS BIGINT)"
+
+    @property
+    def recursive_union(self) -> str:
+        return "UNION"
+
+
+SQLITE = Dialect("sqlite")
+POSTGRESQL = Dialect("postgresql")
+
+
+def dialect_of(name: str) -> Dialect:
+    """The :class:`Dialect` of a SQLAlchemy dialect name.
+
+    Examples
+    --------
+    >>> dialect_of("sqlite").step_join(UP_INDEX)
+    'CROSS JOIN edges AS e INDEXED BY ix_edges_dst_src_valid'
+    >>> dialect_of("postgresql").lookup("nodes", "n", "n.id = e.src")
+    'CROSS JOIN LATERAL (SELECT * FROM nodes AS n_x WHERE n_x.id = e.src LIMIT 1) AS n'
+    """
+    return SQLITE if name == "sqlite" else POSTGRESQL
+
+
+def walk_cte(d: Dialect, name: str, direction: Direction, *, kinds: tuple[str, ...] = MATERIAL_KINDS,
+             timed: bool = False) -> str:
+    """The recursive CTE ``name(node, depth, t_from, t_to, edge_id)`` from the nodes ``:starts``.
+
+    Parameters
+    ----------
+    d : Dialect
+    name : str
+        The CTE's name; its time parameters are ``:{name}_from`` and ``:{name}_to``.
+    direction : {'up', 'down'}
+        ``up`` follows edges backwards (by ``dst``: components, inputs); ``down`` forwards
+        (by ``src``: parents, outputs).
+    kinds : tuple of str
+        Edge kinds to follow.
+    timed : bool
+        Anchor on the interval given by the parameters; otherwise on all time.
+
+    Examples
+    --------
+    >>> sql = walk_cte(SQLITE, "walk", "up", timed=True)
+    >>> "UNION SELECT e.src" in " ".join(sql.split()), "INDEXED BY ix_edges_dst_src_valid" in sql
+    (True, True)
+    """
+    key, nxt, index = ("dst", "src", UP_INDEX) if direction == "up" else ("src", "dst", DOWN_INDEX)
+    t_from = d.timestamp(f"{name}_from" if timed else None)
+    t_to = d.timestamp(f"{name}_to" if timed else None)
+    if direction == "up":
+        # Inside the input as it was when the transformation consumed it.
+        input_from = input_to = "e.valid_from"
+        consumed_within = ""
+    else:
+        # The output holds the material from the transformation on; the input had to
+        # hold it when it was consumed (a part removed before a disassembly is not in
+        # the recovered lots).
+        input_from, input_to = "e.valid_from", "NULL"
+        consumed_within = ("\n      AND (e.kind <> 'input_of' OR w.t_from IS NULL OR e.valid_from IS NULL"
+                           " OR e.valid_from >= w.t_from)")
+    kind_list = ", ".join(f"'{k}'" for k in kinds)
+    # A part fitted and removed at the same instant was never inside anything.
+    edge_alone = (f"e.kind IN ({kind_list}) AND NOT e.retracted"
+                  " AND (e.valid_to IS NULL OR e.valid_from IS NULL OR e.valid_to > e.valid_from)")
+    return f"""{name}({WALK_COLUMNS}) AS (
+    SELECT n.id, 0, {t_from}, {t_to}, {d.null_id} FROM nodes AS n WHERE n.id IN :starts
+    {d.recursive_union}
+    SELECT e.{nxt}, w.depth + 1,
+      CASE WHEN e.kind = 'input_of' THEN {input_from}
+           WHEN w.t_from IS NULL OR e.valid_from > w.t_from THEN e.valid_from ELSE w.t_from END,
+      CASE WHEN e.kind = 'input_of' THEN {input_to}
+           WHEN w.t_to IS NULL THEN e.valid_to
+           WHEN e.valid_to IS NULL OR e.valid_to > w.t_to THEN w.t_to ELSE e.valid_to END,
+      e.id
+    FROM {name} AS w {d.step_join(index)} ON e.{key} = w.node
+    WHERE w.depth < :max_depth AND {d.tied(edge_alone)}
+      AND (e.valid_from IS NULL OR w.t_to IS NULL OR e.valid_from < w.t_to
+           OR (e.valid_from = w.t_to AND w.t_from = w.t_to))
+      AND (e.valid_to IS NULL OR w.t_from IS NULL OR e.valid_to > w.t_from){consumed_within}
+  )"""
+
+
+def _with(ctes: list[str]) -> str:
+    return "WITH RECURSIVE " + ",\n  ".join(ctes)
+
+
+def edges_sql(d: Dialect, walks: list[tuple[str, Direction]], *, kinds: tuple[str, ...] = MATERIAL_KINDS,
+              timed: dict[str, bool] | None = None, details: bool = False) -> str:
+    """Every edge the walks crossed, once, with its nearest depth, its ends and its events.
+
+    Columns: edge_id, kind, src, dst, valid_from, valid_to, quantity, uom, mass_kg,
+    depth, direction, src_identifier, src_kind, dst_identifier, dst_kind, event_id,
+    event_time, biz_step, closed_event_id, closed_time; with ``details`` also the state
+    and product of both ends (``src_status``, ``src_disposition``, ``src_product``,
+    ``src_serial``, ``src_lot``, and the same for ``dst_``).
+    """
+    timed = timed or {}
+    ctes = [walk_cte(d, name, direction, kinds=kinds, timed=timed.get(name, False)) for name, direction in walks]
+    crossed = " UNION ALL ".join(f"SELECT edge_id, depth, '{direction}' AS direction FROM {name} "
+                                 "WHERE edge_id IS NOT NULL" for name, direction in walks)
+    ctes.append(f"hit AS (SELECT edge_id, MIN(depth) AS depth, MIN(direction) AS direction FROM ({crossed}) AS c "
+                "GROUP BY edge_id)")
+    columns = ["e.id AS edge_id", "e.kind", "e.src", "e.dst", "e.valid_from", "e.valid_to", "e.quantity", "e.uom",
+               "e.mass_kg", "h.depth", "h.direction", "sn.identifier AS src_identifier", "sn.kind AS src_kind",
+               "dn.identifier AS dst_identifier", "dn.kind AS dst_kind", "ev.event_id", "ev.event_time", "ev.biz_step",
+               "ce.event_id AS closed_event_id", "ce.event_time AS closed_time"]
+    joins = [d.lookup("edges", "e", "e.id = h.edge_id"), d.lookup("nodes", "sn", "sn.id = e.src"),
+             d.lookup("nodes", "dn", "dn.id = e.dst"), d.lookup("events", "ev", "ev.id = e.event_id", outer=True),
+             d.lookup("events", "ce", "ce.id = e.closed_by", outer=True)]
+    if details:
+        for end, node in (("src", "sn"), ("dst", "dn")):
+            joins += [d.lookup("unit_states", f"{end}_st", f"{end}_st.node_id = {node}.id", outer=True),
+                      d.lookup("units", f"{end}_u", f"{end}_u.node_id = {node}.id", outer=True),
+                      d.lookup("lots", f"{end}_l", f"{end}_l.node_id = {node}.id", outer=True),
+                      d.lookup("products", f"{end}_p", f"{end}_p.gtin = COALESCE({end}_u.gtin, {end}_l.gtin)",
+                               outer=True)]
+            columns += [f"{end}_st.status AS {end}_status", f"{end}_st.disposition AS {end}_disposition",
+                        f"{end}_p.name AS {end}_product", f"{end}_u.serial AS {end}_serial",
+                        f"{end}_l.lot_number AS {end}_lot"]
+    return (f"{_with(ctes)}\nSELECT {', '.join(columns)}\nFROM hit AS h\n  " + "\n  ".join(joins)
+            + "\nORDER BY h.depth, h.edge_id")
+
+
+def recall_sql(d: Dialect) -> str:
+    """Every unit the downstream walk reached (the start included), with its state, place and owner."""
+    ctes = [walk_cte(d, "walk", "down"),
+            "reached AS (SELECT node, MIN(depth) AS depth FROM walk GROUP BY node)"]
+    joins = [d.lookup("nodes", "n", "n.id = r.node"),
+             d.lookup("units", "u", "u.node_id = r.node", outer=True),
+             d.lookup("unit_states", "st", "st.node_id = r.node", outer=True),
+             d.lookup("nodes", "loc", "loc.id = st.biz_location_id", outer=True),
+             d.lookup("locations", "lm", "lm.node_id = st.biz_location_id", outer=True),
+             d.lookup("nodes", "own", "own.id = st.owner_id", outer=True),
+             d.lookup("parties", "pm", "pm.node_id = st.owner_id", outer=True),
+             d.lookup("nodes", "pos", "pos.id = st.possessor_id", outer=True)]
+    columns = ["n.identifier", "r.depth", "u.gtin", "u.serial", "st.status", "st.disposition", "st.biz_step",
+               "st.last_event_time", "loc.identifier AS biz_location", "lm.name AS biz_location_name",
+               "own.identifier AS owner", "pm.name AS owner_name", "pos.identifier AS possessor"]
+    return (f"{_with(ctes)}\nSELECT {', '.join(columns)}\nFROM reached AS r\n  " + "\n  ".join(joins)
+            + "\nWHERE " + d.tied("n.kind = 'unit'", "r.depth") + "\nORDER BY r.depth, n.identifier")
+
+
+def history_sql(d: Dialect) -> str:
+    """The events of the start node, and of each part while it was fitted (bounds included).
+
+    Columns: event row id, eventID, times, type, action, bizStep, disposition, location,
+    retraction, the node it is about, its depth and role.
+    """
+    ctes = [walk_cte(d, "walk", "up", kinds=("part_of",))]
+    joins = [d.lookup("nodes", "n", "n.id = w.node"),
+             "JOIN event_objects AS eo ON eo.node_id = w.node",
+             d.lookup("events", "ev", "ev.id = eo.event_id"),
+             d.lookup("nodes", "loc", "loc.id = ev.biz_location_id", outer=True),
+             d.lookup("events", "rb", "rb.id = ev.retracted_by", outer=True)]
+    columns = ["ev.id AS seq", "ev.event_id", "ev.event_time", "ev.record_time", "ev.event_type", "ev.action",
+               "ev.biz_step", "ev.disposition", "loc.identifier AS biz_location", "ev.declares_error",
+               "rb.event_id AS retracted_by", "n.identifier", "w.depth", "eo.role"]
+    return (f"{_with(ctes)}\nSELECT {', '.join(columns)}\nFROM walk AS w\n  " + "\n  ".join(joins)
+            + "\nWHERE (w.t_from IS NULL OR ev.event_time >= w.t_from)"
+            + " AND (w.t_to IS NULL OR ev.event_time <= w.t_to)"
+            + "\nORDER BY ev.event_time, ev.id, w.depth, n.identifier")

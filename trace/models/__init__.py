@@ -1,0 +1,27 @@
+"""SQLAlchemy models of the schema. The Alembic migrations are the only source of the schema;
+these classes describe it for queries, and a test checks that the two agree."""
+
+from cradletrace.models.base import Base, NAMING_CONVENTION
+from cradletrace.models.edges import Edge, EdgeKind
+from cradletrace.models.events import (
+    GENESIS_CHAIN_HASH,
+    Action,
+    BizTransaction,
+    Capture,
+    CaptureStatus,
+    Event,
+    EventObject,
+    EventType,
+    LogHead,
+    ObjectRole,
+)
+from cradletrace.models.items import Lot, Unit
+from cradletrace.models.masterdata import Location, Party, Product
+from cradletrace.models.nodes import Node, NodeKind
+from cradletrace.models.state import LifecycleStatus, UnitState
+
+__all__ = [
+    "GENESIS_CHAIN_HASH", "NAMING_CONVENTION", "Action", "Base", "BizTransaction", "Capture", "CaptureStatus",
+    "Edge", "EdgeKind", "Event", "EventObject", "EventType", "LifecycleStatus", "Location", "LogHead", "Lot",
+    "Node", "NodeKind", "ObjectRole", "Party", "Product", "Unit", "UnitState",
+]
