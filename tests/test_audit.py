@@ -32,9 +32,23 @@ def test_chain_verifies_and_names_an_edited_row(session: Session) -> None:
     assert result.event_id == session.scalar(select(Event.event_id).where(Event.id == 3))
 
 
+def _delete_log_entry(session: Session, seq: int) -> None:
+    """Remove one log entry the way a tamperer would have to: its dependent rows first."""
+    for statement in (
+        "DELETE FROM event_objects WHERE event_id = :seq",
+        "DELETE FROM biz_transactions WHERE event_id = :seq",
+        "DELETE FROM unit_states WHERE last_event_id = :seq",
+        "UPDATE edges SET closed_by = NULL WHERE closed_by = :seq",
+        "DELETE FROM edges WHERE event_id = :seq",
+        "UPDATE events SET retracted_by = NULL WHERE retracted_by = :seq",
+        "DELETE FROM events WHERE id = :seq",
+    ):
+        session.execute(text(statement), {"seq": seq})
+
+
 def test_chain_names_a_deleted_row(session: Session) -> None:
     capture_events(session, [obj([UNIT + str(i)], "shipping") for i in range(4)])
-    session.execute(text("DELETE FROM events WHERE id = 2"))
+    _delete_log_entry(session, 2)
     result = verify_chain(session)
     assert not result.ok and result.entry == 3 and "missing" in result.reason
 
@@ -68,6 +82,6 @@ def test_deep_finds_a_payload_whose_hash_was_recomputed_into_the_chain(session: 
 
 def test_rows_removed_at_the_end_are_found(session: Session) -> None:
     capture_events(session, [obj([UNIT + str(i)], "shipping") for i in range(3)])
-    session.execute(text("DELETE FROM events WHERE id = 3"))
+    _delete_log_entry(session, 3)
     result = verify_chain(session)
     assert not result.ok and "log head" in result.reason

@@ -110,7 +110,7 @@ def test_projections_edges_and_state(session: Session) -> None:
          "bizTransactionList": [{"type": "po", "bizTransaction": "urn:example:po:42"}]},
         obj([pack], biz_step="shipping", disposition="in_transit", time="2025-01-02T10:00:00.000+00:00",
             bizLocation={"id": "https://id.gs1.org/414/9520123456788"},
-            destinationList=[{"type": "owning_party", "destination": "https://id.gs1.org/417/9520999999995"}]),
+            destinationList=[{"type": "owning_party", "destination": "https://id.gs1.org/417/9520999999990"}]),
     ])
     ids = dict(session.execute(select(Node.identifier, Node.id)).all())
     kinds = {(e.kind, e.src, e.dst) for e in session.execute(select(Edge)).scalars()}
@@ -123,12 +123,12 @@ def test_projections_edges_and_state(session: Session) -> None:
     assert state.status is LifecycleStatus.ACTIVE
     assert state.disposition == "in_transit" and state.biz_step == "shipping"
     assert state.biz_location_id == ids["https://id.gs1.org/414/9520123456788"]
-    assert state.owner_id == ids["https://id.gs1.org/417/9520999999995"]
-    assert session.get(UnitState, ids[lot]).status is LifecycleStatus.CONSUMED
+    assert state.owner_id == ids["https://id.gs1.org/417/9520999999990"]
+    assert session.get(UnitState, ids[lot]).status is LifecycleStatus.ACTIVE, "a partial draw leaves the lot active"
 
 
 def test_unpacking_closes_part_of(session: Session) -> None:
-    parent, child = "https://id.gs1.org/00/095060001343520007", UNIT + "C1"
+    parent, child = "https://id.gs1.org/00/095060001343520000", UNIT + "C1"
     capture_events(session, [
         {"type": "AggregationEvent", "action": "ADD", "parentID": parent, "childEPCs": [child],
          "eventTime": "2025-01-01T10:00:00Z", "eventTimeZoneOffset": "+00:00", "bizStep": "packing"},
@@ -170,3 +170,25 @@ def test_file_object_source(session: Session, tmp_path: Path) -> None:
     with path.open("rb") as fp:
         assert capture_document(session, fp).captured == 1
     assert capture_document(session, io.BytesIO(document([obj([UNIT + "12"])]))).captured == 1
+
+
+def test_a_late_event_refolds_the_state_in_event_time_order(session: Session) -> None:
+    """History that arrives out of order gives the state its events give in time order."""
+    from cradletrace.rebuild import check_projections
+
+    unit, site = UNIT + "LATE1", "https://id.gs1.org/414/9520123456788"
+    owner = "https://id.gs1.org/417/9520999999990"
+    capture_events(session, [obj([unit], biz_step="shipping", disposition="in_transit",
+                                 time="2025-03-01T10:00:00.000+00:00")])
+    # Earlier in time, captured later (a partner's backlog): it commissioned the unit and
+    # set an owner; it must not undo the later shipping.
+    capture_events(session, [obj([unit], action="ADD", biz_step="commissioning", disposition="active",
+                                 time="2025-01-01T10:00:00.000+00:00", bizLocation={"id": site},
+                                 destinationList=[{"type": "owning_party", "destination": owner}])])
+    ids = dict(session.execute(select(Node.identifier, Node.id)).all())
+    state = session.get(UnitState, ids[unit])
+    session.refresh(state)
+    assert (state.biz_step, state.disposition) == ("shipping", "in_transit")
+    assert state.owner_id == ids[owner] and state.biz_location_id == ids[site]
+    assert state.commissioned_at.isoformat() == "2025-01-01T10:00:00"
+    assert check_projections(session) == []

@@ -53,11 +53,11 @@ def test_round_trip_and_schema_validity(rel: str) -> None:
     schema_errors = [e.message for e in _validator().iter_errors(json.loads(data))]
     back = list(read_document(data).events)
     if rel in NO_VALID_JSON_FORM:
+        # Alert-only reports have no type: the JSON schema wants one, the abstract model does
+        # not. The reader takes them back (rules.py), so the round trip still holds.
         assert schema_errors == ["'type' is a required property"] * 2
-        assert [e.where for _, _, errs in back for e in errs] == ["event[8].sensorElementList[0].sensorReport[0].type",
-                                                                  "event[8].sensorElementList[0].sensorReport[1].type"]
-        return
-    assert schema_errors == []
+    else:
+        assert schema_errors == []
     assert [errs for _, _, errs in back] == [[]] * len(events)
     assert [event for _, event, _ in back] == events
 

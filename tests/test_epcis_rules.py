@@ -167,3 +167,11 @@ def test_private_uris_pass_unchanged() -> None:
     event = base(bizStep="https://example.com/voc/bizstep/recycling", disposition="urn:example:disp:x")
     out, errors = validate_event(event, 0, syntax="json")
     assert errors == [] and out["bizStep"] == event["bizStep"] and out["disposition"] == event["disposition"]
+
+
+def test_json_takes_an_alert_report_without_a_type() -> None:
+    """An alert-only report captured from XML must come back from a JSON-LD export."""
+    alert = base(sensorElementList=[{"sensorReport": [{"exception": "ALARM_CONDITION", "booleanValue": True}]}])
+    assert faults(alert, syntax="json") == []
+    reading = base(sensorElementList=[{"sensorReport": [{"value": 3.5, "uom": "CEL"}]}])
+    assert [w for w, _ in faults(reading, syntax="json")] == ["event[3].sensorElementList[0].sensorReport[0].type"]

@@ -26,18 +26,6 @@ EXAMPLES = CONFORMANCE / "event-hash" / "examples"
 EXPECTED_EQUAL = CONFORMANCE / "event-hash" / "expected_equal"
 DATA_SUFFIXES = (".xml", ".jsonld", ".json")
 
-# Files whose events the reader does not yet give in the form the hash needs. The hash itself
-# matches them when the input is right (checked by hand); the markers are strict so that they
-# must be removed as soon as the reader is fixed.
-READER_GAPS = {
-    "SensorDataExamples.xml": "the XML reader expands non-GS1 prefixes in sensorReport type/component "
-                              "(example:someSensorProperty -> https://ns.example.com/epcis/someSensorProperty); "
-                              "XML attribute values are URIs, and the vectors keep them as written",
-    "epcisQueryDocHavingEventWithIgnoreFields.jsonld": "the JSON reader does not report the "
-                                                       "queryResults-level repository-x:ignoreFields in header",
-}
-
-
 def _data_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in DATA_SUFFIXES) if folder.is_dir() else []
 
@@ -69,12 +57,7 @@ def _hashes(source: Path | bytes, fmt: str | None = None) -> list[str]:
     return [event_hash(event, ignore_fields=ignore) for event in events]
 
 
-def _example_param(path: Path) -> Any:
-    marks = [pytest.mark.xfail(reason=READER_GAPS[path.name], strict=True)] if path.name in READER_GAPS else []
-    return pytest.param(path, id=path.name, marks=marks)
-
-
-@pytest.mark.parametrize("path", [_example_param(p) for p in EXAMPLE_FILES])
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=[p.name for p in EXAMPLE_FILES])
 def test_example_hashes(path: Path) -> None:
     expected = (path.with_suffix(".hashes")).read_text(encoding="utf-8").split()
     assert _hashes(path) == expected

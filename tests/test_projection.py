@@ -19,7 +19,8 @@ def test_transformation_shares_quantified_inputs_among_outputs() -> None:
     from_lot = [e for e in fx.opens if e.src == "lot:a"]
     assert len(fx.opens) == 6 and len(from_lot) == 3
     assert {(e.quantity, e.uom, e.mass_kg) for e in from_lot} == {(2.0, "KGM", 2.0)}
-    assert fx.states["lot:a"].status is LifecycleStatus.CONSUMED
+    assert fx.states["lot:a"].status is None, "a draw from a lot leaves the lot alive"
+    assert fx.states["unit:x"].status is LifecycleStatus.CONSUMED
     assert fx.states["out:1"].status is LifecycleStatus.ACTIVE and fx.states["out:1"].commissioned
 
 
@@ -29,6 +30,7 @@ def test_disassembly_edges_carry_the_recovered_mass() -> None:
     (edge,) = fx.opens
     assert (edge.kind, edge.src, edge.dst, edge.mass_kg) == ("input_of", "unit:x", "lot:cu", 0.8)
     assert fx.states["unit:x"].status is LifecycleStatus.DISASSEMBLED
+    assert fx.states["lot:cu"].status is LifecycleStatus.ACTIVE and fx.states["lot:cu"].commissioned
 
 
 @pytest.mark.parametrize("event_type", ["AggregationEvent", "AssociationEvent"])

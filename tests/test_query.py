@@ -24,7 +24,7 @@ def log(session: Session) -> Session:
     capture_events(session, [
         ev(action="ADD", epcList=[UNIT + "1", UNIT + "2"], bizStep="commissioning", disposition="active",
            time="2025-01-01T08:00:00Z", readPoint={"id": SITE}),
-        ev("AggregationEvent", action="ADD", parentID="https://id.gs1.org/00/095060001343520007",
+        ev("AggregationEvent", action="ADD", parentID="https://id.gs1.org/00/095060001343520000",
            childEPCs=[UNIT + "1"], bizStep="packing", time="2025-01-02T08:00:00Z"),
         ev(action="OBSERVE", epcList=[UNIT + "1"], bizStep="shipping", disposition="in_transit",
            time="2025-01-03T08:00:00Z", bizLocation={"id": SITE},

@@ -53,7 +53,7 @@ import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from cradletrace.errors import InvalidInput

@@ -205,13 +205,21 @@ def _state_effects(event: dict[str, Any], fx: Effects) -> None:
 
     base_status = _STATUS_BY_BIZ_STEP.get(biz_step or "") or _STATUS_BY_DISPOSITION.get(disposition or "")
     event_type, action = event["type"], event.get("action")
+    # A quantified input is a draw from a lot or class, which lives on with what remains.
+    drawn = {q["epcClass"] for q in event.get("inputQuantityList") or ()}
     for (ident, role), _qty in fx.objects.items():
         status, commissioned = base_status, False
         if event_type == "TransformationEvent":
             if role is ObjectRole.INPUT:
-                status = LifecycleStatus.DISASSEMBLED if biz_step == "disassembling" else LifecycleStatus.CONSUMED
+                if ident in drawn:
+                    status = None
+                else:
+                    status = LifecycleStatus.DISASSEMBLED if biz_step == "disassembling" else LifecycleStatus.CONSUMED
             else:
-                status, commissioned = base_status or LifecycleStatus.ACTIVE, True
+                # Outputs begin their life here (recovered lots of a disassembly included):
+                # only a disposition that ends them overrides that.
+                status = _STATUS_BY_DISPOSITION.get(disposition or "") or LifecycleStatus.ACTIVE
+                commissioned = True
         elif event_type == "ObjectEvent" and action == "ADD":
             status, commissioned = base_status or LifecycleStatus.ACTIVE, True
         elif event_type == "ObjectEvent" and action == "DELETE" and status is None:

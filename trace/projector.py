@@ -74,7 +74,7 @@ class Projector:
         self._write_ilmd(effects, ids)
         declarations = [item for item in batch if item.event.get("errorDeclaration")]
         if declarations:
-            self._retract(declarations)
+            self._retract(declarations, upto=batch[-1].seq)
 
     # -- event_objects and biz_transactions ------------------------------------------------------
     def _write_objects(self, batch: Sequence[LoggedEvent], effects: list[Effects], ids: dict[str, int]) -> None:
@@ -97,7 +97,10 @@ class Projector:
         by_parent: dict[int, list[dict[str, Any]]] = {}
         close_pairs: list[dict[str, Any]] = []
         close_parents: list[dict[str, Any]] = []
-        documented: set[tuple[int, int]] = set()
+        # One documented_by edge per event and (object, document): an edge then carries the
+        # event that asserted it, is retracted with it, and the same rows come out whatever
+        # the batching (capture per document, rebuild per page).
+        documented: set[tuple[int, int, int]] = set()
         for item, fx in zip(batch, effects):
             for child, parent in fx.closes:
                 # An edge opened earlier in this batch is closed before it is written;
@@ -119,9 +122,9 @@ class Projector:
             for op in fx.opens:
                 src, dst = ids[op.src], ids[op.dst]
                 if op.kind == "documented_by":
-                    if (src, dst) in documented:
+                    if (item.seq, src, dst) in documented:
                         continue
-                    documented.add((src, dst))
+                    documented.add((item.seq, src, dst))
                 edge = {"kind": EdgeKind(op.kind), "src": src, "dst": dst, "valid_from": item.event_time,
                         "valid_to": None, "event_id": item.seq, "closed_by": None, "quantity": op.quantity,
                         "uom": op.uom, "mass_kg": op.mass_kg, "retracted": False}
@@ -148,15 +151,32 @@ class Projector:
 
     # -- unit states -----------------------------------------------------------------------------
     def _write_states(self, batch: Sequence[LoggedEvent], effects: list[Effects], ids: dict[str, int]) -> None:
+        """Fold each event into its objects' state; an event older than a state refolds that object.
+
+        The state is the fold of an object's events in event-time order (log order on ties).
+        Events usually arrive in that order and fold incrementally; a late one (a partner's
+        history, a scanner that was offline) makes its objects refold from their events,
+        with one query for the whole batch.
+        """
         touched = {ids[ident] for fx in effects for ident in fx.states}
         if not touched:
             return
         states = self._load_states(touched)
+        late: set[int] = set()
         for item, fx in zip(batch, effects):
             for ident, delta in fx.states.items():
                 node_id = ids[ident]
-                states[node_id] = fold(states.get(node_id), delta, ids, item.seq, item.event_time)
+                if node_id in late:
+                    continue
+                current = states.get(node_id)
+                if current is not None and item.event_time < current.last_event_time:
+                    late.add(node_id)
+                    continue
+                states[node_id] = fold(current, delta, ids, item.seq, item.event_time)
+        for node_id in late:
+            states.pop(node_id, None)
         self._upsert_states(states)
+        self.recompute_states(late, upto=batch[-1].seq)
 
     def _load_states(self, node_ids: set[int]) -> dict[int, State]:
         table = UnitState.__table__
@@ -197,7 +217,7 @@ class Projector:
                     .execution_options(synchronize_session=False), rows)
 
     # -- error declarations ----------------------------------------------------------------------
-    def _retract(self, declarations: Sequence[LoggedEvent]) -> None:
+    def _retract(self, declarations: Sequence[LoggedEvent], upto: int) -> None:
         """Mark the declared events retracted, withdraw their edges and recompute their objects' state."""
         events = Event.__table__
         retracted: list[int] = []
@@ -221,24 +241,32 @@ class Projector:
         objects = EventObject.__table__
         node_ids = set(self.session.execute(
             select(objects.c.node_id).where(objects.c.event_id.in_(retracted))).scalars())
-        self.recompute_states(node_ids)
+        self.recompute_states(node_ids, upto=upto)
 
-    def recompute_states(self, node_ids: set[int]) -> None:
-        """Refold the state of ``node_ids`` from their events that are not retracted."""
+    def recompute_states(self, node_ids: set[int], upto: int | None = None) -> None:
+        """Refold the state of ``node_ids`` from their events that are not retracted.
+
+        ``upto`` bounds the log position: a rebuild replaying the log must not see the
+        events after the batch it is at, so that it writes what capture wrote then.
+        """
         if not node_ids:
             return
         events, objects = Event.__table__, EventObject.__table__
-        rows = self.session.execute(
-            select(events.c.id, events.c.event_time, events.c.payload).distinct()
-            .join(objects, objects.c.event_id == events.c.id)
-            .where(objects.c.node_id.in_(sorted(node_ids)), events.c.retracted_by.is_(None),
-                   events.c.declares_error.is_(False))
-            .order_by(events.c.event_time, events.c.id)
-        ).all()
+        query = (select(events.c.id, events.c.event_time, events.c.payload).distinct()
+                 .join(objects, objects.c.event_id == events.c.id)
+                 .where(objects.c.node_id.in_(sorted(node_ids)), events.c.retracted_by.is_(None),
+                        events.c.declares_error.is_(False))
+                 .order_by(events.c.event_time, events.c.id))
+        if upto is not None:
+            query = query.where(events.c.id <= upto)
+        rows = self.session.execute(query).all()
+        effects = [(seq, event_time, effects_of(orjson.loads(payload))) for seq, event_time, payload in rows]
+        identifiers: set[str] = set()
+        for _seq, _time, fx in effects:
+            identifiers |= fx.identifiers()
+        ids = self.nodes.resolve(identifiers)
         states: dict[int, State] = {}
-        for seq, event_time, payload in rows:
-            fx = effects_of(orjson.loads(payload))
-            ids = self.nodes.resolve(fx.identifiers())
+        for seq, event_time, fx in effects:
             for ident, delta in fx.states.items():
                 node_id = ids[ident]
                 if node_id in node_ids:

@@ -9,7 +9,6 @@ with a statement counter) on a fresh, migrated database, so its wall time and pe
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 import time
 from dataclasses import dataclass

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from common import Backend, log, progress, source_key
-from docgen import CT, DL, gtin, lgtin, party, place, sgtin
+from docgen import CT, gtin, lgtin, party, place, sgtin
 
 COMPONENTS = 20
 BLOCK = 1000

@@ -6,7 +6,6 @@ and SQLite plans before and after statistics.
 from __future__ import annotations
 
 import io
-import random
 import re
 import shutil
 import sqlite3

@@ -27,7 +27,6 @@ from cradletrace.epcis.namespaces import (
     RDFS_COMMENT,
     STANDARD_PREFIXES,
     context_prefixes,
-    expand_curie,
     key_to_clark,
 )
 from cradletrace.epcis.rules import JSON, validate_event
@@ -41,7 +40,6 @@ _STANDARD_KEYS = frozenset(f for fs in FIELD_POSITION.values() for f in fs) | {"
 _NESTED_EXTENSIBLE = frozenset({"readPoint", "bizLocation", "errorDeclaration", "ilmd"})
 _VERSION = re.compile(r"\d+(\.\d+)*")
 _DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
-_VALUE_TERMS = frozenset({"type", "exception", "component"})
 _EXACT_POSITION_LIMIT = 64 << 20  # re-parse up to this size to report the exact position of a syntax error
 
 
@@ -72,6 +70,7 @@ class _DocumentReader:
         self.name = stream.name
         self.tokens = iter(ijson.parse(stream, use_float=True))
         self.top: dict[str, Any] = {}
+        self.query_extensions: dict[str, Any] = {}  # CURIE keys of epcisBody.queryResults
         self.header: dict[str, Any] = {}
         self.prefixes: dict[str, str] = dict(STANDARD_PREFIXES)
         self.kind = ""
@@ -120,6 +119,9 @@ class _DocumentReader:
                 raise InvalidInput(f"{prefix} must be a list of events", where=self.name)
             if prefix == "epcisBody.queryResults" and event == "map_key" and value in ("queryName", "subscriptionID"):
                 self.header[value] = next(self.tokens)[2]
+            elif prefix == "epcisBody.queryResults" and event == "map_key" and ":" in value:
+                # A repository's own fields beside the results (e.g. ignoreFields) belong to the header.
+                self.query_extensions[value] = _build(self.tokens)
             elif prefix == "epcisBody" and event == "end_map":
                 raise InvalidInput("missing epcisBody.eventList (or epcisBody.queryResults.resultsBody.eventList)",
                                    where=self.name)
@@ -149,7 +151,7 @@ class _DocumentReader:
         if context is not None:
             self.prefixes = context_prefixes(context)
         header = self.header
-        for key, value in self.top.items():
+        for key, value in (self.top | self.query_extensions).items():
             if key in ("@context", "type", "epcisBody"):
                 continue
             if ":" in key:
@@ -355,29 +357,10 @@ def _sensor_element(element: Mapping[str, Any], prefixes: Mapping[str, str]) -> 
 
 
 def _sensor_report(report: Mapping[str, Any], prefixes: Mapping[str, str]) -> dict[str, Any]:
-    out = _extensible(report, prefixes, SENSOR_REPORT_FIELDS)
-    for key in _VALUE_TERMS:
-        value = out.get(key)
-        if isinstance(value, str):
-            out[key] = expand_document_curie(value, prefixes)
-    return out
-
-
-def expand_document_curie(value: str, prefixes: Mapping[str, str]) -> str:
-    """Expand a CURIE value whose prefix the document declares; standard prefixes are left to the rules.
-
-    Examples
-    --------
-    >>> expand_document_curie("ex:Smell", {"ex": "https://ex.com/voc/"})
-    'https://ex.com/voc/Smell'
-    >>> expand_document_curie("gs1:Temperature", {"gs1": "https://gs1.org/voc/"})
-    'gs1:Temperature'
-    """
-    prefix = value.partition(":")[0]
-    if prefix in STANDARD_PREFIXES:
-        return value
-    expanded = expand_curie(value, prefixes)
-    return value if expanded is None else expanded
+    # Values of type, exception and component stay as written: the rules turn standard terms
+    # (gs1:Temperature, bare words) into GS1 IRIs, and a document's own CURIE is kept, as the
+    # CBV event-hash vectors do in both bindings (SensorDataExamples.xml).
+    return _extensible(report, prefixes, SENSOR_REPORT_FIELDS)
 
 
 def _extension_value(value: Any, prefixes: Mapping[str, str]) -> Any:

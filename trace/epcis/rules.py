@@ -552,8 +552,13 @@ def _sensor_elements(ck: _Checker, path: str, value: Any) -> Any:
                 for j, report in enumerate(v):
                     rwhere = f"{where}.sensorReport[{j}]"
                     reports.append(_sensor_part(ck, rwhere, report, SENSOR_REPORT_FIELDS))
-                    if ck.json and isinstance(report, dict) and "type" not in report:
-                        ck.fail(f"{rwhere}.type", "missing: the JSON binding requires a type on every sensorReport")
+                    # The JSON schema requires a type; the abstract model and the XML binding
+                    # let an alert-only report (an exception) go without one. Such reports are
+                    # accepted in JSON too, so that what was captured from XML exports to
+                    # JSON-LD and comes back with the same hash.
+                    if ck.json and isinstance(report, dict) and "type" not in report and "exception" not in report:
+                        ck.fail(f"{rwhere}.type", "missing: the JSON binding requires a type on a sensorReport "
+                                                  "that is not an alert (no exception)")
                 item[key] = reports
             else:
                 _extension_key(ck, f"{where}.{key}", key)

@@ -32,7 +32,6 @@ from cradletrace.epcis.fields import (
     SENSOR_METADATA_FIELDS,
     SENSOR_REPORT_FIELDS,
 )
-from cradletrace.epcis.jsonld_reader import expand_document_curie
 from cradletrace.epcis.namespaces import EPCIS_QUERY_XML_NS, EPCIS_XML_NS, RDFS_COMMENT, XSI_NS
 from cradletrace.epcis.rules import XML, validate_event
 from cradletrace.errors import InvalidInput, TraceError
@@ -443,7 +442,6 @@ def _error_declaration(elem: Any, errors: list[TraceError], where: str) -> Any:
 
 def _sensor_attributes(elem: Any, fields: Mapping[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    prefixes: dict[str, str] | None = None
     for key, value in elem.attrib.items():
         kind = fields.get(key)
         if kind == "number":
@@ -451,9 +449,7 @@ def _sensor_attributes(elem: Any, fields: Mapping[str, str]) -> dict[str, Any]:
         elif kind == "boolean":
             out[key] = {"true": True, "1": True, "false": False, "0": False}.get(value.strip(), value)
         elif kind in ("measurement", "alert", "component"):
-            if prefixes is None:
-                prefixes = {p: ns for p, ns in elem.nsmap.items() if p}
-            out[key] = expand_document_curie(value.strip(), prefixes)
+            out[key] = value.strip()  # kept as written, as in the JSON reader (see _sensor_report there)
         else:
             out[key] = value.strip() if kind else value
     return out
