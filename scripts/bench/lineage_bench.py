@@ -75,11 +75,12 @@ class RawQueries:
         # with a Bloom filter over all edges in the recursive step once edges has statistics.
         reached = ", reached AS (SELECT node, MIN(depth) AS depth FROM walk WHERE depth > 0 GROUP BY node) "
         self.upstream_sql = prepare(up + reached + f"SELECT n.identifier FROM reached AS r {node}")
-        self.where_used_sql = prepare(down + reached + f"SELECT n.identifier FROM reached AS r {node} "
-                                      "WHERE n.kind = 'unit'")
+        self.where_used_sql = prepare(down + reached + f"SELECT n.identifier FROM reached AS r {node}"
+                                      + " WHERE " + d.tied("n.kind = 'unit'", "r.depth"))
+        units_only = " WHERE " + d.tied("n.kind = 'unit'", "r.depth")
         self.recall_sql = prepare(down + reached + f"SELECT n.identifier, o.identifier, s.status FROM reached AS r {node} "
                                   + d.lookup("unit_states", "s", "s.node_id = r.node", outer=True) + " "
-                                  + d.lookup("nodes", "o", "o.id = s.owner_id", outer=True) + " WHERE n.kind = 'unit'")
+                                  + d.lookup("nodes", "o", "o.id = s.owner_id", outer=True) + units_only)
         cur = self.conn.cursor()
         self._start_id: dict[str, int] = {}
         self._cur = cur
