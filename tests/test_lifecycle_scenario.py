@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cradletrace import lineage
 from cradletrace.integrity import findings
 from cradletrace.lifecycle import (
     add_location,
@@ -141,3 +142,18 @@ def test_cradle_to_cradle(session: Session) -> None:
     assert session.scalar(select(Party.name).where(Party.node_id == n[RECYCLER])) == "Loop BV"
 
     assert findings(session) == []
+
+    # The lineage questions over what the services wrote.
+    def up(unit: str, when: float | None = None) -> dict[str, int]:
+        return {r.identifier: r.depth for r in lineage.upstream(session, unit, as_of=None if when is None else at(when))}
+
+    assert up(P1, 100) == {B1: 1, CU: 2, CELLS: 1, AL: 1}, "before the swap: the original board"
+    assert up(P1, 250) == {B3: 1, CU: 2, CELLS: 1, AL: 1}, "after the swap: the replacement"
+    assert {B3, P1, R_CU, CU_2, B4, R_AL, CELLS} <= set(up(P3)) and B1 not in up(P3), "cradle to cradle"
+    assert {r.identifier for r in lineage.downstream(session, CU)} == {B1, B2, B3, B4, P1, P2, P3, BOX, R_CU, R_AL,
+                                                                       CU_2}
+    recall = {r.identifier: r for r in lineage.recall(session, CU)}
+    assert set(recall) == {B1, B2, B3, B4, P1, P2, P3}, "units only"
+    assert (recall[P2].owner, recall[P2].owner_name, recall[P2].in_service) == (CUSTOMER, "Fleet Co", True)
+    assert (recall[P1].owner_name, recall[P1].recycled, recall[P1].in_service) == ("Loop BV", True, False)
+    assert recall[P3].in_service and not recall[P3].recycled

@@ -188,10 +188,25 @@ class _DocumentReader:
     def events(self) -> Iterator[EventItem]:
         index = -1
         try:
-            items = ijson.items(self._body_tokens(), self.list_prefix + ".item")
-            prefixes = self.prefixes
-            for index, obj in enumerate(items):
-                yield read_event_object(obj, index, prefixes)
+            if self.stream.reopen is not None:
+                # The fast path: ijson's C backend builds each event from a fresh pass over the
+                # bytes (feeding it our own token stream is ten times slower), then a token-only
+                # pass picks up top-level keys written after epcisBody.
+                raw = self.stream.reopen()
+                try:
+                    items = ijson.items(raw, self.list_prefix + ".item", use_float=True)
+                    prefixes = self.prefixes
+                    for index, obj in enumerate(items):
+                        yield read_event_object(obj, index, prefixes)
+                finally:
+                    raw.close()
+                if not self.complete:
+                    self._prescan_top_level()
+                    self.complete = True
+            else:  # pragma: no cover - every Stream from open_source can reopen
+                items = ijson.items(self._body_tokens(), self.list_prefix + ".item")
+                for index, obj in enumerate(items):
+                    yield read_event_object(obj, index, self.prefixes)
             self._apply_top()
             self._check_header(final=True)
         except (ijson.JSONError, ValueError) as exc:
