@@ -76,3 +76,20 @@ def test_unknown_identifier_is_one_line(database: str) -> None:
             "error: identifier: 'urn:example:missing' is not a recorded unit, lot or other identifier"]
     bad_time = CliRunner().invoke(main, ["trace", "U1", "--as-of", "yesterday", "--database", database])
     assert bad_time.exit_code == 1 and "--as-of" in bad_time.output
+
+
+def test_a_reader_that_goes_away_is_not_an_error(database: str) -> None:
+    """``cradletrace recall ... | head -1`` ends quietly: no 'Broken pipe' line, status 0."""
+    import os
+    import subprocess
+    import sys
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line is written
+    try:
+        proc = subprocess.run([sys.executable, "-c", "from cradletrace.cli import main; main()", "recall", lw.RM1,
+                               "--database", database], stdout=write_end, stderr=subprocess.PIPE, text=True,
+                              timeout=60)
+    finally:
+        os.close(write_end)
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr

@@ -22,6 +22,13 @@ class CradletraceGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # The reader went away (`cradletrace recall ... | head`): stop quietly, as Unix tools do.
+            # stdout is pointed at devnull so the interpreter's final flush does not complain.
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
         except TraceError as exc:
             _fail(str(exc))
         except (OperationalError, ProgrammingError) as exc:
