@@ -18,6 +18,7 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -65536
     assert (tmp_path / "sub" / "x.db").exists(), "the parent folder of a new SQLite file is created"
     engine.dispose()
 

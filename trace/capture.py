@@ -27,6 +27,7 @@ import orjson
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from cradletrace.bulk import bulk_insert
 from cradletrace.chain import Head, link, lock_head, store_head
 from cradletrace.epcis import read_document, validate_event
 from cradletrace.errors import TraceError, ValidationFailed
@@ -289,7 +290,7 @@ class _LogWriter:
             })
             logged.append(LoggedEvent(head.last_seq, event, p.event_time, p.event_hash))
             self.report.event_ids.append(p.event_id)
-        self.session.execute(Event.__table__.insert(), rows)
+        bulk_insert(self.session, Event.__table__, rows)
         self.projector.project(logged)
         self.report.captured += len(rows)
 

@@ -22,17 +22,22 @@ from sqlalchemy.orm import Session
 from cradletrace.models import GENESIS_CHAIN_HASH
 
 
-def link(previous: str, event_hash: str, payload: str) -> str:
+def link(previous: str, event_hash: str, payload: str | bytes) -> str:
     """The chain hash of an entry, from the previous entry's chain hash.
+
+    ``payload`` is the stored canonical JSON, as text or already UTF-8 encoded (the audit
+    reads it as bytes, so as not to decode and re-encode every entry).
 
     Examples
     --------
     >>> link("0" * 64, "ni:///sha-256;ab?ver=CBV2.0", "{}")[:16]
     'db1ad99d90c27dbe'
+    >>> link("0" * 64, "ni:///sha-256;ab?ver=CBV2.0", b"{}")[:16]
+    'db1ad99d90c27dbe'
     """
     digest = hashlib.sha256(previous.encode("ascii"))
     digest.update(event_hash.encode("ascii"))
-    digest.update(payload.encode("utf-8"))
+    digest.update(payload.encode("utf-8") if isinstance(payload, str) else payload)
     return digest.hexdigest()
 
 

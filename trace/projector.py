@@ -16,6 +16,7 @@ import orjson
 from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from cradletrace.bulk import bulk_insert
 from cradletrace.models import BizTransaction, Edge, EdgeKind, Event, EventObject, Lot, Unit, UnitState
 from cradletrace.nodemap import NodeMap, dialect_insert
 from cradletrace.projection import Effects, State, effects_of, fold
@@ -86,9 +87,9 @@ class Projector:
             for doc, doc_type in fx.documents:
                 documents.append({"event_id": item.seq, "node_id": ids[doc], "type": doc_type})
         if objects:
-            self.session.execute(EventObject.__table__.insert(), objects)
+            bulk_insert(self.session, EventObject.__table__, objects)
         if documents:
-            self.session.execute(BizTransaction.__table__.insert(), documents)
+            bulk_insert(self.session, BizTransaction.__table__, documents)
 
     # -- lineage edges ---------------------------------------------------------------------------
     def _write_edges(self, batch: Sequence[LoggedEvent], effects: list[Effects], ids: dict[str, int]) -> None:
@@ -147,7 +148,7 @@ class Projector:
                 close_parents,
             )
         if new_edges:
-            self.session.execute(table.insert(), new_edges)
+            bulk_insert(self.session, table, new_edges)
 
     # -- unit states -----------------------------------------------------------------------------
     def _write_states(self, batch: Sequence[LoggedEvent], effects: list[Effects], ids: dict[str, int]) -> None:

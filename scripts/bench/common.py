@@ -181,11 +181,11 @@ def psycopg_conninfo(url: str) -> str:
 def raw_connect(url: str):  # type: ignore[no-untyped-def]
     """A raw DB-API connection (sqlite3 or psycopg), with the same connection settings as cradletrace's engine."""
     if url.startswith("sqlite"):
+        from cradletrace.db import SQLITE_PRAGMAS
+
         conn = sqlite3.connect(sqlite_path(url), isolation_level=None)
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA busy_timeout = 60000")
+        for pragma in SQLITE_PRAGMAS:
+            conn.execute(pragma)
         return conn
     import psycopg
 
