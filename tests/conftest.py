@@ -25,7 +25,21 @@ from cradletrace.db import create_db_engine, normalize_url
 POSTGRES_URL = os.environ.get("CRADLETRACE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 REPO = Path(__file__).resolve().parents[1]
-CONFORMANCE = Path(os.environ.get("CRADLETRACE_CONFORMANCE_DIR") or REPO.parent / "shared" / "conformance")
+
+
+def _conformance_dir() -> Path:
+    """GS1's conformance data: $CRADLETRACE_CONFORMANCE_DIR, else ../shared/conformance beside the
+    checkout, else the workplace's copy (a clone made elsewhere, such as CI's, has no sibling)."""
+    if os.environ.get("CRADLETRACE_CONFORMANCE_DIR"):
+        return Path(os.environ["CRADLETRACE_CONFORMANCE_DIR"])
+    candidates = [REPO.parent / "shared" / "conformance", Path("/work/shared/conformance")]
+    return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
+CONFORMANCE = _conformance_dir()
+# Test modules read the folder from the environment (they cannot import conftest); set it
+# before they are collected, here and in every xdist worker.
+os.environ["CRADLETRACE_CONFORMANCE_DIR"] = str(CONFORMANCE)
 
 
 class DatabaseFactory:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +28,7 @@ from cradletrace.models import Event
 from cradletrace.query import iter_events
 from cradletrace.rebuild import check_projections
 
-CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "conformance" / "epcis"
+CONFORMANCE = Path(os.environ["CRADLETRACE_CONFORMANCE_DIR"]) / "epcis"  # set by conftest
 NOT_EVENT_DOCUMENTS = {"CaptureJob", "CBV"}  # job status and master data, not event documents
 
 
