@@ -10,6 +10,7 @@ see each other's rows. Tests that must commit (CLI, concurrency, migrations) ask
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -37,6 +38,8 @@ def _conformance_dir() -> Path:
 
 
 CONFORMANCE = _conformance_dir()
+# Helper modules beside the tests (lifecycle_support, lineage_world) import by name.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 # Test modules read the folder from the environment (they cannot import conftest); set it
 # before they are collected, here and in every xdist worker.
 os.environ["CRADLETRACE_CONFORMANCE_DIR"] = str(CONFORMANCE)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
-import orjson
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradletrace.errors import RuleViolation
@@ -29,36 +26,19 @@ from cradletrace.lifecycle import (
     ship,
 )
 from cradletrace.lifecycle.rules import lot_balances
-from cradletrace.models import Edge, EdgeKind, Event, LifecycleStatus, Lot, Node, UnitState
+from cradletrace.models import (
+    Edge,
+    EdgeKind,
+    LifecycleStatus,
+    Lot,
+)
+from lifecycle_support import T0, at, events, node, payloads, state_of
 
-T0 = datetime(2025, 1, 6, 8, 0, tzinfo=timezone.utc)
 PACK, BOARD, CHIP = "09506000134352", "09506000134369", "09506000134406"
 US, RECYCLER = party("9520222222222"), party("9520444444440")
 PLANT, YARD = location("9520555555554"), location("9520123456788")
 UNIT, BMS, CELL_CTRL = sgtin(PACK, "P1"), sgtin(BOARD, "B1"), sgtin(CHIP, "C1")
 R_AL, R_CU = lgtin("09506000134383", "R-AL-1"), lgtin("09506000134376", "R-CU-1")
-
-
-def at(hours: float) -> datetime:
-    return T0 + timedelta(hours=hours)
-
-
-def events(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Event))
-
-
-def node(session: Session, ident: str) -> int:
-    return session.scalar(select(Node.id).where(Node.identifier == ident))
-
-
-def state_of(session: Session, ident: str) -> UnitState:
-    return session.execute(select(UnitState).where(UnitState.node_id == node(session, ident))
-                           .execution_options(populate_existing=True)).scalar_one()
-
-
-def payloads(session: Session, report) -> list[dict]:
-    rows = session.scalars(select(Event.payload).where(Event.event_id.in_(report.event_ids)).order_by(Event.id))
-    return [orjson.loads(p) for p in rows]
 
 
 @pytest.fixture

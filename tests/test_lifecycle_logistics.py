@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import orjson
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradletrace.errors import RuleViolation
@@ -26,31 +26,14 @@ from cradletrace.lifecycle import (
     ship,
     sscc,
 )
-from cradletrace.models import Event, Node, UnitState
+from cradletrace.models import Event
+from lifecycle_support import T0, at, events, node, state_of
 
-T0 = datetime(2025, 1, 6, 8, 0, tzinfo=timezone.utc)
 PACK, BOARD = "09506000134352", "09506000134369"
 US, CUSTOMER = party("9520222222222"), party("9520333333336")
 PLANT, CUSTOMER_SITE = location("9520555555554"), location("9520666666668")
 BOX = sscc("09506000100000001")
 UNITS = [sgtin(PACK, f"P{i}") for i in range(3)]
-
-
-def at(hours: float) -> datetime:
-    return T0 + timedelta(hours=hours)
-
-
-def events(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Event))
-
-
-def node(session: Session, ident: str) -> int:
-    return session.scalar(select(Node.id).where(Node.identifier == ident))
-
-
-def state_of(session: Session, ident: str) -> UnitState:
-    return session.execute(select(UnitState).where(UnitState.node_id == node(session, ident))
-                           .execution_options(populate_existing=True)).scalar_one()
 
 
 def payload(session: Session, report) -> dict:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-
-import orjson
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,35 +22,19 @@ from cradletrace.lifecycle import (
     sscc,
     unpack,
 )
-from cradletrace.models import Edge, EdgeKind, Event, LifecycleStatus, Node, Unit, UnitState
+from cradletrace.models import (
+    Edge,
+    EdgeKind,
+    LifecycleStatus,
+    Unit,
+    UnitState,
+)
+from lifecycle_support import T0, at, events, node, payloads, state_of
 
-T0 = datetime(2025, 1, 6, 8, 0, tzinfo=timezone.utc)
 PACK, BOARD = "09506000134352", "09506000134369"
 CU = lgtin("09506000134376", "CU-1")
 PLANT, US = location("9520555555554"), party("9520222222222")
 BOX = sscc("09506000100000001")
-
-
-def at(hours: float) -> datetime:
-    return T0 + timedelta(hours=hours)
-
-
-def events(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Event))
-
-
-def node(session: Session, ident: str) -> int:
-    return session.scalar(select(Node.id).where(Node.identifier == ident))
-
-
-def state_of(session: Session, ident: str) -> UnitState:
-    return session.execute(select(UnitState).where(UnitState.node_id == node(session, ident))
-                           .execution_options(populate_existing=True)).scalar_one()
-
-
-def payloads(session: Session, report) -> list[dict]:
-    rows = session.scalars(select(Event.payload).where(Event.event_id.in_(report.event_ids)).order_by(Event.id))
-    return [orjson.loads(p) for p in rows]
 
 
 def open_parts(session: Session) -> set[tuple[int, int]]:

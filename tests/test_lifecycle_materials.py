@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import orjson
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradletrace.errors import InvalidInput, RuleViolation
@@ -23,30 +23,19 @@ from cradletrace.lifecycle import (
     sgtin,
 )
 from cradletrace.lifecycle.rules import lot_balances
-from cradletrace.models import Edge, EdgeKind, Event, LifecycleStatus, Lot, Node, UnitState
+from cradletrace.models import (
+    Edge,
+    EdgeKind,
+    Event,
+    LifecycleStatus,
+    Lot,
+)
+from lifecycle_support import T0, at, events, node, state_of
 
-T0 = datetime(2025, 1, 6, 8, 0, tzinfo=timezone.utc)
 CU = lgtin("09506000134376", "CU-1")
 RCU = lgtin("09506000134390", "RCU-1")
 SUPPLIER, US = party("9520111111118"), party("9520222222222")
 PLANT, SUPPLIER_SITE = location("9520555555554"), location("9520123456788")
-
-
-def at(hours: float) -> datetime:
-    return T0 + timedelta(hours=hours)
-
-
-def events(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Event))
-
-
-def node(session: Session, ident: str) -> int:
-    return session.scalar(select(Node.id).where(Node.identifier == ident))
-
-
-def state_of(session: Session, ident: str) -> UnitState:
-    return session.execute(select(UnitState).where(UnitState.node_id == node(session, ident))
-                           .execution_options(populate_existing=True)).scalar_one()
 
 
 def register(session: Session, lot: str = CU, quantity: float = 100, uom: str = "KGM", when: datetime = T0, **kw):

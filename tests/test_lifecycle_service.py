@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-import orjson
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradletrace.errors import InvalidInput, RuleViolation
@@ -25,35 +24,13 @@ from cradletrace.lifecycle import (
     return_unit,
     sgtin,
 )
-from cradletrace.models import Edge, EdgeKind, Event, Node, UnitState
+from cradletrace.models import Edge, EdgeKind
+from lifecycle_support import T0, at, events, node, payloads, state_of
 
-T0 = datetime(2025, 1, 6, 8, 0, tzinfo=timezone.utc)
 PACK, BOARD = "09506000134352", "09506000134369"
 US, CUSTOMER = party("9520222222222"), party("9520333333336")
 PLANT, CUSTOMER_SITE = location("9520555555554"), location("9520666666668")
 UNIT, OLD, NEW = sgtin(PACK, "P1"), sgtin(BOARD, "B-old"), sgtin(BOARD, "B-new")
-
-
-def at(hours: float) -> datetime:
-    return T0 + timedelta(hours=hours)
-
-
-def events(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Event))
-
-
-def node(session: Session, ident: str) -> int:
-    return session.scalar(select(Node.id).where(Node.identifier == ident))
-
-
-def state_of(session: Session, ident: str) -> UnitState:
-    return session.execute(select(UnitState).where(UnitState.node_id == node(session, ident))
-                           .execution_options(populate_existing=True)).scalar_one()
-
-
-def payloads(session: Session, report) -> list[dict]:
-    rows = session.scalars(select(Event.payload).where(Event.event_id.in_(report.event_ids)).order_by(Event.id))
-    return [orjson.loads(p) for p in rows]
 
 
 @pytest.fixture
