@@ -45,7 +45,7 @@ from cradletrace.lifecycle.events import (
     source_destination,
     transformation_event,
 )
-from cradletrace.lifecycle.rules import AFTER_DECOMMISSIONING, contents, load_objects, require_active
+from cradletrace.lifecycle.rules import AFTER_DECOMMISSIONING, active_units, contents, load_objects, require_active
 from cradletrace.projection import mass_kg
 
 
@@ -64,9 +64,7 @@ def decommission(
     RuleViolation
         If a unit is not commissioned or already ended.
     """
-    when = resolve_when(when)
-    ids = instance_ids(units)
-    require_active(load_objects(session, ids), ids, utc_naive(when), step="decommissioned")
+    when, ids = active_units(session, units, when, step="decommissioned")
     place = optional_id(location)
     event = object_event("DELETE", ids, when=when, biz_step="decommissioning", disposition="inactive",
                          location=place, read_point=place, extensions={"decommissioningReason": reason})
@@ -89,9 +87,7 @@ def collect(
     RuleViolation
         If a unit is not commissioned or ended (decommissioned units may be collected).
     """
-    when = resolve_when(when)
-    ids = instance_ids(units)
-    require_active(load_objects(session, ids), ids, utc_naive(when), step="collected", allow=AFTER_DECOMMISSIONING)
+    when, ids = active_units(session, units, when, step="collected", allow=AFTER_DECOMMISSIONING)
     place = optional_id(location)
     event = object_event(
         "OBSERVE", ids, when=when, biz_step="collecting", disposition="non_sellable_other", location=place,
@@ -186,9 +182,7 @@ def _subtrees(roots: list[str], parents: dict[str, str]) -> set[str]:
 
 def _end(session: Session, units: Iterable[str], when: datetime | None, *, biz_step: str, disposition: str,
          step: str, location: str | None, extensions: Mapping[str, Any], name: str) -> CaptureReport:
-    when = resolve_when(when)
-    ids = instance_ids(units)
-    require_active(load_objects(session, ids), ids, utc_naive(when), step=step, allow=AFTER_DECOMMISSIONING)
+    when, ids = active_units(session, units, when, step=step, allow=AFTER_DECOMMISSIONING)
     everything = list(dict.fromkeys([*ids, *(c.identifier for c in contents(session, ids))]))
     place = optional_id(location)
     event = object_event("OBSERVE", everything, when=when, biz_step=biz_step, disposition=disposition,

@@ -30,6 +30,7 @@ from cradletrace.lifecycle.common import instance_ids, optional_id, resolve_when
 from cradletrace.lifecycle.events import biz_transactions, object_event, source_destination
 from cradletrace.lifecycle.rules import (
     AFTER_DECOMMISSIONING,
+    active_units,
     contents,
     load_objects,
     require_active,
@@ -85,10 +86,8 @@ def ship(
         If an item is not commissioned or ended, or anything shipped (including what is
         inside it) is on recall hold and no override reason is given.
     """
-    when = resolve_when(when)
-    ids = instance_ids(items)
     allow = AFTER_DECOMMISSIONING if allow_decommissioned else frozenset()
-    require_active(load_objects(session, ids), ids, utc_naive(when), step="shipped", allow=allow)
+    when, ids = active_units(session, items, when, step="shipped", allow=allow)
     listed, inside = _with_packed(session, ids, include_contents)
     held = require_not_recalled(inside, override_reason=override_reason)
     override = {"reason": override_reason, "object": held} if held else None
@@ -127,10 +126,8 @@ def receive(
     RuleViolation
         If an item is not commissioned or ended.
     """
-    when = resolve_when(when)
-    ids = instance_ids(items)
     allow = AFTER_DECOMMISSIONING if allow_decommissioned else frozenset()
-    require_active(load_objects(session, ids), ids, utc_naive(when), step="received", allow=allow)
+    when, ids = active_units(session, items, when, step="received", allow=allow)
     listed, _inside = _with_packed(session, ids, include_contents)
     place = optional_id(location)
     event = object_event(
@@ -163,9 +160,7 @@ def sell(
         If a unit is not commissioned or ended, or it (or a component in it) is on recall hold
         and no override reason is given.
     """
-    when = resolve_when(when)
-    ids = instance_ids(units)
-    require_active(load_objects(session, ids), ids, utc_naive(when), step="sold")
+    when, ids = active_units(session, units, when, step="sold")
     held = require_not_recalled(contents(session, ids), override_reason=override_reason)
     place = optional_id(location)
     event = object_event(
@@ -194,9 +189,7 @@ def hold_for_recall(
     RuleViolation
         If a unit is not commissioned or ended.
     """
-    when = resolve_when(when)
-    ids = instance_ids(units)
-    require_active(load_objects(session, ids), ids, utc_naive(when), step="held for recall")
+    when, ids = active_units(session, units, when, step="held for recall")
     place = optional_id(location)
     event = object_event("OBSERVE", ids, when=when, biz_step="holding", disposition="recalled", location=place,
                          read_point=place, extensions={"recallReason": reason, "recallId": recall_id})

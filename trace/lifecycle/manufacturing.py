@@ -48,6 +48,7 @@ from cradletrace.lifecycle.events import (
 )
 from cradletrace.lifecycle.materials import Draws, parse_draws
 from cradletrace.lifecycle.rules import (
+    active_units,
     contents,
     load_objects,
     open_parents,
@@ -236,9 +237,7 @@ def inspect(
     ``test`` and ``results`` (``{name: value}``, names must be XML names) become the extensions
     ``test`` and ``result``; ``report`` is the test report URI (bizTransaction ``testres``).
     """
-    when = resolve_when(when)
-    ids = instance_ids(units)
-    require_active(load_objects(session, ids), ids, utc_naive(when), step="inspected")
+    when, ids = active_units(session, units, when, step="inspected")
     place = optional_id(location)
     event = object_event("OBSERVE", ids, when=when, biz_step="inspecting",
                          disposition="conformant" if passed else "non_conformant", location=place,

@@ -19,6 +19,7 @@ from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from cradletrace.errors import RuleViolation
+from cradletrace.lifecycle.common import instance_ids, resolve_when, utc_naive
 from cradletrace.models import (
     Action,
     Edge,
@@ -115,6 +116,17 @@ def require_active(
             problems.append(f"{noun} {ident} is {info.status.value}, so it cannot be {step}")
     if problems:
         raise _violation("no event before commissioning or after the end of life", problems)
+
+
+def active_units(session: Session, values: Iterable[str] | str, when: datetime | None, *, step: str,
+                 allow: frozenset[LifecycleStatus] = frozenset()) -> tuple[datetime, list[str]]:
+    """The opening of most services: the event time (now when not given) and the canonical identifiers
+    of ``values``, once each of them is checked to be commissioned by then and not ended
+    (:func:`require_active`, with one query for all of them)."""
+    when = resolve_when(when)
+    ids = instance_ids(values)
+    require_active(load_objects(session, ids), ids, utc_naive(when), step=step, allow=allow)
+    return when, ids
 
 
 def require_new(objects: Mapping[str, ObjectInfo], identifiers: Iterable[str]) -> None:

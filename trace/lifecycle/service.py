@@ -26,10 +26,17 @@ from sqlalchemy.orm import Session
 
 from cradletrace.capture import CaptureReport
 from cradletrace.errors import InvalidInput
-from cradletrace.lifecycle.common import instance_id, instance_ids, optional_id, resolve_when, submit, utc_naive
+from cradletrace.lifecycle.common import instance_id, optional_id, resolve_when, submit, utc_naive
 from cradletrace.lifecycle.events import REFURBISHING, aggregation_event, biz_transactions, object_event, source_destination
 from cradletrace.lifecycle.logistics import sell
-from cradletrace.lifecycle.rules import load_objects, open_parents, require_active, require_fitted, require_not_fitted
+from cradletrace.lifecycle.rules import (
+    active_units,
+    load_objects,
+    open_parents,
+    require_active,
+    require_fitted,
+    require_not_fitted,
+)
 
 
 def _service_order(uri: str | None) -> list[dict[str, str]]:
@@ -51,9 +58,7 @@ def install(
     RuleViolation
         If a unit is not commissioned or ended.
     """
-    when = resolve_when(when)
-    ids = instance_ids(units)
-    require_active(load_objects(session, ids), ids, utc_naive(when), step="installed")
+    when, ids = active_units(session, units, when, step="installed")
     place = optional_id(location)
     event = object_event("OBSERVE", ids, when=when, biz_step="installing", disposition="active", location=place,
                          read_point=place, **source_destination(to_party=optional_id(owner), to_location=place))
@@ -77,9 +82,7 @@ def repair(
     RuleViolation
         If a unit is not commissioned or ended.
     """
-    when = resolve_when(when)
-    ids = instance_ids(units)
-    require_active(load_objects(session, ids), ids, utc_naive(when), step="repaired")
+    when, ids = active_units(session, units, when, step="repaired")
     place = optional_id(location)
     event = object_event("OBSERVE", ids, when=when, biz_step="repairing",
                          disposition="needs_replacement" if needs_replacement else "conformant", location=place,
@@ -146,9 +149,7 @@ def return_unit(
     RuleViolation
         If a unit is not commissioned or ended.
     """
-    when = resolve_when(when)
-    ids = instance_ids(units)
-    require_active(load_objects(session, ids), ids, utc_naive(when), step="returned")
+    when, ids = active_units(session, units, when, step="returned")
     place = optional_id(location)
     event = object_event(
         "OBSERVE", ids, when=when, biz_step="receiving", disposition="returned", location=place, read_point=place,
@@ -174,9 +175,7 @@ def refurbish(
     RuleViolation
         If a unit is not commissioned or ended.
     """
-    when = resolve_when(when)
-    ids = instance_ids(units)
-    require_active(load_objects(session, ids), ids, utc_naive(when), step="refurbished")
+    when, ids = active_units(session, units, when, step="refurbished")
     place = optional_id(location)
     event = object_event("OBSERVE", ids, when=when, biz_step=REFURBISHING, disposition="sellable_not_accessible",
                          location=place, read_point=place, documents=_service_order(service_order),
