@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from typing import Any
 
@@ -84,7 +85,9 @@ def resolve_many(session: Session, values: Sequence[str], *, where: str = "ident
     """:func:`resolve` for several values in one statement (plus one per bare serial that needs it)."""
     forms = [candidates(v) for v in values]
     wanted = sorted({c for found, _problem in forms for c in found})
-    rows = session.execute(select(Node.id, Node.identifier, Node.kind).where(Node.identifier.in_(wanted))).all()
+    nodes = Node.__table__  # Core columns: the ORM layer adds nothing to a three-column lookup
+    rows = session.execute(select(nodes.c.id, nodes.c.identifier, nodes.c.kind)
+                           .where(nodes.c.identifier.in_(wanted))).all()
     by_identifier = {r.identifier: NodeRef(r.id, r.identifier, _value(r.kind)) for r in rows}
     out: list[NodeRef] = []
     for value, (found, problem) in zip(values, forms):
@@ -142,16 +145,20 @@ _TIME_COLUMNS = ("valid_from", "valid_to", "event_time", "closed_time", "record_
                  "t_from", "t_to")
 
 
-def _statement(sql: str, params: Mapping[str, Any]) -> Any:
+@lru_cache(maxsize=256)
+def _statement(sql: str, time_params: tuple[str, ...]) -> Any:
+    # One TextClause per statement text, built once: SQLAlchemy then finds its compiled form
+    # by identity instead of rebuilding and hashing a new clause on every question.
     binds = [bindparam("starts", expanding=True)]
-    binds += [bindparam(name, type_=DateTime()) for name in params if name.endswith(("_from", "_to"))]
+    binds += [bindparam(name, type_=DateTime()) for name in time_params]
     columns = {name: DateTime() for name in _TIME_COLUMNS if name in sql}
     return text(sql).bindparams(*binds).columns(**columns)
 
 
 def run(session: Session, sql: str, params: Mapping[str, Any], *, starts: Iterable[int]) -> list[Row[Any]]:
     """Execute one lineage statement: ``:starts`` expands to the start node ids, ``*_from``/``*_to`` are times."""
-    return list(session.execute(_statement(sql, params), {**params, "starts": list(starts)}).all())
+    time_params = tuple(sorted(name for name in params if name.endswith(("_from", "_to"))))
+    return list(session.execute(_statement(sql, time_params), {**params, "starts": list(starts)}).all())
 
 
 def explain(session: Session, sql: str, params: Mapping[str, Any], *, starts: Iterable[int]) -> list[str]:

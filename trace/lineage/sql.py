@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 Direction = Literal["up", "down"]
@@ -194,6 +195,18 @@ def _with(ctes: list[str]) -> str:
 
 def edges_sql(d: Dialect, walks: list[tuple[str, Direction]], *, kinds: tuple[str, ...] = MATERIAL_KINDS,
               timed: dict[str, bool] | None = None, details: bool = False) -> str:
+    """Every edge the walks crossed, once, with its nearest depth, its ends and its events (see :func:`_edges_sql`).
+
+    Built once per shape and cached: lineage questions are asked often, and their text
+    depends only on these arguments.
+    """
+    timed_walks = tuple(sorted(name for name, on in (timed or {}).items() if on))
+    return _edges_sql(d, tuple(walks), kinds, timed_walks, details)
+
+
+@lru_cache(maxsize=128)
+def _edges_sql(d: Dialect, walks: tuple[tuple[str, Direction], ...], kinds: tuple[str, ...],
+               timed_walks: tuple[str, ...], details: bool) -> str:
     """Every edge the walks crossed, once, with its nearest depth, its ends and its events.
 
     Columns: edge_id, kind, src, dst, valid_from, valid_to, quantity, uom, mass_kg,
@@ -202,8 +215,7 @@ def edges_sql(d: Dialect, walks: list[tuple[str, Direction]], *, kinds: tuple[st
     and product of both ends (``src_status``, ``src_disposition``, ``src_product``,
     ``src_serial``, ``src_lot``, and the same for ``dst_``).
     """
-    timed = timed or {}
-    ctes = [walk_cte(d, name, direction, kinds=kinds, timed=timed.get(name, False)) for name, direction in walks]
+    ctes = [walk_cte(d, name, direction, kinds=kinds, timed=name in timed_walks) for name, direction in walks]
     crossed = " UNION ALL ".join(f"SELECT edge_id, depth, '{direction}' AS direction FROM {name} "
                                  "WHERE edge_id IS NOT NULL" for name, direction in walks)
     ctes.append(f"hit AS (SELECT edge_id, MIN(depth) AS depth, MIN(direction) AS direction FROM ({crossed}) AS c "
@@ -229,6 +241,7 @@ def edges_sql(d: Dialect, walks: list[tuple[str, Direction]], *, kinds: tuple[st
             + "\nORDER BY h.depth, h.edge_id")
 
 
+@lru_cache(maxsize=4)
 def recall_sql(d: Dialect) -> str:
     """Every unit the downstream walk reached (the start included), with its state, place and owner."""
     ctes = [walk_cte(d, "walk", "down"),
@@ -248,6 +261,7 @@ def recall_sql(d: Dialect) -> str:
             + "\nWHERE " + d.tied("n.kind = 'unit'", "r.depth") + "\nORDER BY r.depth, n.identifier")
 
 
+@lru_cache(maxsize=4)
 def history_sql(d: Dialect) -> str:
     """The events of the start node, and of each part while it was fitted (bounds included).
 
