@@ -1,4 +1,4 @@
-"""Bulk inserts for the capture path: one ``executemany`` of plain tuples per table and batch.
+"""Bulk inserts for the capture path: one ``executemany`` (SQLite) or ``COPY`` (PostgreSQL) per table and batch.
 
 ``session.execute(table.insert(), rows)`` spends most of its time per parameter (building a
 parameter dict per row, running each type's bind processor through the compiled statement),
@@ -66,4 +66,21 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
             for i, p in converted:
                 values[i] = p(values[i])
             params[n] = tuple(values)
-    connection.exec_driver_sql(sql, params)
+    if connection.dialect.name == "postgresql":
+        _copy(connection, table, columns, params)
+    else:
+        connection.exec_driver_sql(sql, params)
+
+
+def _copy(connection: Any, table: Table, columns: tuple[str, ...], rows: list[Any]) -> None:
+    """PostgreSQL: ``COPY ... FROM STDIN`` on the session's own connection (same transaction).
+
+    psycopg's ``executemany`` pipelines one INSERT per row; its cost per row was as large as
+    all of the capture's own work. COPY streams the rows in one command.
+    """
+    preparer = connection.dialect.identifier_preparer
+    names = ", ".join(preparer.format_column(table.c[c]) for c in columns)
+    raw = connection.connection.dbapi_connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY {preparer.format_table(table)} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
