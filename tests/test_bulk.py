@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -61,3 +62,19 @@ def test_one_statement_per_call(session: Session) -> None:
     # SQLite: one executemany; PostgreSQL: COPY on the raw connection (no SQLAlchemy statement)
     assert len(seen) == (1 if engine.dialect.name == "sqlite" else 0)
     assert session.scalar(select(Edge.id).where(Edge.src == a).limit(1)) is not None
+
+
+def test_sqlite_times_are_stored_in_sqlalchemy_s_own_text_form(session: Session) -> None:
+    """The fast time formatting writes exactly what SQLAlchemy writes (text comparisons depend on it)."""
+    from sqlalchemy import DateTime as SADateTime
+
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("PostgreSQL stores timestamps natively")
+    dialect = session.get_bind().dialect
+    reference = SADateTime()._cached_bind_processor(dialect)
+    from cradletrace.bulk import _processor
+
+    fast = _processor(SADateTime(), dialect)
+    for moment in (datetime(2025, 1, 2, 3, 4, 5), datetime(2025, 1, 2, 3, 4, 5, 6), datetime(999, 12, 31, 23, 59, 59,
+                                                                                               999999), None):
+        assert fast(moment) == reference(moment)

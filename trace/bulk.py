@@ -11,10 +11,11 @@ the driver's ``executemany`` as tuples. The values are exactly those SQLAlchemy 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import DateTime, Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -31,9 +32,28 @@ def _plan(table: Table, columns: tuple[str, ...], dialect: Dialect) -> _Plan:
         sql = (f"INSERT INTO {preparer.format_table(table)} "
                f"({', '.join(preparer.format_column(table.c[c]) for c in columns)}) "
                f"VALUES ({', '.join([marker] * len(columns))})")
-        processors = tuple(table.c[c].type._cached_bind_processor(dialect) for c in columns)
+        processors = tuple(_processor(table.c[c].type, dialect) for c in columns)
         plan = _PLANS[key] = (sql, columns, processors)
     return plan
+
+
+def _processor(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:
+    """The column's bind processor; on SQLite a faster one for times.
+
+    SQLite stores a DateTime as text in SQLAlchemy's format, ``YYYY-MM-DD HH:MM:SS.ffffff``,
+    which is exactly ``isoformat(" ", "microseconds")`` of a naive datetime, done in C.
+    """
+    process = column_type._cached_bind_processor(dialect)
+    if process is None:
+        return None
+    if dialect.name == "sqlite" and isinstance(column_type, DateTime):
+        def sqlite_datetime(value: Any) -> Any:
+            if isinstance(value, datetime) and value.tzinfo is None:
+                return value.isoformat(" ", "microseconds")
+            return process(value)
+
+        return sqlite_datetime
+    return process
 
 
 def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
