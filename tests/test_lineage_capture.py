@@ -95,3 +95,20 @@ def test_composition_history_and_path(captured: Session) -> None:
     assert steps == [("commissioning", 0), ("assembling", 0), ("removing", 1), ("replacing", 1),
                      ("disassembling", 0)]
     assert [s.target for s in lineage.path(captured, lw.RM2, lw.U2)] == [lw.B1, lw.RL, lw.U2]
+
+
+def test_a_transformation_split_over_two_events_links_its_inputs_to_its_outputs(session: Session) -> None:
+    """EPCIS: TransformationEvents sharing a transformationID are one transformation, in any order."""
+    from cradletrace.rebuild import check_projections
+
+    batch, output = lw.lgtin("SPLIT-1"), lw.sgtin("SPLIT-U")
+    # the outputs are reported first, the consumption later (a partner's two systems)
+    capture_events(session, [make(5, transformationID="urn:example:wo:split", outputEPCList=[output])])
+    capture_events(session, [make(4.5, transformationID="urn:example:wo:split",
+                                  inputQuantityList=[qty(batch, 2.0)])])
+    up = {r.identifier: r for r in lineage.upstream(session, output)}
+    assert set(up) == {"urn:example:wo:split", batch}
+    assert (up[batch].depth, up[batch].mass_kg) == (2, 2.0)
+    assert output in {r.identifier for r in lineage.downstream(session, batch)}
+    assert [r.identifier for r in lineage.recall(session, batch)] == [output]
+    assert check_projections(session) == []

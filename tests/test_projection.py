@@ -85,3 +85,18 @@ def test_fold_ignores_older_events() -> None:
 
 def test_mass_units() -> None:
     assert mass_kg(2, "TNE") == 2000 and mass_kg(None, "KGM") is None
+
+
+def test_a_transformation_split_over_events_meets_at_its_id() -> None:
+    consumed = effects_of({"type": "TransformationEvent", **T, "transformationID": "urn:x:t1",
+                           "inputQuantityList": [{"epcClass": "lot:a", "quantity": 3, "uom": "KGM"}]})
+    made = effects_of({"type": "TransformationEvent", **T, "transformationID": "urn:x:t1",
+                       "outputEPCList": ["unit:y"]})
+    assert [(e.kind, e.src, e.dst, e.mass_kg) for e in consumed.opens] == [("input_of", "lot:a", "urn:x:t1", 3.0)]
+    assert [(e.kind, e.src, e.dst) for e in made.opens] == [("input_of", "urn:x:t1", "unit:y")]
+    assert "urn:x:t1" in consumed.identifiers() and "urn:x:t1" in made.identifiers()
+    # without an ID, or with inputs and outputs together, nothing goes through an extra node
+    assert effects_of({"type": "TransformationEvent", **T, "outputEPCList": ["unit:y"]}).opens == []
+    both = effects_of({"type": "TransformationEvent", **T, "transformationID": "urn:x:t1",
+                       "inputEPCList": ["unit:x"], "outputEPCList": ["unit:y"]})
+    assert [(e.src, e.dst) for e in both.opens] == [("unit:x", "unit:y")]

@@ -8,7 +8,9 @@ lineage model:
   quantified input is shared equally among the outputs, so the edge carries the
   quantity (and mass, for mass units) allocated to that output; when the input is a
   serialized object and the output is quantified (disassembly into recovered lots),
-  the edge carries the output's quantity and mass instead.
+  the edge carries the output's quantity and mass instead. A transformation split over
+  several events by a shared ``transformationID`` (inputs in one, outputs in another)
+  goes through a node of that ID: ``input -> transformationID -> output``.
 * AggregationEvent and AssociationEvent: ADD opens a ``part_of`` edge child -> parent;
   DELETE closes the named children, or every child when none is named.
 * Any event with a bizTransactionList: a ``documented_by`` edge from each object to
@@ -81,6 +83,7 @@ class Effects:
     ilmd_targets: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     parties: list[str] = field(default_factory=list)
+    transformations: list[str] = field(default_factory=list)
 
     def identifiers(self) -> set[str]:
         """Every identifier the effects refer to (so their nodes can be resolved at once)."""
@@ -88,6 +91,7 @@ class Effects:
         found.update(doc for doc, _type in self.documents)
         found.update(self.places)
         found.update(self.parties)
+        found.update(self.transformations)
         return found
 
 
@@ -171,7 +175,8 @@ def _transformation_edges(event: dict[str, Any], fx: Effects) -> None:
     outputs += [(q["epcClass"], q.get("quantity"), q.get("uom")) for q in event.get("outputQuantityList") or ()]
     inputs: list[tuple[str, float | None, str | None]] = [(i, None, None) for i in event.get("inputEPCList") or ()]
     inputs += [(q["epcClass"], q.get("quantity"), q.get("uom")) for q in event.get("inputQuantityList") or ()]
-    if not outputs:
+    if not (inputs and outputs):
+        _split_transformation_edges(event, fx, inputs, outputs)
         return
     share = 1.0 / len(outputs)
     for src, in_qty, in_uom in inputs:
@@ -181,6 +186,24 @@ def _transformation_edges(event: dict[str, Any], fx: Effects) -> None:
             else:
                 quantity, uom = out_qty, out_uom
             fx.opens.append(EdgeOpen("input_of", src, dst, quantity, uom, mass_kg(quantity, uom)))
+
+
+def _split_transformation_edges(event: dict[str, Any], fx: Effects,
+                                inputs: list[tuple[str, float | None, str | None]],
+                                outputs: list[tuple[str, float | None, str | None]]) -> None:
+    """A transformation recorded across events: the inputs in one, the outputs in another.
+
+    EPCIS 2.0 makes TransformationEvents that share a ``transformationID`` one transformation.
+    An event that has inputs but no outputs (or the reverse) links them through the
+    transformation's own node, ``input -> transformationID -> output``, so the events meet in
+    the graph whatever their order, with no lookup of the other events.
+    """
+    link = event.get("transformationID")
+    if not link:
+        return
+    fx.transformations.append(link)
+    fx.opens.extend(EdgeOpen("input_of", src, link, qty, uom, mass_kg(qty, uom)) for src, qty, uom in inputs)
+    fx.opens.extend(EdgeOpen("input_of", link, dst, qty, uom, mass_kg(qty, uom)) for dst, qty, uom in outputs)
 
 
 def _state_effects(event: dict[str, Any], fx: Effects) -> None:
