@@ -78,3 +78,34 @@ def test_sqlite_times_are_stored_in_sqlalchemy_s_own_text_form(session: Session)
     for moment in (datetime(2025, 1, 2, 3, 4, 5), datetime(2025, 1, 2, 3, 4, 5, 6), datetime(999, 12, 31, 23, 59, 59,
                                                                                                999999), None):
         assert fast(moment) == reference(moment)
+
+
+def test_upserts_skip_or_update_on_conflict(session: Session) -> None:
+    from cradletrace.models import LifecycleStatus, UnitState
+
+    table = Node.__table__
+    bulk_insert(session, table, [{"identifier": "urn:t:u1", "kind": "unit"}], on_conflict=("identifier",))
+    bulk_insert(session, table, [{"identifier": "urn:t:u1", "kind": "lot"}, {"identifier": "urn:t:u2", "kind": "lot"}],
+                on_conflict=("identifier",))
+    kinds = dict(session.execute(select(table.c.identifier, table.c.kind)
+                                 .where(table.c.identifier.in_(["urn:t:u1", "urn:t:u2"]))).all())
+    assert {k: getattr(v, "value", v) for k, v in kinds.items()} == {"urn:t:u1": "unit", "urn:t:u2": "lot"}
+
+    from cradletrace.capture import capture_events
+    from cradletrace.models import Event
+
+    capture_events(session, [{"type": "ObjectEvent", "action": "OBSERVE", "epcList": [], "bizStep": "inspecting",
+                              "eventTime": "2025-01-01T00:00:00Z", "eventTimeZoneOffset": "+00:00"}])
+    event = session.scalar(select(Event.id).order_by(Event.id.desc()).limit(1))
+    node = session.scalar(select(table.c.id).where(table.c.identifier == "urn:t:u1"))
+    state = {"node_id": node, "status": LifecycleStatus.ACTIVE, "disposition": "active", "biz_step": "commissioning",
+             "biz_location_id": None, "read_point_id": None, "owner_id": None, "possessor_id": None,
+             "commissioned_at": datetime(2025, 1, 1), "last_event_id": event, "last_event_time": datetime(2025, 1, 1)}
+    columns = tuple(c for c in state if c != "node_id")
+    bulk_insert(session, UnitState.__table__, [state], on_conflict=("node_id",), update=columns)
+    bulk_insert(session, UnitState.__table__, [{**state, "disposition": "in_transit", "biz_step": "shipping"}],
+                on_conflict=("node_id",), update=columns)
+    states = UnitState.__table__
+    row = session.execute(select(states.c.disposition, states.c.biz_step, states.c.commissioned_at)
+                          .where(states.c.node_id == node)).one()
+    assert tuple(row) == ("in_transit", "shipping", datetime(2025, 1, 1))

@@ -16,15 +16,17 @@ from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import DateTime, Table
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 _Plan = tuple[str, tuple[str, ...], tuple[Callable[[Any], Any] | None, ...]]
-_PLANS: dict[tuple[str, str, tuple[str, ...]], _Plan] = {}
+_PLANS: dict[tuple[Any, ...], _Plan] = {}
 
 
-def _plan(table: Table, columns: tuple[str, ...], dialect: Dialect) -> _Plan:
-    key = (dialect.name, table.name, columns)
+def _plan(table: Table, columns: tuple[str, ...], dialect: Dialect, conflict: tuple[str, ...],
+          update: tuple[str, ...]) -> _Plan:
+    key = (dialect.name, table.name, columns, conflict, update)
     plan = _PLANS.get(key)
     if plan is None:
         preparer = dialect.identifier_preparer
@@ -32,6 +34,14 @@ def _plan(table: Table, columns: tuple[str, ...], dialect: Dialect) -> _Plan:
         sql = (f"INSERT INTO {preparer.format_table(table)} "
                f"({', '.join(preparer.format_column(table.c[c]) for c in columns)}) "
                f"VALUES ({', '.join([marker] * len(columns))})")
+        if conflict:
+            target = ", ".join(preparer.format_column(table.c[c]) for c in conflict)
+            if update:
+                sets = ", ".join(f"{preparer.format_column(table.c[c])} = excluded.{preparer.format_column(table.c[c])}"
+                                 for c in update)
+                sql += f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
+            else:
+                sql += f" ON CONFLICT ({target}) DO NOTHING"
         processors = tuple(_processor(table.c[c].type, dialect) for c in columns)
         plan = _PLANS[key] = (sql, columns, processors)
     return plan
@@ -56,7 +66,8 @@ def _processor(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | Non
     return process
 
 
-def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]], *,
+                on_conflict: tuple[str, ...] = (), update: tuple[str, ...] = ()) -> None:
     """Insert ``rows`` (dicts with the same keys) into ``table`` with one ``executemany``.
 
     Parameters
@@ -68,11 +79,26 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     rows : sequence of mappings
         Column name -> value, as for ``session.execute(table.insert(), rows)``. Every row has
         the keys of the first.
+    on_conflict : tuple of str
+        The unique columns of an upsert: a row that collides there is skipped, or, with
+        ``update``, updates those columns from the new row.
+    update : tuple of str
+        Columns to overwrite on a conflict.
     """
     if not rows:
         return
     connection = session.connection()
-    sql, columns, processors = _plan(table, tuple(rows[0]), connection.dialect)
+    if on_conflict and connection.dialect.name == "postgresql":
+        # COPY cannot upsert; SQLAlchemy sends these as multi-row VALUES statements.
+        stmt = postgresql.insert(table)
+        if update:
+            stmt = stmt.on_conflict_do_update(index_elements=list(on_conflict),
+                                              set_={c: getattr(stmt.excluded, c) for c in update})
+        else:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(on_conflict))
+        session.execute(stmt, list(rows))
+        return
+    sql, columns, processors = _plan(table, tuple(rows[0]), connection.dialect, on_conflict, update)
     getter = itemgetter(*columns)
     if len(columns) == 1:
         params: list[Any] = [(getter(row),) for row in rows]
@@ -87,7 +113,7 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
                 values[i] = p(values[i])
             params[n] = tuple(values)
     if connection.dialect.name == "postgresql":
-        _copy(connection, table, columns, params)
+        _copy(connection, table, columns, params)  # plain inserts only: upserts returned above
     else:
         connection.exec_driver_sql(sql, params)
 

@@ -13,9 +13,9 @@ from urllib.parse import unquote
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from cradletrace.bulk import bulk_insert
 from cradletrace.identifiers import node_kind
 from cradletrace.models import Lot, Node, Unit
 
@@ -23,12 +23,6 @@ _SGTIN = re.compile(r"^https://id\.gs1\.org/01/(\d{14})/21/(.+)$")
 _LGTIN = re.compile(r"^https://id\.gs1\.org/01/(\d{14})/10/(.+)$")
 # SQLite allows 32,766 bound parameters per statement; stay well under it.
 _CHUNK = 5000
-
-
-def dialect_insert(session: Session, table):  # type: ignore[no-untyped-def]
-    """``INSERT`` for the session's dialect, which has ``on_conflict_do_nothing`` / ``do_update``."""
-    name = session.get_bind().dialect.name
-    return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
 
 
 class NodeMap:
@@ -66,7 +60,7 @@ class NodeMap:
         if not new:
             return
         rows = [{"identifier": i, "kind": kinds.get(i) or node_kind(i)} for i in new]
-        self.session.execute(dialect_insert(self.session, Node.__table__).on_conflict_do_nothing(), rows)
+        bulk_insert(self.session, Node.__table__, rows, on_conflict=("identifier",))
         created = self.session.execute(select(Node.identifier, Node.id).where(Node.identifier.in_(new))).all()
         self.ids.update(created)
         self._add_identities([(identifier, self.ids[identifier]) for identifier in new])
@@ -78,7 +72,5 @@ class NodeMap:
                 units.append({"node_id": node_id, "gtin": m[1], "serial": unquote(m[2])})
             elif m := _LGTIN.match(identifier):
                 lots.append({"node_id": node_id, "gtin": m[1], "lot_number": unquote(m[2])})
-        if units:
-            self.session.execute(dialect_insert(self.session, Unit.__table__).on_conflict_do_nothing(), units)
-        if lots:
-            self.session.execute(dialect_insert(self.session, Lot.__table__).on_conflict_do_nothing(), lots)
+        bulk_insert(self.session, Unit.__table__, units, on_conflict=("node_id",))
+        bulk_insert(self.session, Lot.__table__, lots, on_conflict=("node_id",))

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from cradletrace.bulk import bulk_insert
 from cradletrace.models import BizTransaction, Edge, EdgeKind, Event, EventObject, Lot, Unit, UnitState
-from cradletrace.nodemap import NodeMap, dialect_insert
+from cradletrace.nodemap import NodeMap
 from cradletrace.projection import Effects, State, effects_of, fold
 
 _CHUNK = 5000
@@ -190,11 +190,7 @@ class Projector:
 
     def _upsert_states(self, states: dict[int, State]) -> None:
         rows = [{"node_id": node_id, **{c: getattr(s, c) for c in _STATE_COLUMNS}} for node_id, s in states.items()]
-        stmt = dialect_insert(self.session, UnitState.__table__)
-        stmt = stmt.on_conflict_do_update(index_elements=["node_id"],
-                                          set_={c: getattr(stmt.excluded, c) for c in _STATE_COLUMNS})
-        for chunk in _chunks(rows):
-            self.session.execute(stmt, list(chunk))
+        bulk_insert(self.session, UnitState.__table__, rows, on_conflict=("node_id",), update=_STATE_COLUMNS)
 
     # -- ILMD on units and lots ------------------------------------------------------------------
     def _write_ilmd(self, effects: list[Effects], ids: dict[str, int]) -> None:
