@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import gc
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, BinaryIO
 
-import orjson
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -31,11 +30,12 @@ from cradletrace.bulk import bulk_insert
 from cradletrace.chain import Head, link, lock_head, store_head
 from cradletrace.epcis import read_document, validate_event
 from cradletrace.errors import TraceError, ValidationFailed
-from cradletrace.eventhash import event_hash
 from cradletrace.models import Action, Capture, CaptureStatus, Event, EventType
 from cradletrace.nodemap import NodeMap
+from cradletrace.prepare import Prepared, prepare
 from cradletrace.projector import LoggedEvent, Projector
-from cradletrace.timestamps import to_iso, to_utc, utc_now
+from cradletrace.reader_process import prepared_events, readable_elsewhere, worth_a_reader
+from cradletrace.timestamps import to_iso, utc_now
 
 BATCH_EVENTS = 2000
 SPOOL_EVENTS = 20_000
@@ -78,16 +78,6 @@ class CaptureReport:
         return f"{self.name or 'input'}: {self.total} events, {verb} {self.captured}, duplicates {len(self.duplicates)}"
 
 
-@dataclass
-class _Prepared:
-    event: dict[str, Any]
-    event_id: str
-    event_hash: str
-    declares_error: bool
-    event_time: datetime
-    payload: str
-
-
 def capture_document(
     session: Session,
     source: bytes | str | BinaryIO | Any,
@@ -96,6 +86,7 @@ def capture_document(
     format: str | None = None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    reader_process: bool | None = False,
 ) -> CaptureReport:
     """Capture an EPCIS 2.0 document (JSON-LD or XML), all or nothing.
 
@@ -113,6 +104,12 @@ def capture_document(
         Validate and count duplicates only; write nothing.
     progress : callable, optional
         Called with the number of events handled after each batch.
+    reader_process : bool or None
+        Read, validate and hash in a second, forked process while this one writes
+        (:mod:`cradletrace.reader_process`); ``None`` decides by size (large documents given
+        as bytes or a path, on a machine with more than one core). The result is the same
+        either way. Off by default: forking suits a command-line process (``cradletrace
+        capture`` asks for ``None``), not a threaded server.
 
     Returns
     -------
@@ -125,8 +122,19 @@ def capture_document(
     InvalidInput
         When the document itself cannot be read.
     """
-    document = read_document(source, format=format, name=name)
-    return _capture(session, document.events, name=document.name or name, dry_run=dry_run, progress=progress)
+    record_time = utc_now()
+    record_iso = to_iso(record_time)
+    use_reader = worth_a_reader(source) if reader_process is None else reader_process
+    if use_reader and readable_elsewhere(source):
+        document_name, items = prepared_events(source, format=format, name=name, record_iso=record_iso)
+    else:
+        document = read_document(source, format=format, name=name)
+        document_name, items = document.name, _prepared(document.events, record_iso)
+    try:
+        return _capture(session, items, name=document_name or name, dry_run=dry_run, progress=progress,
+                        record_time=record_time)
+    finally:
+        items.close()  # a capture that stopped early (too many errors) also stops its reader
 
 
 def capture_events(
@@ -141,37 +149,48 @@ def capture_events(
     They are validated and normalised by the same rules as documents. This is the
     path of the lifecycle services and of ``POST /epcis/events``.
     """
+    record_time = utc_now()
     checked = (validate_event(dict(event), index) for index, event in enumerate(events))
-    return _capture(session, ((i, ev, errs) for i, (ev, errs) in enumerate(checked)), name=name, dry_run=dry_run)
+    items = _prepared(((i, ev, errs) for i, (ev, errs) in enumerate(checked)), to_iso(record_time))
+    return _capture(session, items, name=name, dry_run=dry_run, record_time=record_time)
+
+
+def _prepared(events: Iterable[tuple[int, dict[str, Any], list[TraceError]]],
+              record_iso: str) -> Generator[tuple[int, Prepared | None, list[TraceError]], None, None]:
+    """Validated events as ``(index, prepared or None, errors)``, prepared here (see reader_process)."""
+    failed = False
+    for index, event, errors in events:
+        failed = failed or bool(errors)
+        # Once an event has failed nothing is written: later events are only checked.
+        yield index, (None if errors or failed else prepare(event, record_iso)), errors
 
 
 def _capture(
     session: Session,
-    events: Iterable[tuple[int, dict[str, Any], list[TraceError]]],
+    events: Iterable[tuple[int, Prepared | None, list[TraceError]]],
     *,
     name: str | None,
     dry_run: bool,
+    record_time: datetime,
     progress: Callable[[int], None] | None = None,
 ) -> CaptureReport:
-    writer = _LogWriter(session, name=name, dry_run=dry_run)
+    writer = _LogWriter(session, name=name, dry_run=dry_run, record_time=record_time)
     errors: list[TraceError] = []
     seen: set[tuple[str, bool]] = set()
-    record_iso = to_iso(writer.record_time)
-    batch: list[_Prepared] = []
+    batch: list[Prepared] = []
     handled = 0
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the cyclic collector made large parses several times slower (DESIGN, performance notes)
     try:
-        for _index, event, event_errors in events:
+        for _index, prepared, event_errors in events:
             handled += 1
             if event_errors:
                 errors.extend(event_errors)
                 if len(errors) >= MAX_ERRORS:
                     break
                 continue
-            if errors:
+            if errors or prepared is None:
                 continue  # the capture is lost already; keep reading to report every fault
-            prepared = _prepare(event, record_iso)
             key = (prepared.event_id, prepared.declares_error)
             if key in seen:
                 writer.report.duplicates.append(prepared.event_id)
@@ -195,36 +214,21 @@ def _capture(
     return writer.report
 
 
-def _prepare(event: dict[str, Any], record_iso: str) -> _Prepared:
-    computed = event_hash(event)
-    event_id = event.get("eventID") or computed
-    event["eventID"] = event_id
-    event["recordTime"] = record_iso
-    return _Prepared(
-        event=event,
-        event_id=event_id,
-        event_hash=computed,
-        declares_error="errorDeclaration" in event,
-        event_time=to_utc(event["eventTime"]),
-        payload=orjson.dumps(event, option=orjson.OPT_SORT_KEYS).decode(),
-    )
-
-
 class _LogWriter:
     """Appends prepared batches to the log under the lock, and projects them."""
 
-    def __init__(self, session: Session, *, name: str | None, dry_run: bool) -> None:
+    def __init__(self, session: Session, *, name: str | None, dry_run: bool, record_time: datetime) -> None:
         self.session = session
         self.dry_run = dry_run
-        self.record_time = utc_now()
+        self.record_time = record_time
         self.report = CaptureReport(capture_id=None if dry_run else str(uuid.uuid4()), name=name, dry_run=dry_run)
         self.head: Head | None = None
-        self.spool: list[list[_Prepared]] = []
+        self.spool: list[list[Prepared]] = []
         self.spooled = 0
         self.nodes = NodeMap(session)
         self.projector = Projector(session, self.nodes)
 
-    def add(self, batch: list[_Prepared]) -> None:
+    def add(self, batch: list[Prepared]) -> None:
         if not batch:
             return
         if self.head is None and not self.dry_run:
@@ -238,7 +242,7 @@ class _LogWriter:
             return
         self._write(batch)
 
-    def _drain(self) -> Iterator[list[_Prepared]]:
+    def _drain(self) -> Iterator[list[Prepared]]:
         while self.spool:
             yield self.spool.pop(0)
 
@@ -262,7 +266,7 @@ class _LogWriter:
             id=self.report.capture_id, name=(self.report.name or "")[:500] or None, status=CaptureStatus.SUCCESS,
             created_at=self.record_time, event_count=0, duplicate_count=0))
 
-    def _write(self, batch: list[_Prepared]) -> None:
+    def _write(self, batch: list[Prepared]) -> None:
         fresh = self._drop_logged(batch)
         if self.dry_run or not fresh:
             if self.dry_run:
@@ -294,7 +298,7 @@ class _LogWriter:
         self.projector.project(logged)
         self.report.captured += len(rows)
 
-    def _drop_logged(self, batch: list[_Prepared]) -> list[_Prepared]:
+    def _drop_logged(self, batch: list[Prepared]) -> list[Prepared]:
         """Remove events already in the log (re-sent documents), reporting them as duplicates."""
         table = Event.__table__
         logged = {tuple(row) for row in self.session.execute(

@@ -7,6 +7,8 @@ can print it as one line and a web view can return it as JSON.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class TraceError(Exception):
     """Root of every deliberate cradletrace error.
@@ -30,6 +32,16 @@ class TraceError(Exception):
         self.message = message
         self.where = where
         super().__init__(f"{where}: {message}" if where else message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross a process boundary (capture's reader process); keep ``where`` and the class.
+        return (_restore, (type(self), self.message, self.where))
+
+
+def _restore(cls: type[TraceError], message: str, where: str | None) -> TraceError:
+    error = cls.__new__(cls)
+    TraceError.__init__(error, message, where=where)
+    return error
 
 
 class InvalidInput(TraceError):
@@ -59,6 +71,12 @@ class ValidationFailed(InvalidInput):
         first = self.errors[0] if self.errors else TraceError("no detail")
         more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
         super().__init__(f"{first}{more}", where=document)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ValidationFailed, (self.errors,), {"document": self.document})
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(self.errors, document=state["document"])  # type: ignore[misc]
 
 
 class NotFound(TraceError):

@@ -29,8 +29,9 @@ def capture_command(files: tuple[Path, ...], dry_run: bool, fmt: str, database: 
     for path in files:
         try:
             with session_scope(database, commit=not dry_run) as session, progress_bar(path.name) as update:
-                with path.open("rb") as fp:
-                    report = capture_document(session, fp, name=path.name, dry_run=dry_run, progress=update)
+                # A path (not an open file) lets a large document be read in a second process.
+                report = capture_document(session, path, name=path.name, dry_run=dry_run, progress=update,
+                                          reader_process=None)
             results.append({"file": str(path), "captured": report.captured, "duplicates": len(report.duplicates),
                             "rejected": False, "capture_id": report.capture_id, "summary": report.summary()})
         except ValidationFailed as exc:

@@ -1,0 +1,139 @@
+"""cradletrace.reader_process: capture through a forked reader gives exactly what capture in one process gives."""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+from pathlib import Path
+
+import orjson
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cradletrace.audit import verify_chain
+from cradletrace.capture import MAX_ERRORS, capture_document
+from cradletrace.errors import InvalidIdentifier, InvalidInput, NotFound, TraceError, ValidationFailed
+from cradletrace.models import Event
+from cradletrace.rebuild import check_projections
+from cradletrace.reader_process import READER_PROCESS_BYTES, readable_elsewhere, worth_a_reader
+
+UNIT = "https://id.gs1.org/01/09506000134352/21/"
+LOT = "https://id.gs1.org/01/09506000134352/10/"
+
+pytestmark = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+
+
+def _document(events: list[dict]) -> bytes:
+    return orjson.dumps({"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+                         "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-01-01T00:00:00Z",
+                         "epcisBody": {"eventList": events}})
+
+
+def _time(i: int) -> dict[str, str]:
+    return {"eventTime": f"2025-01-01T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z",
+            "eventTimeZoneOffset": "+00:00"}
+
+
+def _story(n: int) -> list[dict]:
+    """Units made from a lot, packed, shipped with an order; 4 events per unit, a duplicate at the end."""
+    events = []
+    for i in range(n):
+        unit = f"{UNIT}R{i}"
+        events += [
+            {"type": "TransformationEvent", "bizStep": "commissioning", **_time(4 * i),
+             "inputQuantityList": [{"epcClass": LOT + "L1", "quantity": 0.5, "uom": "KGM"}], "outputEPCList": [unit]},
+            {"type": "ObjectEvent", "action": "OBSERVE", "epcList": [unit], "bizStep": "inspecting",
+             "disposition": "conformant", **_time(4 * i + 1)},
+            {"type": "AggregationEvent", "action": "ADD", "parentID": f"{UNIT}BOX{i // 10}", "childEPCs": [unit],
+             "bizStep": "packing", **_time(4 * i + 2)},
+            {"type": "ObjectEvent", "action": "OBSERVE", "epcList": [unit], "bizStep": "shipping",
+             "bizTransactionList": [{"type": "po", "bizTransaction": f"urn:example:po:{i // 25}"}], **_time(4 * i + 3)},
+        ]
+    return events + [events[0]]
+
+
+def _log(session: Session) -> list[tuple[int, str, str]]:
+    return [tuple(r) for r in session.execute(select(Event.id, Event.event_id, Event.event_hash).order_by(Event.id))]
+
+
+def test_the_reader_gives_the_same_log_and_projections(session: Session, tmp_path: Path) -> None:
+    data = _document(_story(300))
+    path = tmp_path / "story.jsonld"
+    path.write_bytes(data)
+    seen: list[int] = []
+    report = capture_document(session, path, reader_process=True, progress=seen.append)
+    assert (report.captured, report.duplicates, report.name) == (1200, [report.event_ids[0]], "story.jsonld")
+    assert seen[-1] == 1201
+    via_reader = _log(session)
+    assert verify_chain(session).ok and check_projections(session) == []
+
+    # the same document again, in one process: every event is a duplicate of what the reader wrote
+    again = capture_document(session, data, reader_process=False)
+    assert again.captured == 0 and len(again.duplicates) == 1201
+    assert _log(session) == via_reader
+
+
+def test_the_reader_and_one_process_agree_event_by_event(session: Session, make_database, backend) -> None:  # type: ignore[no-untyped-def]
+    from cradletrace.db import create_db_engine, make_session_factory
+
+    data = _document(_story(40))
+    capture_document(session, data, reader_process=True)
+    engine = create_db_engine(make_database(backend))
+    with make_session_factory(engine)() as other:
+        capture_document(other, data, reader_process=False)
+        assert _log(other) == _log(session)
+        payloads = [orjson.loads(p) for p in other.scalars(select(Event.payload).order_by(Event.id))]
+    engine.dispose()
+    mine = [orjson.loads(p) for p in session.scalars(select(Event.payload).order_by(Event.id))]
+    strip = lambda events: [{k: v for k, v in e.items() if k != "recordTime"} for e in events]  # noqa: E731
+    assert strip(mine) == strip(payloads)
+
+
+def test_invalid_events_are_reported_as_in_one_process(session: Session) -> None:
+    events = _story(5)
+    events[3] = {**events[3], "bizStep": "shiping"}
+    events[7] = {**events[7], "epcList": ["not an identifier"]}
+    data = _document(events)
+    reasons = []
+    for reader in (True, False):
+        with pytest.raises(ValidationFailed) as caught:
+            capture_document(session, data, reader_process=reader)
+        reasons.append([(type(e).__name__, e.where, e.message) for e in caught.value.errors])
+    assert reasons[0] == reasons[1] and [w for _, w, _ in reasons[0]][:1] == ["event[3].bizStep"]
+    assert _log(session) == []
+
+
+def test_a_document_that_cannot_be_read_is_one_clear_error(session: Session) -> None:
+    with pytest.raises(InvalidInput, match="expected an EPCISDocument"):
+        capture_document(session, b"[1, 2, 3]", reader_process=True)
+    assert multiprocessing.active_children() == []
+
+
+def test_too_many_errors_stop_the_reader(session: Session) -> None:
+    bad = [{"type": "ObjectEvent", "action": "OBSERVE", "epcList": [], "bizStep": "shiping", **_time(i)}
+           for i in range(MAX_ERRORS + 500)]
+    with pytest.raises(ValidationFailed) as caught:
+        capture_document(session, _document(bad), reader_process=True)
+    assert len(caught.value.errors) == MAX_ERRORS
+    assert multiprocessing.active_children() == []
+
+
+def test_who_gets_a_reader(tmp_path: Path) -> None:
+    small, large = tmp_path / "small.jsonld", tmp_path / "large.jsonld"
+    small.write_bytes(b"{}")
+    large.write_bytes(b" " * READER_PROCESS_BYTES)
+    assert not worth_a_reader(small) and not worth_a_reader(b"{}") and not worth_a_reader(tmp_path / "missing")
+    assert worth_a_reader(large) == (multiprocessing.cpu_count() > 1)
+    with large.open("rb") as fp:
+        assert not readable_elsewhere(fp) and not worth_a_reader(fp)
+
+
+@pytest.mark.parametrize("error", [InvalidInput("bad", where="event[3].x"), InvalidIdentifier("x"),
+                                   NotFound("n", where="identifier"),
+                                   ValidationFailed([InvalidInput("a", where="event[0].b")], document="d.json")])
+def test_errors_cross_the_process_boundary_whole(error: TraceError) -> None:
+    back = pickle.loads(pickle.dumps(error))
+    assert (type(back), str(back), back.where, back.message) == (type(error), str(error), error.where, error.message)
+    if isinstance(error, ValidationFailed):
+        assert [str(e) for e in back.errors] == [str(e) for e in error.errors] and back.document == "d.json"
