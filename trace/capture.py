@@ -11,7 +11,10 @@ Writes are set-based: events are prepared in batches (hash, canonical payload),
 then each batch costs a fixed number of statements. Up to :data:`SPOOL_EVENTS`
 events are prepared before the append lock is taken, so concurrent captures of
 ordinary documents overlap their parsing and hashing and only queue for the
-writes. The cyclic garbage collector is paused while batches are built.
+writes. The cyclic garbage collector is paused while batches are built. A large
+document can be read, validated and hashed in a second process while this one
+writes (:mod:`cradletrace.reader_process`); events are prepared by the same code
+(:mod:`cradletrace.prepare`) either way.
 """
 
 from __future__ import annotations
