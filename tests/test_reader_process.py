@@ -137,3 +137,17 @@ def test_errors_cross_the_process_boundary_whole(error: TraceError) -> None:
     assert (type(back), str(back), back.where, back.message) == (type(error), str(error), error.where, error.message)
     if isinstance(error, ValidationFailed):
         assert [str(e) for e in back.errors] == [str(e) for e in error.errors] and back.document == "d.json"
+
+
+def test_a_reader_that_dies_is_one_clear_error(session: Session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    import cradletrace.reader_process as reader_process
+
+    def die(*args) -> None:  # type: ignore[no-untyped-def]
+        os._exit(9)  # as if killed: no message, the pipe just closes
+
+    monkeypatch.setattr(reader_process, "_read", die)
+    with pytest.raises(TraceError, match="ended before the end of the document"):
+        capture_document(session, _document(_story(3)), reader_process=True)
+    assert multiprocessing.active_children() == [] and _log(session) == []

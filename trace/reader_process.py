@@ -127,7 +127,8 @@ def _receive(receiver: Any, reader: Any) -> Any:
     try:
         message = receiver.recv()
     except EOFError:
-        raise RuntimeError("the capture reader process ended before the end of the document") from None
+        # Killed (out of memory, a signal): one clear error, the capture writes nothing.
+        raise TraceError("the capture reader process ended before the end of the document") from None
     if isinstance(message, BaseException):
         raise message
     return message
@@ -165,6 +166,6 @@ def _read(source: Any, format: str | None, name: str | None, record_iso: str, se
     except TraceError as exc:
         sender.send(exc)
     except BaseException as exc:  # noqa: BLE001 - reported in the capturing process, not lost here
-        sender.send(RuntimeError(f"the capture reader process failed: {exc!r}"))
+        sender.send(TraceError(f"the capture reader process failed: {exc!r}"))
     finally:
         sender.close()
