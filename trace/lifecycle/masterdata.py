@@ -8,7 +8,7 @@ existing one, flushes, and never commits.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,20 +40,30 @@ def add_product(
     '09506000134352'
     >>> session.rollback()
     """
-    gtin = str(gtin).zfill(14)
-    product = session.scalar(select(Product).where(Product.gtin == gtin))
-    if product is None:
-        product = Product(gtin=gtin, name=name, attributes={})
-        session.add(product)
-    product.name = name
-    if mass_kg is not None:
-        product.mass_kg = mass_kg
-    if description is not None:
-        product.description = description
+    return _save(session, Product, {"gtin": str(gtin).zfill(14)}, name=name, attributes=attributes,
+                 mass_kg=mass_kg, description=description)
+
+
+_Record = TypeVar("_Record", Product, Party, Location)
+
+
+def _save(session: Session, model: type[_Record], key: dict[str, Any], *, name: str,
+          attributes: Mapping[str, Any] | None, **fields: Any) -> _Record:
+    """Create or update one master-data record: set its name and the fields given (None leaves a field
+    as it is), merge its attributes, flush."""
+    column = getattr(model, next(iter(key)))
+    record = session.scalar(select(model).where(column == next(iter(key.values()))))
+    if record is None:
+        record = model(**key, name=name, attributes={})
+        session.add(record)
+    record.name = name
+    for field_name, value in fields.items():
+        if value is not None:
+            setattr(record, field_name, value)
     if attributes:
-        product.attributes = {**(product.attributes or {}), **attributes}
+        record.attributes = {**(record.attributes or {}), **attributes}
     session.flush()
-    return product
+    return record
 
 
 def _node_id(session: Session, identifier: str) -> int:
@@ -70,17 +80,7 @@ def add_party(
 ) -> Party:
     """Create or update a party (supplier, manufacturer, customer, recycler) by its identifier (``/417/`` GLN)."""
     node_id = _node_id(session, instance_id(identifier))
-    found = session.scalar(select(Party).where(Party.node_id == node_id))
-    if found is None:
-        found = Party(node_id=node_id, name=name, attributes={})
-        session.add(found)
-    found.name = name
-    if country is not None:
-        found.country = country
-    if attributes:
-        found.attributes = {**(found.attributes or {}), **attributes}
-    session.flush()
-    return found
+    return _save(session, Party, {"node_id": node_id}, name=name, attributes=attributes, country=country)
 
 
 def add_location(
@@ -106,16 +106,5 @@ def add_location(
         party_id = session.scalar(select(Party.id).where(Party.node_id == party_node))
         if party_id is None:
             raise NotFound(f"party {instance_id(party)} is not registered")
-    found = session.scalar(select(Location).where(Location.node_id == node_id))
-    if found is None:
-        found = Location(node_id=node_id, name=name, attributes={})
-        session.add(found)
-    found.name = name
-    if party_id is not None:
-        found.party_id = party_id
-    if country is not None:
-        found.country = country
-    if attributes:
-        found.attributes = {**(found.attributes or {}), **attributes}
-    session.flush()
-    return found
+    return _save(session, Location, {"node_id": node_id}, name=name, attributes=attributes, party_id=party_id,
+                 country=country)
