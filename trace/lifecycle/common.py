@@ -13,6 +13,7 @@ from cradletrace.capture import CaptureReport, capture_events
 from cradletrace.errors import InvalidInput
 from cradletrace.identifiers import canonical, normalize_epc, normalize_epc_class
 from cradletrace.identifiers.checkdigit import check_digit
+from cradletrace.lifecycle.events import object_event
 
 DL = "https://id.gs1.org"
 
@@ -147,3 +148,16 @@ def resolve_when(when: datetime | None) -> datetime:
 def submit(session: Session, events: Sequence[dict[str, Any]], name: str) -> CaptureReport:
     """Capture the service's events through the one capture path (validates, hashes, appends, projects)."""
     return capture_events(session, events, name=name)
+
+
+def observe(session: Session, ids: Sequence[str], when: datetime, location: str | None, *, name: str,
+            biz_step: str, disposition: str | None, **fields: Any) -> CaptureReport:
+    """Capture one OBSERVE ObjectEvent of ``ids`` at ``location`` (its read point and business location).
+
+    The shape most services share once their rules are checked; ``fields`` go to
+    :func:`~cradletrace.lifecycle.events.object_event` (documents, extensions, source and destination).
+    """
+    place = optional_id(location)
+    event = object_event("OBSERVE", ids, when=when, biz_step=biz_step, disposition=disposition, location=place,
+                         read_point=place, **fields)
+    return submit(session, [event], name=name)

@@ -32,6 +32,7 @@ from cradletrace.lifecycle.common import (
     class_id,
     instance_id,
     instance_ids,
+    observe,
     optional_id,
     resolve_when,
     submit,
@@ -184,10 +185,8 @@ def _end(session: Session, units: Iterable[str], when: datetime | None, *, biz_s
          step: str, location: str | None, extensions: Mapping[str, Any], name: str) -> CaptureReport:
     when, ids = active_units(session, units, when, step=step, allow=AFTER_DECOMMISSIONING)
     everything = list(dict.fromkeys([*ids, *(c.identifier for c in contents(session, ids))]))
-    place = optional_id(location)
-    event = object_event("OBSERVE", everything, when=when, biz_step=biz_step, disposition=disposition,
-                         location=place, read_point=place, extensions=extensions)
-    return submit(session, [event], name=name)
+    return observe(session, everything, when, location, name=name, biz_step=biz_step, disposition=disposition,
+                   extensions=extensions)
 
 
 def destroy(

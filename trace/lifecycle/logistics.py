@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from cradletrace.capture import CaptureReport
 from cradletrace.errors import RuleViolation
-from cradletrace.lifecycle.common import instance_ids, optional_id, resolve_when, submit, utc_naive
+from cradletrace.lifecycle.common import instance_ids, observe, optional_id, resolve_when, submit, utc_naive
 from cradletrace.lifecycle.events import biz_transactions, object_event, source_destination
 from cradletrace.lifecycle.rules import (
     AFTER_DECOMMISSIONING,
@@ -190,10 +190,8 @@ def hold_for_recall(
         If a unit is not commissioned or ended.
     """
     when, ids = active_units(session, units, when, step="held for recall")
-    place = optional_id(location)
-    event = object_event("OBSERVE", ids, when=when, biz_step="holding", disposition="recalled", location=place,
-                         read_point=place, extensions={"recallReason": reason, "recallId": recall_id})
-    return submit(session, [event], name="lifecycle.hold_for_recall")
+    return observe(session, ids, when, location, name="lifecycle.hold_for_recall", biz_step="holding",
+                   disposition="recalled", extensions={"recallReason": reason, "recallId": recall_id})
 
 
 def release_recall_hold(
@@ -218,7 +216,5 @@ def release_recall_hold(
     not_held = [i for i in ids if objects[i].disposition != "recalled"]
     if not_held:
         raise RuleViolation(f"{not_held[0]} is not on recall hold", where="rule only a held unit is released")
-    place = optional_id(location)
-    event = object_event("OBSERVE", ids, when=when, biz_step="inspecting", disposition="conformant",
-                         location=place, read_point=place, extensions={"recallRelease": reason})
-    return submit(session, [event], name="lifecycle.release_recall_hold")
+    return observe(session, ids, when, location, name="lifecycle.release_recall_hold", biz_step="inspecting",
+                   disposition="conformant", extensions={"recallRelease": reason})

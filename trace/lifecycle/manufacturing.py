@@ -34,6 +34,7 @@ from cradletrace.errors import InvalidInput
 from cradletrace.lifecycle.common import (
     instance_id,
     instance_ids,
+    observe,
     optional_id,
     resolve_when,
     submit,
@@ -238,12 +239,10 @@ def inspect(
     ``test`` and ``result``; ``report`` is the test report URI (bizTransaction ``testres``).
     """
     when, ids = active_units(session, units, when, step="inspected")
-    place = optional_id(location)
-    event = object_event("OBSERVE", ids, when=when, biz_step="inspecting",
-                         disposition="conformant" if passed else "non_conformant", location=place,
-                         read_point=place, documents=biz_transactions(testres=report),
-                         extensions={"test": test, "result": _result_fields(results)})
-    return submit(session, [event], name="lifecycle.inspect")
+    return observe(session, ids, when, location, name="lifecycle.inspect", biz_step="inspecting",
+                   disposition="conformant" if passed else "non_conformant",
+                   documents=biz_transactions(testres=report),
+                   extensions={"test": test, "result": _result_fields(results)})
 
 
 def pack(

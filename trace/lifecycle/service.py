@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from cradletrace.capture import CaptureReport
 from cradletrace.errors import InvalidInput
-from cradletrace.lifecycle.common import instance_id, optional_id, resolve_when, submit, utc_naive
+from cradletrace.lifecycle.common import instance_id, observe, optional_id, resolve_when, submit, utc_naive
 from cradletrace.lifecycle.events import REFURBISHING, aggregation_event, biz_transactions, object_event, source_destination
 from cradletrace.lifecycle.logistics import sell
 from cradletrace.lifecycle.rules import (
@@ -59,10 +59,9 @@ def install(
         If a unit is not commissioned or ended.
     """
     when, ids = active_units(session, units, when, step="installed")
-    place = optional_id(location)
-    event = object_event("OBSERVE", ids, when=when, biz_step="installing", disposition="active", location=place,
-                         read_point=place, **source_destination(to_party=optional_id(owner), to_location=place))
-    return submit(session, [event], name="lifecycle.install")
+    return observe(session, ids, when, location, name="lifecycle.install", biz_step="installing",
+                   disposition="active",
+                   **source_destination(to_party=optional_id(owner), to_location=optional_id(location)))
 
 
 def repair(
@@ -83,12 +82,9 @@ def repair(
         If a unit is not commissioned or ended.
     """
     when, ids = active_units(session, units, when, step="repaired")
-    place = optional_id(location)
-    event = object_event("OBSERVE", ids, when=when, biz_step="repairing",
-                         disposition="needs_replacement" if needs_replacement else "conformant", location=place,
-                         read_point=place, documents=_service_order(service_order),
-                         extensions={"repairDescription": description})
-    return submit(session, [event], name="lifecycle.repair")
+    return observe(session, ids, when, location, name="lifecycle.repair", biz_step="repairing",
+                   disposition="needs_replacement" if needs_replacement else "conformant",
+                   documents=_service_order(service_order), extensions={"repairDescription": description})
 
 
 def replace_component(
@@ -176,11 +172,9 @@ def refurbish(
         If a unit is not commissioned or ended.
     """
     when, ids = active_units(session, units, when, step="refurbished")
-    place = optional_id(location)
-    event = object_event("OBSERVE", ids, when=when, biz_step=REFURBISHING, disposition="sellable_not_accessible",
-                         location=place, read_point=place, documents=_service_order(service_order),
-                         extensions={"refurbishmentDescription": description})
-    return submit(session, [event], name="lifecycle.refurbish")
+    return observe(session, ids, when, location, name="lifecycle.refurbish", biz_step=REFURBISHING,
+                   disposition="sellable_not_accessible", documents=_service_order(service_order),
+                   extensions={"refurbishmentDescription": description})
 
 
 def resell(session: Session, units: Iterable[str], *, customer: str, **options: Any) -> CaptureReport:
