@@ -160,12 +160,17 @@ class HistoryEntry:
 # -- rows ---------------------------------------------------------------------------------------
 
 def _lineage_row(r: Row[Any], direction: Direction) -> LineageRow:
+    # Unpacked by position (edges_sql's column order): a recall-sized answer has tens of
+    # thousands of rows, and access by name cost as much as the query.
+    (edge_id, edge_kind, _src, _dst, valid_from, valid_to, quantity, uom, mass_kg, depth, _direction,
+     src_identifier, src_kind, dst_identifier, dst_kind, event_id, _event_time, _biz_step, closed_event_id,
+     _closed_time) = r[:20]
     if direction == "up":
-        identifier, kind, via = r.src_identifier, r.src_kind, r.dst_identifier
+        identifier, kind, via = src_identifier, src_kind, dst_identifier
     else:
-        identifier, kind, via = r.dst_identifier, r.dst_kind, r.src_identifier
-    return LineageRow(identifier, kind, via, r.depth, r.kind, r.quantity, r.uom, r.mass_kg, r.valid_from,
-                      r.valid_to, r.event_id, r.closed_event_id, r.edge_id)
+        identifier, kind, via = dst_identifier, dst_kind, src_identifier
+    return LineageRow(identifier, kind, via, depth, edge_kind, quantity, uom, mass_kg, valid_from, valid_to,
+                      event_id, closed_event_id, edge_id)
 
 
 def edge_rows(session: Session, start: NodeRef, walks: Sequence[tuple[str, Direction]], *,
@@ -278,9 +283,11 @@ def recall(session: Session, identifier: str, *, max_depth: int = DEFAULT_MAX_DE
     """
     start = resolve(session, identifier)
     rows = run(session, recall_sql(dialect(session)), {"max_depth": _depth(max_depth)}, starts=[start.id])
-    return [RecallRow(r.identifier, r.depth, r.gtin, r.serial, _enum_value(r.status), r.disposition, r.biz_step,
-                      r.biz_location, r.biz_location_name, r.owner, r.owner_name, r.possessor, r.last_event_time)
-            for r in rows]
+    # By position (recall_sql's column order), as in _lineage_row.
+    return [RecallRow(identifier, depth, gtin, serial, _enum_value(status), disposition, biz_step, biz_location,
+                      biz_location_name, owner, owner_name, possessor, last_event_time)
+            for (identifier, depth, gtin, serial, status, disposition, biz_step, last_event_time, biz_location,
+                 biz_location_name, owner, owner_name, possessor) in rows]
 
 
 def _enum_value(value: Any) -> Any:
