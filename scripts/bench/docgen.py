@@ -23,16 +23,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from cradletrace.identifiers import check_digit
+
 DL = "https://id.gs1.org"
 PREFIX = "952012"  # a company prefix of the GS1 test range (952)
 T0 = datetime(2024, 1, 1, 6, 0, tzinfo=timezone.utc)
 CT = "{https://ns.cradletrace.org/voc/}"
-
-
-def check_digit(digits: str) -> str:
-    """GS1 mod-10 check digit of ``digits``."""
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
-    return str((10 - total % 10) % 10)
 
 
 def gtin(item: int, indicator: int = 0) -> str:
