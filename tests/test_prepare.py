@@ -36,3 +36,13 @@ def test_the_payload_is_the_event_with_sorted_keys() -> None:
     assert orjson.loads(p.payload) == p.event
     assert p.payload == orjson.dumps(p.event, option=orjson.OPT_SORT_KEYS).decode()
     assert list(orjson.loads(p.payload)) == sorted(p.event)
+
+
+def test_items_after_a_failure_are_only_checked() -> None:
+    from cradletrace.errors import InvalidInput
+    from cradletrace.prepare import prepared_items
+
+    fault = InvalidInput("bad", where="event[1].bizStep")
+    items = list(prepared_items([(0, _event(), []), (1, _event(), [fault]), (2, _event(), [])], RECORDED))
+    assert [(i, p is not None, errors) for i, p, errors in items] == [(0, True, []), (1, False, [fault]),
+                                                                       (2, False, [])]

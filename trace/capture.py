@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import gc
 import uuid
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, BinaryIO
@@ -35,7 +35,7 @@ from cradletrace.epcis import read_document, validate_event
 from cradletrace.errors import TraceError, ValidationFailed
 from cradletrace.models import Action, Capture, CaptureStatus, Event, EventType
 from cradletrace.nodemap import NodeMap
-from cradletrace.prepare import Prepared, prepare
+from cradletrace.prepare import Prepared, prepared_items
 from cradletrace.projector import LoggedEvent, Projector
 from cradletrace.reader_process import prepared_events, readable_elsewhere, worth_a_reader
 from cradletrace.timestamps import to_iso, utc_now
@@ -132,7 +132,7 @@ def capture_document(
         document_name, items = prepared_events(source, format=format, name=name, record_iso=record_iso)
     else:
         document = read_document(source, format=format, name=name)
-        document_name, items = document.name, _prepared(document.events, record_iso)
+        document_name, items = document.name, prepared_items(document.events, record_iso)
     try:
         return _capture(session, items, name=document_name or name, dry_run=dry_run, progress=progress,
                         record_time=record_time)
@@ -154,18 +154,8 @@ def capture_events(
     """
     record_time = utc_now()
     checked = (validate_event(dict(event), index) for index, event in enumerate(events))
-    items = _prepared(((i, ev, errs) for i, (ev, errs) in enumerate(checked)), to_iso(record_time))
+    items = prepared_items(((i, ev, errs) for i, (ev, errs) in enumerate(checked)), to_iso(record_time))
     return _capture(session, items, name=name, dry_run=dry_run, record_time=record_time)
-
-
-def _prepared(events: Iterable[tuple[int, dict[str, Any], list[TraceError]]],
-              record_iso: str) -> Generator[tuple[int, Prepared | None, list[TraceError]], None, None]:
-    """Validated events as ``(index, prepared or None, errors)``, prepared here (see reader_process)."""
-    failed = False
-    for index, event, errors in events:
-        failed = failed or bool(errors)
-        # Once an event has failed nothing is written: later events are only checked.
-        yield index, (None if errors or failed else prepare(event, record_iso)), errors
 
 
 def _capture(

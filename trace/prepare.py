@@ -6,12 +6,14 @@ Kept apart from :mod:`cradletrace.capture` so that the reader process
 
 from __future__ import annotations
 
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import orjson
 
+from cradletrace.errors import TraceError
 from cradletrace.eventhash import event_hash
 from cradletrace.timestamps import to_utc
 
@@ -54,3 +56,15 @@ def prepare(event: dict[str, Any], record_iso: str) -> Prepared:
         event_time=to_utc(event["eventTime"]),
         payload=orjson.dumps(event, option=orjson.OPT_SORT_KEYS).decode(),
     )
+
+
+def prepared_items(events: Iterable[tuple[int, dict[str, Any], list[TraceError]]],
+                   record_iso: str) -> Generator[tuple[int, Prepared | None, list[TraceError]], None, None]:
+    """Validated events as ``(index, prepared or None, errors)``, in capture and in the reader process alike.
+
+    Once an event has failed nothing will be written, so later events are only checked.
+    """
+    failed = False
+    for index, event, errors in events:
+        failed = failed or bool(errors)
+        yield index, (None if failed else prepare(event, record_iso)), errors

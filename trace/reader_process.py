@@ -27,7 +27,7 @@ import orjson
 
 from cradletrace.epcis import read_document
 from cradletrace.errors import TraceError
-from cradletrace.prepare import Prepared, prepare
+from cradletrace.prepare import Prepared, prepared_items
 
 READER_PROCESS_BYTES = 4_000_000
 """Documents at least this large (about 7,000 events) are read in a second process."""
@@ -84,11 +84,10 @@ def _items(receiver: Any, reader: Any) -> Generator[_Item, None, None]:
     # _AHEAD batches ahead while this process writes (a pipe alone holds one batch:
     # the reader would wait for every read, and the two would take turns).
     ahead: queue.Queue[Any] = queue.Queue(maxsize=_AHEAD)
-    stop = threading.Event()
 
-    def pump() -> None:
+    def pump() -> None:  # ends after the final None, or on EOF once the reader is ended
         try:
-            while not stop.is_set():
+            while True:
                 message = _receive(receiver, reader)
                 ahead.put(message)
                 if message is None:
@@ -112,7 +111,6 @@ def _items(receiver: Any, reader: Any) -> Generator[_Item, None, None]:
     finally:
         # Stop the reader first: its end of the pipe closes, so the pump's read returns;
         # only then close ours (closing a descriptor another thread reads is unsafe).
-        stop.set()
         _end(reader)
         while pumping.is_alive():  # unblock a pump waiting to put into a full queue
             try:
@@ -152,12 +150,10 @@ def _read(source: Any, format: str | None, name: str | None, record_iso: str, se
         document = read_document(source, format=format, name=name)
         sender.send(document.name or name)
         batch: list[tuple[int, tuple[Any, ...] | None, list[TraceError]]] = []
-        for index, event, errors in document.events:
-            if errors:
-                batch.append((index, None, errors))
-            else:
-                p = prepare(event, record_iso)
-                batch.append((index, (p.event_id, p.event_hash, p.declares_error, p.event_time, p.payload), []))
+        for index, p, errors in prepared_items(document.events, record_iso):
+            # The event dict is not sent: the capturing process decodes it from the payload.
+            fields = None if p is None else (p.event_id, p.event_hash, p.declares_error, p.event_time, p.payload)
+            batch.append((index, fields, errors))
             if len(batch) >= _BATCH:
                 sender.send(batch)
                 batch = []

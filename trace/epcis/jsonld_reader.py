@@ -188,43 +188,26 @@ class _DocumentReader:
     def events(self) -> Iterator[EventItem]:
         index = -1
         try:
-            if self.stream.reopen is not None:
-                # The fast path: ijson's C backend builds each event from a fresh pass over the
-                # bytes (feeding it our own token stream is ten times slower), then a token-only
-                # pass picks up top-level keys written after epcisBody.
-                raw = self.stream.reopen()
-                try:
-                    items = ijson.items(raw, self.list_prefix + ".item", use_float=True)
-                    prefixes = self.prefixes
-                    for index, obj in enumerate(items):
-                        yield read_event_object(obj, index, prefixes)
-                finally:
-                    raw.close()
-                if not self.complete:
-                    self._prescan_top_level()
-                    self.complete = True
-            else:  # pragma: no cover - every Stream from open_source can reopen
-                items = ijson.items(self._body_tokens(), self.list_prefix + ".item")
+            # ijson's C backend builds each event from a fresh pass over the bytes (feeding it
+            # our own token stream was ten times slower); a token-only pass then picks up
+            # top-level keys written after epcisBody. Every Stream from open_source can reopen.
+            raw = self.stream.reopen()
+            try:
+                items = ijson.items(raw, self.list_prefix + ".item", use_float=True)
+                prefixes = self.prefixes
                 for index, obj in enumerate(items):
-                    yield read_event_object(obj, index, self.prefixes)
+                    yield read_event_object(obj, index, prefixes)
+            finally:
+                raw.close()
+            if not self.complete:
+                self._prescan_top_level()
+                self.complete = True
             self._apply_top()
             self._check_header(final=True)
         except (ijson.JSONError, ValueError) as exc:
             raise self.syntax_error(exc, after=index) from None
         finally:
             self.stream.close()
-
-    def _body_tokens(self) -> Iterator[tuple[str, str, Any]]:
-        """The tokens of the event list, then (captured, not yielded) the top-level keys after epcisBody."""
-        end = self.list_prefix
-        tokens = self.tokens
-        for token in tokens:
-            if token[1] == "end_array" and token[0] == end:
-                break
-            yield token
-        for prefix, event, value in tokens:
-            if prefix == "" and event == "map_key" and value not in self.top:
-                self.top[value] = _build(tokens)
 
     def syntax_error(self, exc: Exception, after: int | None = None) -> InvalidInput:
         """A document-level InvalidInput for malformed JSON, with the line and column when they can be found."""
