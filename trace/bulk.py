@@ -31,9 +31,11 @@ def _plan(table: Table, columns: tuple[str, ...], dialect: Dialect, conflict: tu
     if plan is None:
         preparer = dialect.identifier_preparer
         marker = "?" if dialect.paramstyle == "qmark" else "%s"
-        sql = (f"INSERT INTO {preparer.format_table(table)} "
-               f"({', '.join(preparer.format_column(table.c[c]) for c in columns)}) "
-               f"VALUES ({', '.join([marker] * len(columns))})")
+        names = ", ".join(preparer.format_column(table.c[c]) for c in columns)
+        if dialect.name == "postgresql":  # plain inserts only (upserts go through SQLAlchemy)
+            sql = f"COPY {preparer.format_table(table)} ({names}) FROM STDIN"
+        else:
+            sql = f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES ({', '.join([marker] * len(columns))})"
         if conflict:
             target = ", ".join(preparer.format_column(table.c[c]) for c in conflict)
             if update:
@@ -113,20 +115,17 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
                 values[i] = p(values[i])
             params[n] = tuple(values)
     if connection.dialect.name == "postgresql":
-        _copy(connection, table, columns, params)  # plain inserts only: upserts returned above
+        _copy(connection, sql, params)
     else:
         connection.exec_driver_sql(sql, params)
 
 
-def _copy(connection: Any, table: Table, columns: tuple[str, ...], rows: list[Any]) -> None:
+def _copy(connection: Any, sql: str, rows: list[Any]) -> None:
     """PostgreSQL: ``COPY ... FROM STDIN`` on the session's own connection (same transaction).
 
     psycopg's ``executemany`` pipelines one INSERT per row; its cost per row was as large as
     all of the capture's own work. COPY streams the rows in one command.
     """
-    preparer = connection.dialect.identifier_preparer
-    names = ", ".join(preparer.format_column(table.c[c]) for c in columns)
-    raw = connection.connection.dbapi_connection
-    with raw.cursor() as cursor, cursor.copy(f"COPY {preparer.format_table(table)} ({names}) FROM STDIN") as copy:
+    with connection.connection.dbapi_connection.cursor() as cursor, cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row(row)
