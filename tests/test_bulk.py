@@ -91,7 +91,7 @@ def test_upserts_skip_or_update_on_conflict(session: Session) -> None:
                                  .where(table.c.identifier.in_(["urn:t:u1", "urn:t:u2"]))).all())
     assert {k: getattr(v, "value", v) for k, v in kinds.items()} == {"urn:t:u1": "unit", "urn:t:u2": "lot"}
 
-    from cradletrace.capture import capture_events
+    from cradletrace.log.capture import capture_events
     from cradletrace.models import Event
 
     capture_events(session, [{"type": "ObjectEvent", "action": "OBSERVE", "epcList": [], "bizStep": "inspecting",

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
-from cradletrace.capture import capture_events
+from cradletrace.log.capture import capture_events
 from cradletrace.cli import main
 from cradletrace.db import create_db_engine
 from cradletrace.lifecycle.common import sgtin

@@ -19,14 +19,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cradletrace.audit import verify_chain
-from cradletrace.capture import capture_document
+from cradletrace.log.audit import verify_chain
+from cradletrace.log.capture import capture_document
 from cradletrace.db import create_db_engine, make_session_factory
 from cradletrace.epcis import read_document, write_jsonld, write_xml
 from cradletrace.errors import ValidationFailed
 from cradletrace.models import Event
-from cradletrace.query import iter_events
-from cradletrace.rebuild import check_projections
+from cradletrace.query.events import iter_events
+from cradletrace.log.rebuild import check_projections
 
 CONFORMANCE = Path(os.environ["CRADLETRACE_CONFORMANCE_DIR"]) / "epcis"  # set by conftest
 NOT_EVENT_DOCUMENTS = {"CaptureJob", "CBV"}  # job status and master data, not event documents

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from cradletrace.epcis.document import read_document
-from cradletrace.eventhash import event_hash, prehash
+from cradletrace.epcis.eventhash import event_hash, prehash
 
 CONFORMANCE = Path(os.environ.get("CRADLETRACE_CONFORMANCE_DIR")
                    or Path(__file__).resolve().parents[2] / "shared" / "conformance")

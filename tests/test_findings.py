@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy.orm import Session
 
-from cradletrace.capture import capture_events
-from cradletrace.integrity import (
+from cradletrace.log.capture import capture_events
+from cradletrace.findings import (
     DOUBLE_COMMISSIONING,
     EVENT_AFTER_END,
     EVENT_AFTER_RECORD_TIME,

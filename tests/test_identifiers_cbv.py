@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from cradletrace import vocabulary as voc
+from cradletrace.identifiers import cbv as voc
 from cradletrace.errors import InvalidInput
 
 CONFORMANCE = Path(os.environ.get("CRADLETRACE_CONFORMANCE_DIR")

@@ -104,10 +104,10 @@ ROWS = _rows()
 NOT_OURS = {
     "dl_compress": "compressed Digital Links are not supported (labels use the uncompressed canonical form)",
     "dl_decompress": "compressed Digital Links are not supported (labels use the uncompressed canonical form)",
-    "cbv_to_bare": "CBV vocabulary belongs to cradletrace.vocabulary",
-    "cbv_to_urn": "CBV vocabulary belongs to cradletrace.vocabulary",
-    "cbv_to_weburi": "CBV vocabulary belongs to cradletrace.vocabulary",
-    "cbv_to_unspecified": "CBV vocabulary belongs to cradletrace.vocabulary",
+    "cbv_to_bare": "CBV vocabulary belongs to cradletrace.identifiers.cbv",
+    "cbv_to_urn": "CBV vocabulary belongs to cradletrace.identifiers.cbv",
+    "cbv_to_weburi": "CBV vocabulary belongs to cradletrace.identifiers.cbv",
+    "cbv_to_unspecified": "CBV vocabulary belongs to cradletrace.identifiers.cbv",
     "dl_shortname_to_numeric_ai": "openepcis short names (/cpi/, ...) are not GS1 convenience alphas; deprecated",
     "urn_to_bracketed_ai_reject": "epcpy gtin_type option (GTIN-8/12/13 rendering) is not part of our API",
 }

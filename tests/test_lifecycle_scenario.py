@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradletrace import lineage
-from cradletrace.integrity import findings
+from cradletrace.findings import findings
 from cradletrace.lifecycle import (
     add_location,
     add_party,

@@ -1,4 +1,4 @@
-"""Lineage over a product built through real EPCIS events (cradletrace.capture), on every backend.
+"""Lineage over a product built through real EPCIS events (cradletrace.log.capture), on every backend.
 
 The same story as tests/lineage_world.py, but captured: the projection writes the
 edges, their validity and the unit states, and lineage must give the same answers.
@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from cradletrace import lineage
-from cradletrace.capture import capture_events
+from cradletrace.log.capture import capture_events
 
 _spec = importlib.util.spec_from_file_location("lineage_world", Path(__file__).with_name("lineage_world.py"))
 lw = importlib.util.module_from_spec(_spec)
@@ -99,7 +99,7 @@ def test_composition_history_and_path(captured: Session) -> None:
 
 def test_a_transformation_split_over_two_events_links_its_inputs_to_its_outputs(session: Session) -> None:
     """EPCIS: TransformationEvents sharing a transformationID are one transformation, in any order."""
-    from cradletrace.rebuild import check_projections
+    from cradletrace.log.rebuild import check_projections
 
     batch, output = lw.lgtin("SPLIT-1"), lw.sgtin("SPLIT-U")
     # the outputs are reported first, the consumption later (a partner's two systems)

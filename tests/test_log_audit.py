@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from cradletrace.audit import verify_chain
-from cradletrace.capture import capture_events
+from cradletrace.log.audit import verify_chain
+from cradletrace.log.capture import capture_events
 from cradletrace.models import Event
 
 UNIT = "https://id.gs1.org/01/09506000134352/21/"
@@ -62,7 +62,7 @@ def test_edited_event_hash_column_is_found(session: Session) -> None:
 
 def test_deep_finds_a_payload_whose_hash_was_recomputed_into_the_chain(session: Session) -> None:
     """An attacker who rewrites payload AND chain hashes is still caught by --deep (hash of the payload)."""
-    from cradletrace.chain import link
+    from cradletrace.log.chain import link
     from cradletrace.models import GENESIS_CHAIN_HASH
 
     capture_events(session, [obj([UNIT + str(i)], "shipping") for i in range(3)])

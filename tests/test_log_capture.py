@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from cradletrace.capture import capture_document, capture_events
+from cradletrace.log.capture import capture_document, capture_events
 from cradletrace.errors import InvalidInput, ValidationFailed
-from cradletrace.eventhash import event_hash
+from cradletrace.epcis.eventhash import event_hash
 from cradletrace.models import Edge, EdgeKind, Event, LifecycleStatus, LogHead, Node, UnitState
 
 GTIN = "09506000134352"
@@ -174,7 +174,7 @@ def test_file_object_source(session: Session, tmp_path: Path) -> None:
 
 def test_a_late_event_refolds_the_state_in_event_time_order(session: Session) -> None:
     """History that arrives out of order gives the state its events give in time order."""
-    from cradletrace.rebuild import check_projections
+    from cradletrace.log.rebuild import check_projections
 
     unit, site = UNIT + "LATE1", "https://id.gs1.org/414/9520123456788"
     owner = "https://id.gs1.org/417/9520999999990"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from cradletrace.chain import Head, link, lock_head, store_head
+from cradletrace.log.chain import Head, link, lock_head, store_head
 from cradletrace.models import GENESIS_CHAIN_HASH
 
 

@@ -1,4 +1,4 @@
-"""cradletrace.prepare: eventID, recordTime, event hash and the stored canonical payload."""
+"""cradletrace.log.prepare: eventID, recordTime, event hash and the stored canonical payload."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import datetime
 
 import orjson
 
-from cradletrace.eventhash import event_hash
-from cradletrace.prepare import prepare
+from cradletrace.epcis.eventhash import event_hash
+from cradletrace.log.prepare import prepare
 
 RECORDED = "2025-06-01T12:00:00.000Z"
 
@@ -40,7 +40,7 @@ def test_the_payload_is_the_event_with_sorted_keys() -> None:
 
 def test_items_after_a_failure_are_only_checked() -> None:
     from cradletrace.errors import InvalidInput
-    from cradletrace.prepare import prepared_items
+    from cradletrace.log.prepare import prepared_items
 
     fault = InvalidInput("bad", where="event[1].bizStep")
     items = list(prepared_items([(0, _event(), []), (1, _event(), [fault]), (2, _event(), [])], RECORDED))

@@ -1,4 +1,4 @@
-"""cradletrace.reader_process: capture through a forked reader gives exactly what capture in one process gives."""
+"""cradletrace.log.reader_process: capture through a forked reader gives exactly what capture in one process gives."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cradletrace.audit import verify_chain
-from cradletrace.capture import MAX_ERRORS, capture_document
+from cradletrace.log.audit import verify_chain
+from cradletrace.log.capture import MAX_ERRORS, capture_document
 from cradletrace.errors import InvalidIdentifier, InvalidInput, NotFound, TraceError, ValidationFailed
 from cradletrace.models import Event
-from cradletrace.rebuild import check_projections
-from cradletrace.reader_process import READER_PROCESS_BYTES, readable_elsewhere, worth_a_reader
+from cradletrace.log.rebuild import check_projections
+from cradletrace.log.reader_process import READER_PROCESS_BYTES, readable_elsewhere, worth_a_reader
 
 UNIT = "https://id.gs1.org/01/09506000134352/21/"
 LOT = "https://id.gs1.org/01/09506000134352/10/"
@@ -142,7 +142,7 @@ def test_errors_cross_the_process_boundary_whole(error: TraceError) -> None:
 def test_a_reader_that_dies_is_one_clear_error(session: Session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import os
 
-    import cradletrace.reader_process as reader_process
+    import cradletrace.log.reader_process as reader_process
 
     def die(*args) -> None:  # type: ignore[no-untyped-def]
         os._exit(9)  # as if killed: no message, the pipe just closes

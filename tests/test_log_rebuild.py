@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from cradletrace.capture import capture_events
+from cradletrace.log.capture import capture_events
 from cradletrace.models import Edge, UnitState
-from cradletrace.rebuild import check_projections, rebuild_projections
+from cradletrace.log.rebuild import check_projections, rebuild_projections
 
 U = "https://id.gs1.org/01/09506000134352/21/"
 L = "https://id.gs1.org/01/09506000134352/10/"

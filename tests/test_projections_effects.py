@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from cradletrace.models import LifecycleStatus, ObjectRole
-from cradletrace.projection import StateDelta, effects_of, fold, mass_kg
+from cradletrace.projections.effects import StateDelta, effects_of, fold, mass_kg
 
 T = {"eventTime": "2025-01-01T00:00:00Z", "eventTimeZoneOffset": "+00:00"}
 

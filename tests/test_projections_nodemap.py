@@ -6,7 +6,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from cradletrace.models import Lot, Node, NodeKind, Unit
-from cradletrace.nodemap import NodeMap
+from cradletrace.projections.nodemap import NodeMap
 
 GTIN = "09506000134352"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from cradletrace.capture import capture_events
+from cradletrace.log.capture import capture_events
 from cradletrace.errors import InvalidInput
-from cradletrace.query import iter_events, query_events
+from cradletrace.query.events import iter_events, query_events
 
 GTIN = "09506000134352"
 UNIT = f"https://id.gs1.org/01/{GTIN}/21/"

@@ -188,9 +188,9 @@ def run(backend: Backend, results: Results, cache: Path, sizes: Sizes, seed: int
 
 
 def _verify_and_rebuild(backend: Backend, results: Results, flat: CaptureRun, head: int) -> None:
-    from cradletrace.audit import verify_chain
+    from cradletrace.log.audit import verify_chain
     from cradletrace.db import create_db_engine, make_session_factory
-    from cradletrace.rebuild import rebuild_projections
+    from cradletrace.log.rebuild import rebuild_projections
 
     db = backend.name
     entries = floors.chain_inputs(flat.url)
@@ -223,7 +223,7 @@ def _verify_and_rebuild(backend: Backend, results: Results, flat: CaptureRun, he
 
 
 def _concurrent(backend: Backend, results: Results, cache: Path, sizes: Sizes, seed: int, tmp: Path) -> None:
-    from cradletrace.audit import verify_chain
+    from cradletrace.log.audit import verify_chain
     from cradletrace.db import create_db_engine, make_session_factory
 
     db = backend.name

@@ -205,7 +205,7 @@ CAPTURE_BATCH = 5000
 
 def _build(url: str, world: World) -> tuple[int, float]:
     """Capture the world's events into ``url`` in batches (one transaction each)."""
-    from cradletrace.capture import capture_events
+    from cradletrace.log.capture import capture_events
     from cradletrace.db import create_db_engine, make_session_factory
 
     total = world.count_events()

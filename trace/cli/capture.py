@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cradletrace.capture import capture_document
+from cradletrace.log.capture import capture_document
 from cradletrace.cli.options import database_option, format_option, session_scope
 from cradletrace.cli.progress import progress_bar
 from cradletrace.errors import TraceError, ValidationFailed

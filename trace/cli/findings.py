@@ -7,7 +7,7 @@ from datetime import timedelta
 import click
 
 from cradletrace.cli.options import database_option, format_option, session_scope
-from cradletrace.integrity import CHECKS, findings
+from cradletrace.findings import CHECKS, findings
 
 
 @click.command("findings")

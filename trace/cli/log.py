@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import click
 
-from cradletrace.audit import verify_chain
+from cradletrace.log.audit import verify_chain
 from cradletrace.cli.options import database_option, format_option, session_scope
 from cradletrace.cli.progress import progress_bar
-from cradletrace.rebuild import check_projections, rebuild_projections
+from cradletrace.log.rebuild import check_projections, rebuild_projections
 
 
 @click.group("audit")

@@ -58,7 +58,7 @@ from typing import Any
 
 from cradletrace.errors import InvalidInput
 from cradletrace.identifiers import normalize_epc
-from cradletrace.vocabulary import to_web_uri
+from cradletrace.identifiers.cbv import to_web_uri
 
 __all__ = ["EVENT_ORDER", "event_hash", "prehash"]
 

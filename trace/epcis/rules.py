@@ -47,7 +47,7 @@ from cradletrace.epcis.fields import (
 from cradletrace.epcis.namespaces import GS1_VOC, STANDARD_PREFIXES, expand_curie, is_clark
 from cradletrace.errors import InvalidInput, TraceError
 from cradletrace.identifiers import normalize_epc, normalize_epc_class
-from cradletrace.vocabulary import TERMS, to_bare
+from cradletrace.identifiers.cbv import TERMS, to_bare
 
 # The XSD's DateTimeStamp pattern: a date-time that always carries Z or an offset.
 _TIME = re.compile(r"[0-9]{4}-(1[0-2]|0[1-9])-(3[01]|0[1-9]|[12][0-9])T(2[0-3]|[01][0-9]):[0-5][0-9]:[0-5][0-9]"

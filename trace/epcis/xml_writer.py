@@ -25,7 +25,7 @@ from cradletrace.epcis.namespaces import (
 )
 from cradletrace.errors import InvalidInput
 from cradletrace.timestamps import to_iso, utc_now
-from cradletrace.vocabulary import to_urn
+from cradletrace.identifiers.cbv import to_urn
 
 _SUB = etree.SubElement
 _TEXT_FIELDS = ("eventTime", "recordTime", "eventTimeZoneOffset", "eventID", "action", "parentID",

@@ -32,7 +32,7 @@ from cradletrace.models import (
     NodeKind,
     ObjectRole,
 )
-from cradletrace.projection import KG_PER_UOM
+from cradletrace.projections.effects import KG_PER_UOM
 
 SHIPPED_NOT_RECEIVED = "shipped_not_received"
 RECEIVED_WITHOUT_SHIPMENT = "received_without_shipment"

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
-from cradletrace.capture import CaptureReport, capture_events
+from cradletrace.log.capture import CaptureReport, capture_events
 from cradletrace.errors import InvalidInput
 from cradletrace.identifiers import canonical, normalize_epc, normalize_epc_class
 from cradletrace.identifiers.checkdigit import check_digit

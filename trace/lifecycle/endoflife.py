@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cradletrace.capture import CaptureReport
+from cradletrace.log.capture import CaptureReport
 from cradletrace.errors import InvalidInput, RuleViolation
 from cradletrace.lifecycle.common import (
     class_id,
@@ -47,7 +47,7 @@ from cradletrace.lifecycle.events import (
     transformation_event,
 )
 from cradletrace.lifecycle.rules import AFTER_DECOMMISSIONING, active_units, contents, load_objects, require_active
-from cradletrace.projection import mass_kg
+from cradletrace.projections.effects import mass_kg
 
 
 def decommission(

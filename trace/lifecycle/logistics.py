@@ -24,7 +24,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from cradletrace.capture import CaptureReport
+from cradletrace.log.capture import CaptureReport
 from cradletrace.errors import RuleViolation
 from cradletrace.lifecycle.common import instance_ids, observe, optional_id, resolve_when, submit, utc_naive
 from cradletrace.lifecycle.events import biz_transactions, object_event, source_destination

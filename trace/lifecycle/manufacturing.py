@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cradletrace.capture import CaptureReport
+from cradletrace.log.capture import CaptureReport
 from cradletrace.errors import InvalidInput
 from cradletrace.lifecycle.common import (
     instance_id,

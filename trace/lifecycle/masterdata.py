@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from cradletrace.errors import NotFound
 from cradletrace.lifecycle.common import instance_id
 from cradletrace.models import Location, Party, Product
-from cradletrace.nodemap import NodeMap
+from cradletrace.projections.nodemap import NodeMap
 
 
 def add_product(

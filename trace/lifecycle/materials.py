@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cradletrace.capture import CaptureReport
+from cradletrace.log.capture import CaptureReport
 from cradletrace.errors import InvalidInput
 from cradletrace.lifecycle.common import class_id, optional_id, resolve_when, submit, utc_naive
 from cradletrace.lifecycle.events import (
@@ -39,7 +39,7 @@ from cradletrace.lifecycle.events import (
     transformation_event,
 )
 from cradletrace.lifecycle.rules import load_objects, require_active, require_lot_quantity
-from cradletrace.projection import mass_kg as to_kg
+from cradletrace.projections.effects import mass_kg as to_kg
 
 Draws = Mapping[str, "float | tuple[float, str | None]"]
 

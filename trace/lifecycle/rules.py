@@ -33,7 +33,7 @@ from cradletrace.models import (
     ObjectRole,
     UnitState,
 )
-from cradletrace.projection import KG_PER_UOM
+from cradletrace.projections.effects import KG_PER_UOM
 
 CHUNK = 5000
 MAX_DEPTH = 32

@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cradletrace.capture import CaptureReport
+from cradletrace.log.capture import CaptureReport
 from cradletrace.errors import InvalidInput
 from cradletrace.lifecycle.common import instance_id, observe, optional_id, resolve_when, submit, utc_naive
 from cradletrace.lifecycle.events import REFURBISHING, aggregation_event, biz_transactions, object_event, source_destination

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import orjson
 from sqlalchemy.orm import Session
 
-from cradletrace.chain import link
-from cradletrace.eventhash import event_hash
+from cradletrace.log.chain import link
+from cradletrace.epcis.eventhash import event_hash
 from cradletrace.models import GENESIS_CHAIN_HASH, LogHead
 
 

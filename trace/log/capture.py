@@ -13,8 +13,8 @@ events are prepared before the append lock is taken, so concurrent captures of
 ordinary documents overlap their parsing and hashing and only queue for the
 writes. The cyclic garbage collector is paused while batches are built. A large
 document can be read, validated and hashed in a second process while this one
-writes (:mod:`cradletrace.reader_process`); events are prepared by the same code
-(:mod:`cradletrace.prepare`) either way.
+writes (:mod:`cradletrace.log.reader_process`); events are prepared by the same code
+(:mod:`cradletrace.log.prepare`) either way.
 """
 
 from __future__ import annotations
@@ -30,14 +30,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cradletrace.bulk import bulk_insert
-from cradletrace.chain import Head, link, lock_head, store_head
+from cradletrace.log.chain import Head, link, lock_head, store_head
 from cradletrace.epcis import read_document, validate_event
 from cradletrace.errors import TraceError, ValidationFailed
 from cradletrace.models import Action, Capture, CaptureStatus, Event, EventType
-from cradletrace.nodemap import NodeMap
-from cradletrace.prepare import Prepared, prepared_items
-from cradletrace.projector import LoggedEvent, Projector
-from cradletrace.reader_process import prepared_events, readable_elsewhere, worth_a_reader
+from cradletrace.projections.nodemap import NodeMap
+from cradletrace.log.prepare import Prepared, prepared_items
+from cradletrace.projections.writer import LoggedEvent, Projector
+from cradletrace.log.reader_process import prepared_events, readable_elsewhere, worth_a_reader
 from cradletrace.timestamps import to_iso, utc_now
 
 BATCH_EVENTS = 2000
@@ -109,7 +109,7 @@ def capture_document(
         Called with the number of events handled after each batch.
     reader_process : bool or None
         Read, validate and hash in a second, forked process while this one writes
-        (:mod:`cradletrace.reader_process`); ``None`` decides by size (large documents given
+        (:mod:`cradletrace.log.reader_process`); ``None`` decides by size (large documents given
         as bytes or a path, on a machine with more than one core). The result is the same
         either way. Off by default: forking suits a command-line process (``cradletrace
         capture`` asks for ``None``), not a threaded server.

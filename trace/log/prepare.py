@@ -1,7 +1,7 @@
 """A validated event made ready for the log: its event hash, eventID, recordTime and canonical payload.
 
-Kept apart from :mod:`cradletrace.capture` so that the reader process
-(:mod:`cradletrace.reader_process`) prepares events with the very same code.
+Kept apart from :mod:`cradletrace.log.capture` so that the reader process
+(:mod:`cradletrace.log.reader_process`) prepares events with the very same code.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from cradletrace.errors import TraceError
-from cradletrace.eventhash import event_hash
+from cradletrace.epcis.eventhash import event_hash
 from cradletrace.timestamps import to_utc
 
 

@@ -3,7 +3,7 @@
 Parsing, validating, hashing and serialising an event costs about as much as writing it
 (BENCHMARKS.md), and on a machine with more than one core the two can overlap. For a large
 document given as bytes or as a path, :func:`prepared_events` forks a reader process that
-runs :func:`cradletrace.epcis.read_document` and :func:`cradletrace.prepare.prepare` on every
+runs :func:`cradletrace.epcis.read_document` and :func:`cradletrace.log.prepare.prepare` on every
 event and sends the results through a pipe in batches; the capturing process only decodes
 each payload back into the event dict (the form ``rebuild`` reads too) and writes.
 
@@ -27,7 +27,7 @@ import orjson
 
 from cradletrace.epcis import read_document
 from cradletrace.errors import TraceError
-from cradletrace.prepare import Prepared, prepared_items
+from cradletrace.log.prepare import Prepared, prepared_items
 
 READER_PROCESS_BYTES = 4_000_000
 """Documents at least this large (about 7,000 events) are read in a second process."""

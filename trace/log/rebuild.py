@@ -4,7 +4,7 @@ Projections are event_objects, biz_transactions, the lineage edges written by
 capture (every kind but ``follows``, which commerce services write), unit_states,
 the ILMD of units and lots, and the retraction marks on events. Nodes are an
 append-only registry of identifiers that master data also refers to: a rebuild
-keeps them. Both capture and rebuild project through :class:`~cradletrace.projector.Projector`.
+keeps them. Both capture and rebuild project through :class:`~cradletrace.projections.writer.Projector`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import orjson
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
-from cradletrace.chain import lock_head
+from cradletrace.log.chain import lock_head
 from cradletrace.models import BizTransaction, Edge, EdgeKind, Event, EventObject, Lot, Unit, UnitState
-from cradletrace.projector import LoggedEvent, Projector
+from cradletrace.projections.writer import LoggedEvent, Projector
 
 _BATCH = 2000
 

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from cradletrace.bulk import bulk_insert
 from cradletrace.models import BizTransaction, Edge, EdgeKind, Event, EventObject, Lot, Unit, UnitState
-from cradletrace.nodemap import NodeMap
-from cradletrace.projection import Effects, State, effects_of, fold
+from cradletrace.projections.nodemap import NodeMap
+from cradletrace.projections.effects import Effects, State, effects_of, fold
 
 _CHUNK = 5000
 _STATE_COLUMNS = ("status", "disposition", "biz_step", "biz_location_id", "read_point_id", "owner_id",

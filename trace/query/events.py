@@ -25,7 +25,7 @@ from cradletrace.errors import InvalidIdentifier, InvalidInput
 from cradletrace.identifiers import canonical, normalize_epc, normalize_epc_class
 from cradletrace.models import Action, BizTransaction, Event, EventObject, EventType, Node, ObjectRole
 from cradletrace.timestamps import to_utc
-from cradletrace.vocabulary import to_bare
+from cradletrace.identifiers.cbv import to_bare
 
 DEFAULT_PER_PAGE = 30
 MAX_PER_PAGE = 10_000
