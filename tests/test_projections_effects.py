@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 
 from cradletrace.models import LifecycleStatus, ObjectRole
-from cradletrace.projections.effects import StateDelta, effects_of, fold, mass_kg
+from cradletrace.projections.effects import StateDelta, effects_of, event_key, fold, mass_kg
 
 T = {"eventTime": "2025-01-01T00:00:00Z", "eventTimeZoneOffset": "+00:00"}
 
@@ -78,9 +78,18 @@ def test_owner_and_location() -> None:
 
 def test_fold_ignores_older_events() -> None:
     ids = {"loc": 7}
-    state = fold(None, StateDelta(biz_location="loc", disposition="active"), ids, 2, datetime(2025, 2, 1))
-    state = fold(state, StateDelta(disposition="stolen"), ids, 3, datetime(2025, 1, 1))
+    state = fold(None, StateDelta(biz_location="loc", disposition="active"), ids, 2,
+                 event_key(datetime(2025, 2, 1), "h2", "e2"))
+    state = fold(state, StateDelta(disposition="stolen"), ids, 3, event_key(datetime(2025, 1, 1), "h3", "e3"))
     assert (state.disposition, state.biz_location_id, state.last_event_id) == ("active", 7, 2)
+
+
+def test_fold_orders_events_of_one_time_by_hash_not_by_arrival() -> None:
+    t = datetime(2025, 2, 1)
+    first, second = event_key(t, "ni:///sha-256;aa", "x"), event_key(t, "ni:///sha-256;bb", "y")
+    one = fold(fold(None, StateDelta(disposition="active"), {}, 1, first), StateDelta(disposition="stolen"), {}, 2, second)
+    other = fold(fold(None, StateDelta(disposition="stolen"), {}, 1, second), StateDelta(disposition="active"), {}, 2, first)
+    assert one.disposition == other.disposition == "stolen"
 
 
 def test_mass_units() -> None:

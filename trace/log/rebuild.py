@@ -4,7 +4,9 @@ Projections are event_objects, biz_transactions, the lineage edges written by
 capture (every kind but ``follows``, which commerce services write), unit_states,
 the ILMD of units and lots, and the retraction marks on events. Nodes are an
 append-only registry of identifiers that master data also refers to: a rebuild
-keeps them. Both capture and rebuild project through :class:`~cradletrace.projections.writer.Projector`.
+keeps them. Capture projects through :class:`~cradletrace.projections.writer.Projector` as events
+arrive; rebuild replays the log in event order through :class:`~cradletrace.projections.replay.Replay`,
+an independent path, so ``check_projections`` compares two computations of one definition.
 """
 
 from __future__ import annotations
@@ -15,20 +17,24 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, delete, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from cradletrace.log.chain import lock_head
 from cradletrace.models import BizTransaction, Edge, EdgeKind, Event, EventObject, Lot, Unit, UnitState
-from cradletrace.projections.writer import LoggedEvent, Projector
+from cradletrace.projections.replay import Replay
+from cradletrace.projections.writer import LoggedEvent, retraction_targets
 
 _BATCH = 2000
 
 
 def rebuild_projections(session: Session, *, progress: Callable[[int], None] | None = None) -> int:
-    """Delete and recompute every projection from the log, in log order; returns the events replayed.
+    """Delete and recompute every projection from the log, in event order; returns the events replayed.
 
-    Takes the append lock first, so no capture runs meanwhile. Flushes, never commits.
+    The log is read in the projections' order (event time, event hash, eventID), with every
+    retraction matched first, and applied by :class:`~cradletrace.projections.replay.Replay`,
+    which is independent of capture's incremental writer. Takes the append lock first, so no
+    capture runs meanwhile. Flushes, never commits.
     """
     lock_head(session)
     edges = Edge.__table__
@@ -41,20 +47,24 @@ def rebuild_projections(session: Session, *, progress: Callable[[int], None] | N
     events = Event.__table__
     session.execute(update(events).where(events.c.retracted_by.is_not(None)).values(retracted_by=None))
 
-    projector = Projector(session)
-    replayed, last = 0, 0
-    page = (select(events.c.id, events.c.event_time, events.c.event_hash, events.c.payload)
-            .order_by(events.c.id).limit(_BATCH))
+    declarations = session.execute(select(events.c.event_id, events.c.event_hash)
+                                   .where(events.c.declares_error.is_(True))).all()
+    replay = Replay(session, retraction_targets(session, [tuple(row) for row in declarations]))
+    replayed = 0
+    order = (events.c.event_time, events.c.event_hash, events.c.event_id)
+    page = select(events.c.id, events.c.event_time, events.c.event_hash, events.c.payload).order_by(*order).limit(_BATCH)
+    after = None
     while True:
         # Keyset pages rather than one streaming cursor: the writes in between would
         # disturb a cursor open on the same connection.
-        rows = session.execute(page.where(events.c.id > last)).all()
+        rows = session.execute(page if after is None else page.where(tuple_(*order) > tuple_(*after))).all()
         if not rows:
             break
-        projector.project([LoggedEvent(seq, orjson.loads(payload), event_time, stored_hash)
-                           for seq, event_time, stored_hash, payload in rows])
+        logged = [LoggedEvent(seq, orjson.loads(payload), event_time, stored_hash)
+                  for seq, event_time, stored_hash, payload in rows]
+        replay.apply(logged)
         replayed += len(rows)
-        last = rows[-1][0]
+        after = logged[-1].key
         if progress:
             progress(replayed)
     return replayed

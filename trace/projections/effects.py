@@ -267,22 +267,57 @@ class State:
     commissioned_at: datetime | None = None
     last_event_id: int = 0
     last_event_time: datetime = datetime.min
+    # The rest of the last event's order key (event hash, eventID): not a column, read with the state.
+    last_order: tuple[str, str] = ("", "")
+
+    @property
+    def key(self) -> EventKey:
+        """The order key of the last event folded in."""
+        return (self.last_event_time, *self.last_order)
 
 
-def fold(state: State | None, delta: StateDelta, ids: dict[str, int], event_id: int, event_time: datetime) -> State:
-    """Apply one event's delta to an object's state; an event older than the state changes nothing.
+EventKey = tuple[datetime, str, str]
+"""Where an event stands in the projections' order: ``(eventTime as naive UTC, event hash, eventID)``.
+
+Events are applied in event time; events with the same eventTime are ordered by their event
+hash, then by eventID (two events can share a hash only if they differ in eventID). Never
+by arrival: the same set of events gives the same projections whatever order it came in.
+"""
+
+
+def event_key(event_time: datetime, event_hash: str, event_id: str) -> EventKey:
+    """The order key of an event (:data:`EventKey`).
+
+    Examples
+    --------
+    >>> a = event_key(datetime(2025, 1, 1), "ni:///sha-256;aa", "e2")
+    >>> b = event_key(datetime(2025, 1, 1), "ni:///sha-256;ab", "e1")
+    >>> a < b < event_key(datetime(2025, 1, 2), "ni:///sha-256;00", "e0")
+    True
+    """
+    return (event_time, event_hash, event_id)
+
+
+def fold(state: State | None, delta: StateDelta, ids: dict[str, int], event_id: int, key: EventKey) -> State:
+    """Apply one event's delta to an object's state; an event before the state's last one changes nothing.
+
+    ``event_id`` is the event's log position, ``key`` its :data:`EventKey`. Callers fold an
+    object's events in key order; one that comes before the state's last event (a late
+    event) must refold the object from its events instead.
 
     Examples
     --------
     >>> s = fold(None, StateDelta(status=LifecycleStatus.ACTIVE, commissioned=True, disposition="active"),
-    ...          {}, 1, datetime(2025, 1, 1))
-    >>> s = fold(s, StateDelta(disposition="in_transit", biz_step="shipping"), {}, 2, datetime(2025, 2, 1))
+    ...          {}, 1, event_key(datetime(2025, 1, 1), "h1", "e1"))
+    >>> s = fold(s, StateDelta(disposition="in_transit", biz_step="shipping"), {}, 2,
+    ...          event_key(datetime(2025, 2, 1), "h2", "e2"))
     >>> (s.status.value, s.disposition, s.commissioned_at)
     ('active', 'in_transit', datetime.datetime(2025, 1, 1, 0, 0))
     """
     state = state or State()
-    if event_time < state.last_event_time:
+    if key < state.key:
         return state
+    event_time = key[0]
     if delta.status is not None:
         state.status = delta.status
     if delta.commissioned and state.commissioned_at is None:
@@ -299,5 +334,5 @@ def fold(state: State | None, delta: StateDelta, ids: dict[str, int], event_id: 
         state.owner_id = ids[delta.owner]
     if delta.possessor is not None:
         state.possessor_id = ids[delta.possessor]
-    state.last_event_id, state.last_event_time = event_id, event_time
+    state.last_event_id, state.last_event_time, state.last_order = event_id, event_time, (key[1], key[2])
     return state

@@ -1,29 +1,55 @@
-"""Writes the projections of a batch of logged events, set-based: a fixed number of statements per batch.
+"""Capture's projection writer: applies a batch of logged events to the projections, set-based and incrementally.
 
-Used by capture (right after the events are appended) and by ``rebuild`` (over the
-whole log), so both produce the same rows. The caller holds the append lock, so
-no other writer changes the projections meanwhile.
+A projection is a function of the set of events that are not retracted, never of the order
+they arrived in (docs/projections.md). Most events arrive in event-time order and only add
+rows; a late event (one that belongs before events already projected), a DELETE, or an
+error declaration makes the writer refold what it touches:
+
+* ``part_of`` intervals: for every parent a batch touches, the edges that can have changed
+  (open ones, and ones closed at or after the earliest time the batch concerns) get their
+  end recomputed from the parent's removing DELETEs at or after that time;
+* unit states: objects whose state already holds a later event refold from their events;
+* ILMD: objects that already have ILMD, or lose an event that gave some, remerge it.
+
+Each costs a bounded number of statements per batch (IN lists chunked), never one per row.
+``rebuild`` does not use this path: it replays the log in event-time order
+(:mod:`cradletrace.projections.replay`), so ``rebuild --check`` compares two independent
+computations. The caller holds the append lock.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from cradletrace.bulk import bulk_insert
-from cradletrace.models import BizTransaction, Edge, EdgeKind, Event, EventObject, Lot, Unit, UnitState
+from cradletrace.models import (
+    Action,
+    BizTransaction,
+    Edge,
+    EdgeKind,
+    Event,
+    EventObject,
+    EventType,
+    Lot,
+    ObjectRole,
+    Unit,
+    UnitState,
+)
+from cradletrace.projections.effects import Effects, EventKey, State, effects_of, event_key, fold
 from cradletrace.projections.nodemap import NodeMap
-from cradletrace.projections.effects import Effects, State, effects_of, fold
 
 _CHUNK = 5000
 _STATE_COLUMNS = ("status", "disposition", "biz_step", "biz_location_id", "read_point_id", "owner_id",
                   "possessor_id", "commissioned_at", "last_event_id", "last_event_time")
+_PART_OF_TYPES = (EventType.AGGREGATION, EventType.ASSOCIATION)
 
 
 @dataclass
@@ -35,19 +61,152 @@ class LoggedEvent:
     event_time: datetime
     event_hash: str
 
+    @property
+    def key(self) -> EventKey:
+        """Where the event stands in the projections' order."""
+        return event_key(self.event_time, self.event_hash, self.event["eventID"])
 
-def _chunks(items: Sequence[Any]) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start:start + _CHUNK]
+    @property
+    def declares_error(self) -> bool:
+        return "errorDeclaration" in self.event
+
+
+def chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
+    """``items`` in slices of ``size``: SQLite binds at most 32,766 parameters per statement."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+# -- shared by capture's writer and rebuild's replay -------------------------------------------------
+def write_objects(session: Session, batch: Sequence[LoggedEvent], effects: Sequence[Effects],
+                  ids: dict[str, int]) -> None:
+    """The ``event_objects`` and ``biz_transactions`` rows of a batch: one per event, order plays no part."""
+    objects, documents = [], []
+    for item, fx in zip(batch, effects):
+        for (ident, role), (quantity, uom) in fx.objects.items():
+            objects.append({"event_id": item.seq, "node_id": ids[ident], "role": role,
+                            "quantity": quantity, "uom": uom})
+        for doc, doc_type in fx.documents:
+            documents.append({"event_id": item.seq, "node_id": ids[doc], "type": doc_type})
+    if objects:
+        bulk_insert(session, EventObject.__table__, objects)
+    if documents:
+        bulk_insert(session, BizTransaction.__table__, documents)
+
+
+def edge_rows(item: LoggedEvent, fx: Effects, ids: dict[str, int], retracted: bool) -> list[dict[str, Any]]:
+    """The edges one event opens, not yet closed.
+
+    One ``documented_by`` edge per event and (object, document), so an edge carries the
+    event that asserted it and is retracted with it, whatever the batching.
+    """
+    rows, documented = [], set()
+    for op in fx.opens:
+        src, dst = ids[op.src], ids[op.dst]
+        if op.kind == "documented_by":
+            if (src, dst) in documented:
+                continue
+            documented.add((src, dst))
+        rows.append({"kind": EdgeKind(op.kind), "src": src, "dst": dst, "valid_from": item.event_time,
+                     "valid_to": None, "event_id": item.seq, "closed_by": None, "quantity": op.quantity,
+                     "uom": op.uom, "mass_kg": op.mass_kg, "retracted": retracted})
+    return rows
+
+
+def part_of_parents(fx: Effects) -> set[str]:
+    """The parents whose ``part_of`` intervals an event opens or closes."""
+    return {op.dst for op in fx.opens if op.kind == "part_of"} | {parent for _child, parent in fx.closes}
+
+
+def load_states(session: Session, node_ids: Iterable[int]) -> dict[int, State]:
+    """The stored states of ``node_ids``, each with the order key of its last event."""
+    table, events = UnitState.__table__, Event.__table__
+    states: dict[int, State] = {}
+    for chunk in chunks(sorted(node_ids)):
+        rows = session.execute(
+            select(table, events.c.event_hash, events.c.event_id)
+            .join(events, events.c.id == table.c.last_event_id).where(table.c.node_id.in_(chunk))).mappings()
+        for row in rows:
+            states[row["node_id"]] = State(**{c: row[c] for c in _STATE_COLUMNS},
+                                           last_order=(row["event_hash"], row["event_id"]))
+    return states
+
+
+def upsert_states(session: Session, states: dict[int, State]) -> None:
+    rows = [{"node_id": node_id, **{c: getattr(s, c) for c in _STATE_COLUMNS}} for node_id, s in states.items()]
+    bulk_insert(session, UnitState.__table__, rows, on_conflict=("node_id",), update=_STATE_COLUMNS)
+
+
+def merge_ilmd(session: Session, merged: dict[int, dict[str, Any] | None]) -> None:
+    """Store the ILMD of units and lots (``None``: none is left)."""
+    if not merged:
+        return
+    for model in (Unit, Lot):
+        table = model.__table__
+        present: set[int] = set()
+        for chunk in chunks(sorted(merged)):
+            present.update(session.execute(select(table.c.node_id).where(table.c.node_id.in_(chunk))).scalars())
+        rows = [{"n": node_id, "ilmd": merged[node_id]} for node_id in sorted(present)]
+        if rows:
+            session.execute(update(table).where(table.c.node_id == bindparam("n")).values(ilmd=bindparam("ilmd"))
+                            .execution_options(synchronize_session=False), rows)
+
+
+def stored_ilmd(session: Session, node_ids: Iterable[int]) -> dict[int, dict[str, Any] | None]:
+    """The ILMD stored on the units and lots among ``node_ids``."""
+    found: dict[int, dict[str, Any] | None] = {}
+    ordered = sorted(node_ids)
+    for model in (Unit, Lot):
+        table = model.__table__
+        for chunk in chunks(ordered):
+            found.update(session.execute(select(table.c.node_id, table.c.ilmd).where(table.c.node_id.in_(chunk))).all())
+    return found
+
+
+def retraction_targets(session: Session, pairs: Sequence[tuple[str, str]]) -> dict[int, int]:
+    """The logged events that declarations retract, for the events ``pairs`` ((eventID, hash) each) concern.
+
+    An error declaration retracts every event that has its eventID or its event hash.
+    ``pairs`` may be declarations (their originals are found) or any events (their
+    declarations, logged before or with them, are found), so a declaration that arrives before
+    its event still retracts it. Returns ``{event position: position of the first declaration}``:
+    the lowest declaration position wins, whichever of several arrived first.
+    """
+    events = Event.__table__
+
+    def match(keys: Sequence[tuple[str, str]], declared: bool) -> list[tuple[int, str, str]]:
+        rows: set[tuple[int, str, str]] = set()
+        for column, values in ((events.c.event_id, sorted({k[0] for k in keys})),
+                               (events.c.event_hash, sorted({k[1] for k in keys}))):
+            for chunk in chunks(values):
+                rows.update(session.execute(select(events.c.id, events.c.event_id, events.c.event_hash)
+                                            .where(column.in_(chunk), events.c.declares_error.is_(declared))).all())
+        return sorted(rows)
+
+    if not pairs:
+        return {}
+    declarations = match(pairs, True)
+    if not declarations:
+        return {}
+    first_by_id: dict[str, int] = {}
+    first_by_hash: dict[str, int] = {}
+    for seq, event_id, event_hash in declarations:
+        first_by_id[event_id] = min(seq, first_by_id.get(event_id, seq))
+        first_by_hash[event_hash] = min(seq, first_by_hash.get(event_hash, seq))
+    found: dict[int, int] = {}
+    for seq, event_id, event_hash in match([(d[1], d[2]) for d in declarations], False):
+        candidates = [d for d in (first_by_id.get(event_id), first_by_hash.get(event_hash)) if d is not None]
+        found[seq] = min(candidates)
+    return found
 
 
 class Projector:
-    """Projects batches of logged events into nodes, objects, documents, edges and states.
+    """Projects batches of logged events into nodes, objects, documents, edges, states and ILMD.
 
     Parameters
     ----------
     session : Session
-        The session of the capture or rebuild transaction.
+        The session of the capture transaction.
     nodes : NodeMap, optional
         A node cache to share with the caller.
     """
@@ -57,7 +216,7 @@ class Projector:
         self.nodes = nodes or NodeMap(session)
 
     def project(self, batch: Sequence[LoggedEvent]) -> None:
-        """Write the projections of ``batch`` (events already in the log, in log order)."""
+        """Write the projections of ``batch`` (events already appended to the log, in log order)."""
         if not batch:
             return
         effects = [effects_of(item.event) for item in batch]
@@ -68,208 +227,260 @@ class Projector:
             for doc, _type in fx.documents:
                 document_kinds[doc] = "document"
         ids = self.nodes.resolve(identifiers, document_kinds)
+        write_objects(self.session, batch, effects, ids)
 
-        self._write_objects(batch, effects, ids)
-        self._write_edges(batch, effects, ids)
-        self._write_states(batch, effects, ids)
-        self._write_ilmd(effects, ids)
-        declarations = [item for item in batch if item.event.get("errorDeclaration")]
-        if declarations:
-            self._retract(declarations, upto=batch[-1].seq)
-
-    # -- event_objects and biz_transactions ------------------------------------------------------
-    def _write_objects(self, batch: Sequence[LoggedEvent], effects: list[Effects], ids: dict[str, int]) -> None:
-        objects, documents = [], []
-        for item, fx in zip(batch, effects):
-            for (ident, role), (quantity, uom) in fx.objects.items():
-                objects.append({"event_id": item.seq, "node_id": ids[ident], "role": role,
-                                "quantity": quantity, "uom": uom})
-            for doc, doc_type in fx.documents:
-                documents.append({"event_id": item.seq, "node_id": ids[doc], "type": doc_type})
-        if objects:
-            bulk_insert(self.session, EventObject.__table__, objects)
-        if documents:
-            bulk_insert(self.session, BizTransaction.__table__, documents)
-
-    # -- lineage edges ---------------------------------------------------------------------------
-    def _write_edges(self, batch: Sequence[LoggedEvent], effects: list[Effects], ids: dict[str, int]) -> None:
+        retracted = self._retract(batch)
+        first = batch[0].seq
+        earlier = {seq: by for seq, by in retracted.items() if seq < first}
+        touched: dict[int, datetime] = {}
         new_edges: list[dict[str, Any]] = []
-        open_here: dict[tuple[int, int], list[dict[str, Any]]] = {}
-        by_parent: dict[int, list[dict[str, Any]]] = {}
-        close_pairs: list[dict[str, Any]] = []
-        close_parents: list[dict[str, Any]] = []
-        # One documented_by edge per event and (object, document): an edge then carries the
-        # event that asserted it, is retracted with it, and the same rows come out whatever
-        # the batching (capture per document, rebuild per page).
-        documented: set[tuple[int, int, int]] = set()
+        keys: dict[int, EventKey] = {}
         for item, fx in zip(batch, effects):
-            for child, parent in fx.closes:
-                # An edge opened earlier in this batch is closed before it is written;
-                # older edges are closed in the database.
+            rows = edge_rows(item, fx, ids, retracted=item.seq in retracted)
+            new_edges += rows
+            for parent in part_of_parents(fx):
                 pid = ids[parent]
-                if child is None:
-                    for edge in by_parent.pop(pid, []):
-                        if edge["valid_to"] is None:
-                            edge["valid_to"], edge["closed_by"] = item.event_time, item.seq
-                    close_parents.append({"p": pid, "t": item.event_time, "e": item.seq})
-                    continue
-                key = (ids[child], pid)
-                pending = [e for e in open_here.get(key, ()) if e["valid_to"] is None]
-                if pending:
-                    for edge in pending:
-                        edge["valid_to"], edge["closed_by"] = item.event_time, item.seq
-                else:
-                    close_pairs.append({"c": key[0], "p": pid, "t": item.event_time, "e": item.seq})
-            for op in fx.opens:
-                src, dst = ids[op.src], ids[op.dst]
-                if op.kind == "documented_by":
-                    if (item.seq, src, dst) in documented:
-                        continue
-                    documented.add((item.seq, src, dst))
-                edge = {"kind": EdgeKind(op.kind), "src": src, "dst": dst, "valid_from": item.event_time,
-                        "valid_to": None, "event_id": item.seq, "closed_by": None, "quantity": op.quantity,
-                        "uom": op.uom, "mass_kg": op.mass_kg, "retracted": False}
-                new_edges.append(edge)
-                if op.kind == "part_of":
-                    open_here.setdefault((src, dst), []).append(edge)
-                    by_parent.setdefault(dst, []).append(edge)
-        table = Edge.__table__
-        open_part_of = and_(table.c.kind == EdgeKind.PART_OF, table.c.valid_to.is_(None), table.c.retracted.is_(False))
-        if close_pairs:
-            self.session.execute(
-                update(table).where(open_part_of, table.c.src == bindparam("c"), table.c.dst == bindparam("p"))
-                .values(valid_to=bindparam("t"), closed_by=bindparam("e")).execution_options(synchronize_session=False),
-                close_pairs,
-            )
-        if close_parents:
-            self.session.execute(
-                update(table).where(open_part_of, table.c.dst == bindparam("p"))
-                .values(valid_to=bindparam("t"), closed_by=bindparam("e")).execution_options(synchronize_session=False),
-                close_parents,
-            )
+                touched[pid] = min(item.event_time, touched.get(pid, item.event_time))
+                keys[item.seq] = item.key
+        if earlier:
+            edges = Edge.__table__
+            for chunk in chunks(sorted(earlier)):
+                self.session.execute(update(edges).where(edges.c.event_id.in_(chunk)).values(retracted=True)
+                                     .execution_options(synchronize_session=False))
+            for pid, when in self._parents_of(earlier).items():
+                touched[pid] = min(when, touched.get(pid, when))
+        self._refold_intervals(touched, [e for e in new_edges if e["kind"] is EdgeKind.PART_OF], keys)
         if new_edges:
-            bulk_insert(self.session, table, new_edges)
+            bulk_insert(self.session, Edge.__table__, new_edges)
 
-    # -- unit states -----------------------------------------------------------------------------
-    def _write_states(self, batch: Sequence[LoggedEvent], effects: list[Effects], ids: dict[str, int]) -> None:
-        """Fold each event into its objects' state; an event older than a state refolds that object.
+        live = [(item, fx) for item, fx in zip(batch, effects)
+                if item.seq not in retracted and not item.declares_error]
+        objects_of_earlier = self._objects_of(earlier) if earlier else set()
+        self._write_states(live, ids, objects_of_earlier)
+        self._write_ilmd(live, ids, objects_of_earlier)
 
-        The state is the fold of an object's events in event-time order (log order on ties).
-        Events usually arrive in that order and fold incrementally; a late one (a partner's
-        history, a scanner that was offline) makes its objects refold from their events,
-        with one query for the whole batch.
+    # -- error declarations ----------------------------------------------------------------------
+    def _retract(self, batch: Sequence[LoggedEvent]) -> dict[int, int]:
+        """Match the batch's declarations with logged events and its events with logged declarations.
+
+        Returns the events newly retracted (``{position: declaration position}``) after marking them.
         """
-        touched = {ids[ident] for fx in effects for ident in fx.states}
+        found = retraction_targets(self.session, [(i.event["eventID"], i.event_hash) for i in batch])
+        if not found:
+            return {}
+        events = Event.__table__
+        already: dict[int, int] = {}
+        for chunk in chunks(sorted(found)):
+            already.update(self.session.execute(select(events.c.id, events.c.retracted_by).where(
+                events.c.id.in_(chunk), events.c.retracted_by.is_not(None))).all())
+        fresh = {seq: by for seq, by in found.items() if seq not in already}
+        if fresh:
+            self.session.execute(
+                update(events).where(events.c.id == bindparam("o")).values(retracted_by=bindparam("d"))
+                .execution_options(synchronize_session=False),
+                [{"o": seq, "d": by} for seq, by in sorted(fresh.items())])
+        return fresh
+
+    def _parents_of(self, seqs: dict[int, int]) -> dict[int, datetime]:
+        """The parents named by part_of events among ``seqs``, with the events' times."""
+        events, objects = Event.__table__, EventObject.__table__
+        found: dict[int, datetime] = {}
+        for chunk in chunks(sorted(seqs)):
+            for node_id, when in self.session.execute(
+                    select(objects.c.node_id, events.c.event_time).join(events, events.c.id == objects.c.event_id)
+                    .where(objects.c.event_id.in_(chunk), objects.c.role == ObjectRole.PARENT,
+                           events.c.event_type.in_(_PART_OF_TYPES))):
+                found[node_id] = min(when, found.get(node_id, when))
+        return found
+
+    def _objects_of(self, seqs: dict[int, int]) -> set[int]:
+        objects = EventObject.__table__
+        found: set[int] = set()
+        for chunk in chunks(sorted(seqs)):
+            found.update(self.session.execute(select(objects.c.node_id).where(objects.c.event_id.in_(chunk))).scalars())
+        return found
+
+    # -- part_of intervals -----------------------------------------------------------------------
+    def _refold_intervals(self, touched: dict[int, datetime], new_edges: list[dict[str, Any]],
+                          keys: dict[int, EventKey]) -> None:
+        """Recompute the end of every part_of edge of the touched parents that the batch can have changed.
+
+        An edge ends at the first removing DELETE after its ADD in event order: a DELETE of its
+        parent that names its child, or names no child (everything inside). Nothing before a
+        parent's earliest touched time changed, so only edges still open or closed at or after
+        it are read, with the parent's live DELETEs from then on. ``new_edges`` (not yet written)
+        are set in place; stored edges that change are updated with one executemany.
+        """
         if not touched:
             return
-        states = self._load_states(touched)
-        late: set[int] = set()
-        for item, fx in zip(batch, effects):
+        events, objects, edges = Event.__table__, EventObject.__table__, Edge.__table__
+        children = objects.alias("children")
+        parents = sorted(touched)
+        removing: dict[int, dict[int | None, list[tuple[EventKey, int]]]] = {}
+        stored: list[tuple[int, int, int, datetime | None, int | None, EventKey]] = []
+        for chunk in chunks(parents):
+            since = min(touched[p] for p in chunk)
+            for seq, when, ehash, eid, parent, child in self.session.execute(
+                select(events.c.id, events.c.event_time, events.c.event_hash, events.c.event_id, objects.c.node_id,
+                       children.c.node_id)
+                .join(events, events.c.id == objects.c.event_id)
+                .outerjoin(children, and_(children.c.event_id == events.c.id, children.c.role == ObjectRole.CHILD))
+                .where(objects.c.node_id.in_(chunk), objects.c.role == ObjectRole.PARENT,
+                       events.c.action == Action.DELETE, events.c.event_type.in_(_PART_OF_TYPES),
+                       events.c.retracted_by.is_(None), events.c.declares_error.is_(False),
+                       events.c.event_time >= since)
+            ):
+                if when >= touched[parent]:
+                    removing.setdefault(parent, {}).setdefault(child, []).append(((when, ehash, eid), seq))
+            for edge_id, src, dst, valid_to, closed_by, valid_from, ehash, eid in self.session.execute(
+                select(edges.c.id, edges.c.src, edges.c.dst, edges.c.valid_to, edges.c.closed_by, edges.c.valid_from,
+                       events.c.event_hash, events.c.event_id)
+                .join(events, events.c.id == edges.c.event_id)
+                .where(edges.c.kind == EdgeKind.PART_OF, edges.c.dst.in_(chunk),
+                       or_(edges.c.valid_to.is_(None), edges.c.valid_to >= since))
+            ):
+                if valid_to is None or valid_to >= touched[dst]:
+                    stored.append((edge_id, src, dst, valid_to, closed_by, (valid_from, ehash, eid)))
+        for by_child in removing.values():
+            for entries in by_child.values():
+                entries.sort()
+
+        def end(src: int, dst: int, key: EventKey) -> tuple[datetime | None, int | None]:
+            best: tuple[EventKey, int] | None = None
+            by_child = removing.get(dst, {})
+            for entries in (by_child.get(None), by_child.get(src)):
+                if entries:
+                    at = bisect.bisect_right(entries, (key, float("inf")))
+                    if at < len(entries) and (best is None or entries[at] < best):
+                        best = entries[at]
+            return (best[0][0], best[1]) if best else (None, None)
+
+        for edge in new_edges:
+            edge["valid_to"], edge["closed_by"] = end(edge["src"], edge["dst"], keys[edge["event_id"]])
+        changes = []
+        for edge_id, src, dst, valid_to, closed_by, key in stored:
+            now = end(src, dst, key)
+            if now != (valid_to, closed_by):
+                changes.append({"i": edge_id, "t": now[0], "e": now[1]})
+        if changes:
+            self.session.execute(
+                update(edges).where(edges.c.id == bindparam("i")).values(valid_to=bindparam("t"), closed_by=bindparam("e"))
+                .execution_options(synchronize_session=False), changes)
+
+    # -- unit states -----------------------------------------------------------------------------
+    def _write_states(self, live: Sequence[tuple[LoggedEvent, Effects]], ids: dict[str, int],
+                      refold: set[int]) -> None:
+        """Fold each live event into its objects' state; an event before a state's last one refolds that object.
+
+        Events usually arrive in order and fold incrementally; a late one (a partner's history,
+        a scanner that was offline) makes its objects refold from their events, with one query
+        for the whole batch. ``refold`` names objects that lost an event to a retraction.
+        """
+        touched = {ids[ident] for _item, fx in live for ident in fx.states}
+        if not touched and not refold:
+            return
+        states = load_states(self.session, touched - refold)
+        late: set[int] = set(refold)
+        for item, fx in live:
+            key = item.key
             for ident, delta in fx.states.items():
                 node_id = ids[ident]
                 if node_id in late:
                     continue
                 current = states.get(node_id)
-                if current is not None and item.event_time < current.last_event_time:
+                if current is not None and key < current.key:
                     late.add(node_id)
                     continue
-                states[node_id] = fold(current, delta, ids, item.seq, item.event_time)
+                states[node_id] = fold(current, delta, ids, item.seq, key)
         for node_id in late:
             states.pop(node_id, None)
-        self._upsert_states(states)
-        self.recompute_states(late, upto=batch[-1].seq)
+        upsert_states(self.session, states)
+        self.recompute_states(late)
 
-    def _load_states(self, node_ids: set[int]) -> dict[int, State]:
-        table = UnitState.__table__
-        states: dict[int, State] = {}
-        for chunk in _chunks(sorted(node_ids)):
-            rows = self.session.execute(select(table).where(table.c.node_id.in_(chunk))).mappings()
-            for row in rows:
-                states[row["node_id"]] = State(**{c: row[c] for c in _STATE_COLUMNS})
-        return states
-
-    def _upsert_states(self, states: dict[int, State]) -> None:
-        rows = [{"node_id": node_id, **{c: getattr(s, c) for c in _STATE_COLUMNS}} for node_id, s in states.items()]
-        bulk_insert(self.session, UnitState.__table__, rows, on_conflict=("node_id",), update=_STATE_COLUMNS)
-
-    # -- ILMD on units and lots ------------------------------------------------------------------
-    def _write_ilmd(self, effects: list[Effects], ids: dict[str, int]) -> None:
-        updates: dict[int, dict[str, Any]] = {}
-        for fx in effects:
-            if fx.ilmd:
-                for ident in fx.ilmd_targets:
-                    updates.setdefault(ids[ident], {}).update(fx.ilmd)
-        if not updates:
-            return
-        for model in (Unit, Lot):
-            table = model.__table__
-            existing = {}
-            for chunk in _chunks(sorted(updates)):
-                existing.update(self.session.execute(
-                    select(table.c.node_id, table.c.ilmd).where(table.c.node_id.in_(chunk))).all())
-            rows = [{"n": node_id, "ilmd": {**(existing[node_id] or {}), **updates[node_id]}} for node_id in existing]
-            if rows:
-                self.session.execute(
-                    update(table).where(table.c.node_id == bindparam("n")).values(ilmd=bindparam("ilmd"))
-                    .execution_options(synchronize_session=False), rows)
-
-    # -- error declarations ----------------------------------------------------------------------
-    def _retract(self, declarations: Sequence[LoggedEvent], upto: int) -> None:
-        """Mark the declared events retracted, withdraw their edges and recompute their objects' state."""
-        events = Event.__table__
-        retracted: list[int] = []
-        for item in declarations:
-            event_id = item.event.get("eventID")
-            match = (events.c.event_hash == item.event_hash)
-            if event_id:
-                match = match | (events.c.event_id == event_id)
-            originals = self.session.execute(
-                select(events.c.id).where(match, events.c.declares_error.is_(False), events.c.id < item.seq,
-                                          events.c.retracted_by.is_(None))
-            ).scalars().all()
-            for original in originals:
-                retracted.append(original)
-                self.session.execute(update(events).where(events.c.id == original).values(retracted_by=item.seq))
-        if not retracted:
-            return
-        edges = Edge.__table__
-        self.session.execute(update(edges).where(edges.c.event_id.in_(retracted)).values(retracted=True))
-        self.session.execute(update(edges).where(edges.c.closed_by.in_(retracted)).values(valid_to=None, closed_by=None))
-        objects = EventObject.__table__
-        node_ids = set(self.session.execute(
-            select(objects.c.node_id).where(objects.c.event_id.in_(retracted))).scalars())
-        self.recompute_states(node_ids, upto=upto)
-
-    def recompute_states(self, node_ids: set[int], upto: int | None = None) -> None:
-        """Refold the state of ``node_ids`` from their events that are not retracted.
-
-        ``upto`` bounds the log position: a rebuild replaying the log must not see the
-        events after the batch it is at, so that it writes what capture wrote then.
-        """
+    def recompute_states(self, node_ids: set[int]) -> None:
+        """Refold the state of ``node_ids`` from their events that are not retracted, in event order."""
         if not node_ids:
             return
-        events, objects = Event.__table__, EventObject.__table__
-        query = (select(events.c.id, events.c.event_time, events.c.payload).distinct()
-                 .join(objects, objects.c.event_id == events.c.id)
-                 .where(objects.c.node_id.in_(sorted(node_ids)), events.c.retracted_by.is_(None),
-                        events.c.declares_error.is_(False))
-                 .order_by(events.c.event_time, events.c.id))
-        if upto is not None:
-            query = query.where(events.c.id <= upto)
-        rows = self.session.execute(query).all()
-        effects = [(seq, event_time, effects_of(orjson.loads(payload))) for seq, event_time, payload in rows]
+        rows = self._live_events_of(node_ids)
+        effects = [(seq, key, effects_of(orjson.loads(payload))) for seq, key, payload in rows]
         identifiers: set[str] = set()
-        for _seq, _time, fx in effects:
+        for _seq, _key, fx in effects:
             identifiers |= fx.identifiers()
         ids = self.nodes.resolve(identifiers)
         states: dict[int, State] = {}
-        for seq, event_time, fx in effects:
+        for seq, key, fx in effects:
             for ident, delta in fx.states.items():
                 node_id = ids[ident]
                 if node_id in node_ids:
-                    states[node_id] = fold(states.get(node_id), delta, ids, seq, event_time)
+                    states[node_id] = fold(states.get(node_id), delta, ids, seq, key)
         table = UnitState.__table__
-        gone = node_ids - set(states)
-        if gone:
-            self.session.execute(table.delete().where(table.c.node_id.in_(sorted(gone))))
-        self._upsert_states(states)
+        gone = sorted(node_ids - set(states))
+        for chunk in chunks(gone):
+            self.session.execute(table.delete().where(table.c.node_id.in_(chunk)))
+        upsert_states(self.session, states)
+
+    def _live_events_of(self, node_ids: set[int], roles: tuple[ObjectRole, ...] | None = None,
+                        only_ilmd: bool = False) -> list[tuple[int, EventKey, str]]:
+        """``(position, order key, payload)`` of the live events naming ``node_ids``, in event order."""
+        events, objects = Event.__table__, EventObject.__table__
+        found: dict[int, tuple[EventKey, str]] = {}
+        for chunk in chunks(sorted(node_ids)):
+            query = (select(events.c.id, events.c.event_time, events.c.event_hash, events.c.event_id, events.c.payload)
+                     .join(objects, objects.c.event_id == events.c.id)
+                     .where(objects.c.node_id.in_(chunk), events.c.retracted_by.is_(None),
+                            events.c.declares_error.is_(False)))
+            if roles:
+                query = query.where(objects.c.role.in_(roles))
+            if only_ilmd:
+                # Canonical payloads have sorted keys, and extension keys are in Clark notation, so only
+                # an event's own ILMD is written '"ilmd":'.
+                query = query.where(events.c.payload.like('%"ilmd":%'))
+            for seq, when, ehash, eid, payload in self.session.execute(query):
+                found[seq] = ((when, ehash, eid), payload)
+        return sorted(((seq, key, payload) for seq, (key, payload) in found.items()), key=lambda r: r[1])
+
+    # -- ILMD on units and lots ------------------------------------------------------------------
+    def _write_ilmd(self, live: Sequence[tuple[LoggedEvent, Effects]], ids: dict[str, int],
+                    refold: set[int]) -> None:
+        """Merge ILMD in event order: later events' entries win.
+
+        An object without ILMD so far takes the batch's ILMD directly; one that has some, or
+        that lost an event to a retraction, remerges from its ILMD events.
+        """
+        updates: dict[int, list[tuple[EventKey, dict[str, Any]]]] = {}
+        for item, fx in live:
+            if fx.ilmd:
+                for ident in fx.ilmd_targets:
+                    updates.setdefault(ids[ident], []).append((item.key, fx.ilmd))
+        if not updates and not refold:
+            return
+        existing = stored_ilmd(self.session, updates)
+        merged: dict[int, dict[str, Any] | None] = {}
+        again = set(refold)
+        for node_id, entries in updates.items():
+            if node_id not in existing:
+                continue
+            if existing[node_id] is not None:
+                again.add(node_id)
+                continue
+            result: dict[str, Any] = {}
+            for _key, ilmd in sorted(entries, key=lambda entry: entry[0]):
+                result.update(ilmd)
+            merged[node_id] = result
+        if again:
+            merged.update(self._remerge_ilmd(again))
+        merge_ilmd(self.session, merged)
+
+    def _remerge_ilmd(self, node_ids: set[int]) -> dict[int, dict[str, Any] | None]:
+        rows = self._live_events_of(node_ids, (ObjectRole.EPC, ObjectRole.OUTPUT), only_ilmd=True)
+        merged: dict[int, dict[str, Any] | None] = {node_id: None for node_id in node_ids}
+        for _seq, _key, payload in rows:
+            fx = effects_of(orjson.loads(payload))
+            if not fx.ilmd:
+                continue
+            ids = self.nodes.resolve(fx.ilmd_targets)
+            for ident in fx.ilmd_targets:
+                node_id = ids[ident]
+                if node_id in merged:
+                    merged[node_id] = {**(merged[node_id] or {}), **fx.ilmd}
+        return merged
