@@ -351,6 +351,9 @@ def tree_at(rows: Iterable[LineageRow], root: str, at: datetime) -> list[Lineage
     by_parent: dict[str, list[LineageRow]] = defaultdict(list)
     for row in rows:
         by_parent[row.via].append(row)
+    for siblings in by_parent.values():
+        # In event order, never in the order the edges were written: the tree must not depend on arrival.
+        siblings.sort(key=lambda r: (r.valid_from or datetime.min, r.event_id or "", r.identifier))
     out: list[LineageRow] = []
     seen: set[int] = set()
     queue: deque[tuple[str, datetime, int]] = deque([(root, at, 0)])
@@ -417,8 +420,12 @@ def _changes(before: list[LineageRow], after: list[LineageRow], root: str
     # Report a change only where its parent is in both trees: the frontier of the change.
     nodes_before = {root} | {r.identifier for r in before}
     nodes_after = {root} | {r.identifier for r in after}
-    pairs_before = {(r.identifier, r.via): r for r in before}
-    pairs_after = {(r.identifier, r.via): r for r in after}
+    # A pair fitted by several open ADDs is reported by the first of them (the trees are in event order).
+    pairs_before: dict[tuple[str, str], LineageRow] = {}
+    pairs_after: dict[tuple[str, str], LineageRow] = {}
+    for pairs, tree in ((pairs_before, before), (pairs_after, after)):
+        for r in tree:
+            pairs.setdefault((r.identifier, r.via), r)
     added = tuple(Change(r.identifier, r.via, r.event_id, r.valid_from) for key, r in pairs_after.items()
                   if key not in pairs_before and r.via in nodes_before)
     removed = tuple(Change(r.identifier, r.via, r.closed_by, r.valid_to) for key, r in pairs_before.items()

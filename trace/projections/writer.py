@@ -166,18 +166,21 @@ def stored_ilmd(session: Session, node_ids: Iterable[int]) -> dict[int, dict[str
 def retraction_targets(session: Session, pairs: Sequence[tuple[str, str]]) -> dict[int, int]:
     """The logged events that declarations retract, for the events ``pairs`` ((eventID, hash) each) concern.
 
-    An error declaration retracts every event that has its eventID or its event hash.
+    An error declaration retracts the event with its eventID. One that came without an
+    eventID of its own (its eventID is its hash) names the event by its content, and
+    retracts the events with its event hash. Two distinct events that happen to share
+    their content but not their eventID are never retracted together.
+
     ``pairs`` may be declarations (their originals are found) or any events (their
-    declarations, logged before or with them, are found), so a declaration that arrives before
-    its event still retracts it. Returns ``{event position: position of the first declaration}``:
-    the lowest declaration position wins, whichever of several arrived first.
+    declarations, logged before or with them, are found), so a declaration that arrives
+    before its event still retracts it. Returns ``{event position: position of the first
+    declaration}``: the lowest declaration position wins, whichever of several arrived first.
     """
     events = Event.__table__
 
-    def match(keys: Sequence[tuple[str, str]], declared: bool) -> list[tuple[int, str, str]]:
+    def match(ids: Iterable[str], hashes: Iterable[str], declared: bool) -> list[tuple[int, str, str]]:
         rows: set[tuple[int, str, str]] = set()
-        for column, values in ((events.c.event_id, sorted({k[0] for k in keys})),
-                               (events.c.event_hash, sorted({k[1] for k in keys}))):
+        for column, values in ((events.c.event_id, sorted(set(ids))), (events.c.event_hash, sorted(set(hashes)))):
             for chunk in chunks(values):
                 rows.update(session.execute(select(events.c.id, events.c.event_id, events.c.event_hash)
                                             .where(column.in_(chunk), events.c.declares_error.is_(declared))).all())
@@ -185,18 +188,20 @@ def retraction_targets(session: Session, pairs: Sequence[tuple[str, str]]) -> di
 
     if not pairs:
         return {}
-    declarations = match(pairs, True)
-    if not declarations:
-        return {}
+    declarations = match((p[0] for p in pairs), (p[1] for p in pairs), True)
     first_by_id: dict[str, int] = {}
     first_by_hash: dict[str, int] = {}
     for seq, event_id, event_hash in declarations:
         first_by_id[event_id] = min(seq, first_by_id.get(event_id, seq))
-        first_by_hash[event_hash] = min(seq, first_by_hash.get(event_hash, seq))
+        if event_id == event_hash:
+            first_by_hash[event_hash] = min(seq, first_by_hash.get(event_hash, seq))
     found: dict[int, int] = {}
-    for seq, event_id, event_hash in match([(d[1], d[2]) for d in declarations], False):
+    if not declarations:
+        return found
+    for seq, event_id, event_hash in match(first_by_id, first_by_hash, False):
         candidates = [d for d in (first_by_id.get(event_id), first_by_hash.get(event_hash)) if d is not None]
-        found[seq] = min(candidates)
+        if candidates:
+            found[seq] = min(candidates)
     return found
 
 
