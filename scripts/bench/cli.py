@@ -30,7 +30,7 @@ import plots  # noqa: E402
 from common import REPO, Backend, log  # noqa: E402
 from results import Results, machine_info, write_meta  # noqa: E402
 
-GROUPS = ("capture", "capture.concurrent", "lineage")
+GROUPS = ("capture", "capture.concurrent", "capture.shuffled", "lineage")
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:

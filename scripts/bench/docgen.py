@@ -267,6 +267,22 @@ def write_document(events: Iterable[dict[str, Any]], path: Path, fmt: str) -> in
     return count
 
 
+def parts(cache: Path, shape: str, n: int, seed: int, count: int) -> list[Path]:
+    """The ``n`` events of ``shape`` as ``count`` JSON-LD documents of consecutive events, in time order (cached)."""
+    from common import source_key
+
+    events = list(SHAPES[shape](n, seed))
+    size = -(-len(events) // count)
+    paths = []
+    for i in range(count):
+        path = cache / "docs" / f"{shape}-{n}-part{i + 1}of{count}-s{seed}-{source_key('docgen.py')}.jsonld"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_document(events[i * size:(i + 1) * size], path, "jsonld")
+        paths.append(path)
+    return paths
+
+
 def document(cache: Path, shape: str, n: int, seed: int, fmt: str, *, index: int | None = None,
              processes: int = 8) -> Path:
     """The cached document path for (shape, n, seed, fmt), generated on first use."""
