@@ -60,8 +60,8 @@ def test_upstream_after_the_swap_and_now(session: Session, world) -> None:  # ty
     assert lw.C3 in after and lw.C2 not in after
     assert {r.identifier for r in lineage.upstream(session, lw.U1)} == after  # disassembly closes no part_of
     # the edge is valid from its opening instant, and no longer at its closing instant
-    assert lw.C3 in {r.identifier for r in lineage.upstream(session, lw.U1, at=t(6))}
-    assert lw.C2 not in {r.identifier for r in lineage.upstream(session, lw.U1, at=t(6))}
+    assert lw.C3 in {r.identifier for r in lineage.upstream(session, lw.U1, as_of=t(6))}
+    assert lw.C2 not in {r.identifier for r in lineage.upstream(session, lw.U1, as_of=t(6))}
 
 
 def test_upstream_through_recycled_material(session: Session, world) -> None:  # type: ignore[no-untyped-def]

@@ -198,7 +198,7 @@ def _depth(max_depth: int) -> int:
 # -- upstream / downstream ----------------------------------------------------------------------
 
 def upstream(session: Session, identifier: str, as_of: datetime | None = None, *,
-             max_depth: int = DEFAULT_MAX_DEPTH, at: datetime | None = None) -> list[LineageRow]:
+             max_depth: int = DEFAULT_MAX_DEPTH) -> list[LineageRow]:
     """Every component and material lot of ``identifier`` at a time: the walk backwards, one query.
 
     Follows ``part_of`` edges valid at ``as_of`` (``valid_from <= T < valid_to``) and
@@ -216,8 +216,6 @@ def upstream(session: Session, identifier: str, as_of: datetime | None = None, *
         The moment (naive = UTC); now when not given.
     max_depth : int
         Edges followed from the start at most.
-    at : datetime, optional
-        Another name for ``as_of``.
 
     Returns
     -------
@@ -240,7 +238,7 @@ def upstream(session: Session, identifier: str, as_of: datetime | None = None, *
     ...
     cradletrace.errors.NotFound: identifier: 'urn:epc:id:sgtin:9506000.013435.4711' is not a recorded unit, lot or other identifier
     """
-    moment = naive_utc(as_of or at) or utc_now()
+    moment = naive_utc(as_of) or utc_now()
     start = resolve(session, identifier)
     rows = edge_rows(session, start, [("walk", "up")], times={"walk": (moment, moment)}, max_depth=max_depth)
     return [_lineage_row(r, "up") for r in rows]
