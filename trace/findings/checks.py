@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, exists, func, literal, literal_column, not_, or_, select
 from sqlalchemy.orm import Session
 
-from cradletrace.lifecycle.events import DISPOSING, RECYCLING
+from cradletrace.identifiers.own_vocabulary import DISPOSING, RECYCLING
 from cradletrace.models import (
     Action,
     BizTransaction,
@@ -32,7 +32,7 @@ from cradletrace.models import (
     NodeKind,
     ObjectRole,
 )
-from cradletrace.projections.effects import KG_PER_UOM
+from cradletrace.units import KG_PER_UOM
 
 SHIPPED_NOT_RECEIVED = "shipped_not_received"
 RECEIVED_WITHOUT_SHIPMENT = "received_without_shipment"
