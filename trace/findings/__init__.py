@@ -1,6 +1,6 @@
 """Chain-of-custody findings: anomalies in the log, each naming the events behind it (the CLI's ``findings``)."""
 
-from cradletrace.findings.checks import (
+from cradletrace.findings.lifespan import (
     CHECKS,
     DOUBLE_COMMISSIONING,
     EVENT_AFTER_END,
