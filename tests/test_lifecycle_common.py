@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from sqlalchemy.orm import Session
 
@@ -52,7 +54,7 @@ def test_builders_return_canonical_digital_links(built: str, expected: str) -> N
     (lambda: sscc("095060001000000013"), "095060001000000013", "check digit should be 2"),
     (lambda: sscc("0950600010000000"), "0950600010000000", "is not an SSCC"),
 ])
-def test_builders_refuse_invalid_keys_naming_the_value(build, value: str, problem: str) -> None:  # type: ignore[no-untyped-def]
+def test_builders_refuse_invalid_keys_naming_the_value(build: Callable[[], str], value: str, problem: str) -> None:
     with pytest.raises(InvalidIdentifier) as caught:
         build()
     assert value in str(caught.value) and problem in str(caught.value)

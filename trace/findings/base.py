@@ -20,6 +20,7 @@ from cradletrace.models import Action, Event, EventObject, EventType, Node, Node
 _OBJECT_ROLES = (ObjectRole.EPC, ObjectRole.CHILD, ObjectRole.PARENT)
 _CLASS_KINDS = (NodeKind.LOT, NodeKind.PRODUCT)
 
+
 @dataclass
 class Finding:
     """One chain-of-custody anomaly.
@@ -52,8 +53,10 @@ class Finding:
         """The finding as plain data (for JSON)."""
         return asdict(self)
 
+
 Check = Callable[[Session, float], list[Finding]]
 """A check: the session (read only) and the clock-skew tolerance in seconds, to its findings."""
+
 
 def _seconds(session: Session, later: Any, earlier: Any) -> ColumnElement[float]:
     """``later - earlier`` in seconds, in the session's dialect (naive UTC DateTime columns)."""
@@ -61,11 +64,14 @@ def _seconds(session: Session, later: Any, earlier: Any) -> ColumnElement[float]
         return func.extract("epoch", later - earlier)
     return (func.julianday(later) - func.julianday(earlier)) * 86400.0
 
+
 def _live(events: Any) -> ColumnElement[bool]:
     return and_(events.c.retracted_by.is_(None), events.c.declares_error.is_(False))
 
+
 def _aliases() -> tuple[Any, Any, Any]:
     return Event.__table__, EventObject.__table__, Node.__table__
+
 
 def _commissioning(events: Any, objects: Any) -> ColumnElement[bool]:
     return or_(objects.c.role == ObjectRole.OUTPUT,

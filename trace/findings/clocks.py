@@ -10,6 +10,7 @@ from cradletrace.models import Event
 
 EVENT_AFTER_RECORD_TIME = "event_after_record_time"
 
+
 def _event_after_record_time(session: Session, tol: float) -> list[Finding]:
     events = Event.__table__
     rows = session.execute(
@@ -21,5 +22,6 @@ def _event_after_record_time(session: Session, tol: float) -> list[Finding]:
                     f"event time {event_time:%Y-%m-%dT%H:%M:%S}Z is after its record time "
                     f"{record_time:%Y-%m-%dT%H:%M:%S}Z")
             for event_id, event_time, record_time in rows]
+
 
 CHECKS: dict[str, Check] = {EVENT_AFTER_RECORD_TIME: _event_after_record_time}

@@ -10,6 +10,7 @@ from cradletrace.models import Edge, EdgeKind
 
 TWO_PARENTS = "two_parents"
 
+
 def _two_parents(session: Session, tol: float) -> list[Finding]:
     edges = Edge.__table__
     events, _objects, nodes = _aliases()
@@ -30,5 +31,6 @@ def _two_parents(session: Session, tol: float) -> list[Finding]:
     return [Finding(TWO_PARENTS, "CC-09", "error", [kid, first, second], [ev1, ev2],
                     f"{kid} is in {first} and in {second} at the same time")
             for kid, first, second, ev1, ev2 in rows]
+
 
 CHECKS: dict[str, Check] = {TWO_PARENTS: _two_parents}

@@ -1,4 +1,4 @@
-"""Custody checks: shipments never received, receipts with no shipment, one object in two places at once (CC-06, CC-08)."""
+"""Custody checks: shipments never received, receipts without a shipment, one object in two places (CC-06, CC-08)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy import and_, exists, not_, select
 from sqlalchemy.orm import Session
 
 from cradletrace.findings.base import _CLASS_KINDS, _OBJECT_ROLES, Check, Finding, _aliases, _live, _seconds
+from cradletrace.identifiers import key_pairs
 from cradletrace.models import BizTransaction
 
 SHIPPED_NOT_RECEIVED = "shipped_not_received"
@@ -15,6 +16,7 @@ RECEIVED_WITHOUT_SHIPMENT = "received_without_shipment"
 TWO_LOCATIONS = "two_locations"
 
 RECEIVING_STEPS = ("receiving", "arriving", "accepting")
+
 
 def _shipped_not_received(session: Session, tol: float) -> list[Finding]:
     events, objects, nodes = _aliases()
@@ -37,8 +39,10 @@ def _shipped_not_received(session: Session, tol: float) -> list[Finding]:
                     + (" ..." if len(idents) > 3 else ""))
             for event_id, idents in grouped.items()]
 
+
 def _count(idents: list[str]) -> str:
     return "1 object" if len(idents) == 1 else f"{len(idents)} objects"
+
 
 def _received_without_shipment(session: Session, tol: float) -> list[Finding]:
     events, objects, nodes = _aliases()
@@ -66,8 +70,12 @@ def _received_without_shipment(session: Session, tol: float) -> list[Finding]:
                     + ", ".join(idents[:3]) + (" ..." if len(idents) > 3 else ""))
             for event_id, idents in grouped.items()]
 
-def _site(identifier: str) -> str:
-    return identifier.split("/254/")[0]
+
+def _site(identifier: str) -> tuple[str, str]:
+    """A location's site: its GS1 key without the extension, so the sub-locations of one site share it."""
+    path = key_pairs(identifier)
+    return path[0] if path else ("", identifier)
+
 
 def _two_locations(session: Session, tol: float) -> list[Finding]:
     events, objects, nodes = _aliases()
@@ -94,6 +102,7 @@ def _two_locations(session: Session, tol: float) -> list[Finding]:
         found.append(Finding(TWO_LOCATIONS, "CC-08", "error", [ident, here, there], [first, second],
                              f"{ident} is at {here} and at {there} at (nearly) the same time"))
     return found
+
 
 CHECKS: dict[str, Check] = {
     SHIPPED_NOT_RECEIVED: _shipped_not_received,

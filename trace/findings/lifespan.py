@@ -21,6 +21,7 @@ DOUBLE_COMMISSIONING = "double_commissioning"
 AFTER_DECOMMISSIONING = ("collecting", "disassembling", "destroying", DISPOSING, RECYCLING, "shipping",
                          "receiving", "arriving", "departing", "transporting", "loading", "unloading", "storing")
 
+
 def _event_after_end(session: Session, tol: float) -> list[Finding]:
     events, objects, nodes = _aliases()
     end_kind = case(
@@ -64,6 +65,7 @@ def _event_after_end(session: Session, tol: float) -> list[Finding]:
                     f"{ident} has {len(later_ids)} event(s) after it was {kind}", {"end": kind})
             for (ident, kind, end_id), later_ids in grouped.items()]
 
+
 def _event_before_commissioning(session: Session, tol: float) -> list[Finding]:
     events, objects, nodes = _aliases()
     born = (
@@ -88,6 +90,7 @@ def _event_before_commissioning(session: Session, tol: float) -> list[Finding]:
                     f"{ident} has {len(ids)} event(s) before its commissioning")
             for ident, ids in grouped.items()]
 
+
 def _never_commissioned(session: Session, tol: float) -> list[Finding]:
     events, objects, nodes = _aliases()
     ce, co = events.alias("ce"), objects.alias("co")
@@ -107,6 +110,7 @@ def _never_commissioned(session: Session, tol: float) -> list[Finding]:
     return [Finding(NEVER_COMMISSIONED, "CC-01", "error", [ident], ids,
                     f"{ident} is named by {len(ids)} event(s) but was never commissioned (possible counterfeit)")
             for ident, ids in grouped.items()]
+
 
 def _double_commissioning(session: Session, tol: float) -> list[Finding]:
     events, objects, nodes = _aliases()
@@ -130,6 +134,7 @@ def _double_commissioning(session: Session, tol: float) -> list[Finding]:
     return [Finding(DOUBLE_COMMISSIONING, "CC-02", "error", [ident], ids,
                     f"{ident} is commissioned {len(ids)} times")
             for ident, ids in grouped.items()]
+
 
 CHECKS: dict[str, Check] = {
     EVENT_AFTER_END: _event_after_end,

@@ -19,6 +19,7 @@ LOT_OVERDRAWN = "lot_overdrawn"
 
 MASS_BALANCE_TOLERANCE = 0.005
 
+
 def _lot_overdrawn(session: Session, tol: float) -> list[Finding]:
     events, objects, nodes = _aliases()
     produced = _commissioning(events, objects)
@@ -51,5 +52,6 @@ def _lot_overdrawn(session: Session, tol: float) -> list[Finding]:
                                  f"lot {ident}: {drawn:g} {uom or ''} consumed of {made:g} registered".replace("  ", " "),
                                  {"registered": made, "consumed": drawn, "uom": uom}))
     return found
+
 
 CHECKS: dict[str, Check] = {LOT_OVERDRAWN: _lot_overdrawn}

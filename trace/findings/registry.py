@@ -42,6 +42,7 @@ _BY_KIND = {kind: check for family in FAMILIES.values() for kind, check in famil
 CHECKS: dict[str, Check] = {kind: _BY_KIND[kind] for kind in REPORT_ORDER}
 """Every check, by finding kind, in report order."""
 
+
 def findings(
     session: Session,
     *,

@@ -9,6 +9,7 @@ from cradletrace.findings.base import Check, Finding, _aliases
 
 RETRACTED = "retracted"
 
+
 def _retracted(session: Session, tol: float) -> list[Finding]:
     events, objects, nodes = _aliases()
     declaring = events.alias("declaring")
@@ -28,5 +29,6 @@ def _retracted(session: Session, tol: float) -> list[Finding]:
     return [Finding(RETRACTED, "CC-05", "info", idents, [event_id, declared_by],
                     f"event {event_id} was retracted by an error declaration")
             for (event_id, declared_by), idents in grouped.items()]
+
 
 CHECKS: dict[str, Check] = {RETRACTED: _retracted}

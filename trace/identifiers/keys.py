@@ -153,7 +153,7 @@ def location_uri(gln: str, extension: str | None = None) -> str:
     >>> location_uri("1234")
     Traceback (most recent call last):
     ...
-    cradletrace.errors.InvalidIdentifier: location: AI (414) LOC No. '1234': too short (a part needs 13 characters, got 4)
+    cradletrace.errors.InvalidIdentifier: location: AI (414) LOC No. '1234': too short (a part needs 13 ...
     """
     path = [("414", str(gln))]
     if extension not in _NO_EXTENSION:
