@@ -80,6 +80,24 @@ allow_indirect_imports = True
     assert "cradletrace.lifecycle.common -> cradletrace.log.capture" in result.stdout
 
 
+def test_the_layers_contract_reports_an_upward_import(tmp_path: Path) -> None:
+    # The real layers contract with log and projections swapped: log's use of projections becomes upward.
+    parser = configparser.ConfigParser()
+    parser.read(REPO / "setup.cfg", encoding="utf-8")
+    layers = parser["importlinter:contract:layers"]
+    swapped = layers["layers"].replace("log\n", "@\n").replace("projections\n", "log\n").replace("@\n", "projections\n")
+    assert swapped != layers["layers"]
+    broken = configparser.ConfigParser()
+    broken["importlinter"] = dict(parser["importlinter"])
+    broken["importlinter:contract:layers"] = {**dict(layers), "layers": swapped}
+    config = tmp_path / "swapped.ini"
+    with config.open("w", encoding="utf-8") as out:
+        broken.write(out)
+    result = lint_imports(str(config))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "cradletrace.log is not allowed to import cradletrace.projections" in result.stdout, result.stdout
+
+
 def test_the_laid_out_package_includes_the_mapped_folders(tmp_path: Path) -> None:
     # web/, labels/ and migrations/ are subpackages only through setup.cfg's package_dir: the contracts must see them.
     config = tmp_path / "labels.ini"
