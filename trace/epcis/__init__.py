@@ -12,8 +12,10 @@ validate_event
 write_jsonld, write_xml
     Stream canonical events out as an EPCIS 2.0 document.
 
-Modules: :mod:`~cradletrace.epcis.document` (sources, format detection, entry points),
+Modules: :mod:`~cradletrace.epcis.document` (format detection, entry points),
 :mod:`~cradletrace.epcis.jsonld_reader`, :mod:`~cradletrace.epcis.xml_reader`,
+:mod:`~cradletrace.epcis.source` (sources and the ParsedDocument both readers return),
+:mod:`~cradletrace.epcis.eventhash` (the EPCIS event hash),
 :mod:`~cradletrace.epcis.rules` (validation and normalisation), :mod:`~cradletrace.epcis.fields`
 (the standard fields per event type, in XSD order), :mod:`~cradletrace.epcis.namespaces`,
 :mod:`~cradletrace.epcis.jsonld_writer`, :mod:`~cradletrace.epcis.xml_writer`.

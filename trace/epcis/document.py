@@ -1,4 +1,4 @@
-"""Reading EPCIS documents: the ParsedDocument type, sources, format detection, and the two entry points.
+"""Reading EPCIS documents: format detection and the two entry points.
 
 :func:`read_document` streams an EPCISDocument or EPCISQueryDocument in JSON-LD or XML;
 :func:`read_event` reads one event. Both hand the syntax to
@@ -8,161 +8,17 @@ check and normalise every event with :func:`cradletrace.epcis.rules.validate_eve
 
 from __future__ import annotations
 
-import io
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import Any
 
-from cradletrace.errors import InvalidInput, TraceError, ValidationFailed
+from cradletrace.epcis.jsonld_reader import read_json_document, read_json_event
+from cradletrace.epcis.source import EventItem, ParsedDocument, Source, Stream, open_source
+from cradletrace.epcis.xml_reader import read_xml_document, read_xml_event
+from cradletrace.errors import InvalidInput, ValidationFailed
 
-EventItem = tuple[int, dict[str, Any], list[TraceError]]
-Source = bytes | bytearray | memoryview | str | os.PathLike[str] | IO[bytes]
+__all__ = ["FORMATS", "EventItem", "ParsedDocument", "Source", "Stream", "detect_format", "open_source",
+           "read_document", "read_event"]
 
 FORMATS = ("json", "xml")
-_PEEK = 4096
-_SPOOL_BYTES = 8 << 20  # non-seekable input is copied to a temporary file past this size
-
-
-@dataclass
-class ParsedDocument:
-    """An EPCIS document whose header is read and whose events are read lazily.
-
-    Attributes
-    ----------
-    name : str
-        The document's name in messages (file name, or ``"document"``).
-    format : {'json', 'xml'}
-    kind : {'EPCISDocument', 'EPCISQueryDocument'}
-    header : dict
-        ``schemaVersion``, ``creationDate``, ``namespaces`` ({prefix: namespace}) and
-        document-level extension fields under Clark keys. Fields that follow the event
-        list in the document are added when iteration reaches them.
-    events : iterator of (int, dict, list of TraceError)
-        ``(index, event, errors)`` in document order: the validated, normalised event and no
-        errors, or the best-effort parse and its faults. Read once; document-level faults
-        met on the way raise :class:`~cradletrace.errors.InvalidInput`.
-    """
-
-    name: str
-    format: str
-    kind: str
-    header: dict[str, Any]
-    events: Iterator[EventItem] = field(repr=False)
-
-
-class Stream:
-    """A binary reader with the first bytes peeked, closing the underlying file if it owns it.
-
-    ``read`` is all that ijson and lxml need; ``peek`` looks ahead without consuming.
-    """
-
-    def __init__(self, raw: IO[bytes], *, owned: bool, name: str, reopen: Any = None) -> None:
-        self.raw = raw
-        self.owned = owned
-        self.name = name
-        self.reopen = reopen  # callable giving a fresh binary reader over the same bytes, or None
-        self._head = b""
-        self._pos = 0
-
-    def peek(self, size: int = _PEEK) -> bytes:
-        """Up to ``size`` bytes from the current position, without consuming them."""
-        while len(self._head) - self._pos < size:
-            chunk = self.raw.read(size)
-            if not chunk:
-                break
-            self._head = self._head[self._pos:] + chunk
-            self._pos = 0
-        return self._head[self._pos:self._pos + size]
-
-    def read(self, size: int = -1) -> bytes:
-        """Read like :meth:`io.RawIOBase.read`, serving peeked bytes first."""
-        if self._pos < len(self._head):
-            if size is None or size < 0:
-                data = self._head[self._pos:] + self.raw.read()
-                self._head, self._pos = b"", 0
-                return data
-            data = self._head[self._pos:self._pos + size]
-            self._pos += len(data)
-            if self._pos >= len(self._head):
-                self._head, self._pos = b"", 0
-                if len(data) < size:
-                    data += self.raw.read(size - len(data))
-            return data
-        return self.raw.read(-1 if size is None else size)
-
-    def close(self) -> None:
-        """Close the underlying file if this stream opened it."""
-        if self.owned:
-            self.raw.close()
-
-
-def open_source(source: Source, name: str | None = None) -> Stream:
-    """Open bytes, a path or a binary file object as a :class:`Stream`.
-
-    A path is opened here (and closed when the events are read); a non-seekable file object
-    is copied to a spooled temporary file so that a second pass (for a JSON ``@context`` that
-    follows the events) stays possible without holding the document in memory.
-
-    Examples
-    --------
-    >>> s = open_source(b'  {"a": 1}')
-    >>> s.peek(3), s.read(4), s.name
-    (b'  {', b'  {"', 'document')
-    """
-    if isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source)
-        return Stream(io.BytesIO(data), owned=True, name=name or "document", reopen=lambda: io.BytesIO(data))
-    if isinstance(source, (str, os.PathLike)):
-        path = Path(source)
-        try:
-            raw = path.open("rb")
-        except OSError as exc:
-            raise InvalidInput(f"cannot open: {exc.strerror or exc}", where=name or str(path)) from None
-        return Stream(raw, owned=True, name=name or path.name, reopen=lambda: path.open("rb"))
-    if not hasattr(source, "read"):
-        raise InvalidInput(f"cannot read an EPCIS document from a {type(source).__name__}: "
-                           "give bytes, a path or a binary file", where=name or "document")
-    label = name or _file_name(source)
-    try:
-        seekable = source.seekable()
-    except (AttributeError, ValueError):
-        seekable = False
-    if seekable:
-        start = source.tell()
-
-        def reopen() -> BinaryIO:
-            # The second pass reads the same file object and puts the position back afterwards.
-            return _Rewound(source, start)
-
-        return Stream(source, owned=False, name=label, reopen=reopen)
-    spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)
-    shutil.copyfileobj(source, spool)
-    spool.seek(0)
-    return Stream(spool, owned=True, name=label, reopen=lambda: _Rewound(spool, 0))
-
-
-class _Rewound:
-    """Reads a seekable file from ``start`` and restores its position when closed."""
-
-    def __init__(self, raw: IO[bytes], start: int) -> None:
-        self.raw = raw
-        self.saved = raw.tell()
-        raw.seek(start)
-
-    def read(self, size: int = -1) -> bytes:
-        return self.raw.read(size)
-
-    def close(self) -> None:
-        self.raw.seek(self.saved)
-
-
-def _file_name(fp: Any) -> str:
-    name = getattr(fp, "name", None)
-    return Path(name).name if isinstance(name, str) else "document"
 
 
 def detect_format(head: bytes) -> str | None:
@@ -245,11 +101,7 @@ def read_document(source: Source, *, format: str | None = None, name: str | None
     try:
         fmt = _choose_format(stream, format)
         if fmt == "json":
-            from cradletrace.epcis.jsonld_reader import read_json_document
-
             return read_json_document(stream)
-        from cradletrace.epcis.xml_reader import read_xml_document
-
         return read_xml_document(stream)
     except BaseException:
         stream.close()
@@ -281,10 +133,7 @@ def read_event(source: Source, *, format: str | None = None) -> dict[str, Any]:
     stream = open_source(source)
     try:
         fmt = _choose_format(stream, format)
-        if fmt == "json":
-            from cradletrace.epcis.jsonld_reader import read_json_event as reader
-        else:
-            from cradletrace.epcis.xml_reader import read_xml_event as reader
+        reader = read_json_event if fmt == "json" else read_xml_event
         event, errors = reader(stream)
     finally:
         stream.close()

@@ -21,7 +21,7 @@ from typing import Any
 import ijson
 import orjson
 
-from cradletrace.epcis.document import EventItem, ParsedDocument, Stream
+from cradletrace.epcis.source import EventItem, ParsedDocument, Stream
 from cradletrace.epcis.fields import FIELD_POSITION, SENSOR_METADATA_FIELDS, SENSOR_REPORT_FIELDS
 from cradletrace.epcis.namespaces import (
     RDFS_COMMENT,

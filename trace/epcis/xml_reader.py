@@ -23,7 +23,7 @@ from typing import Any
 
 from lxml import etree
 
-from cradletrace.epcis.document import EventItem, ParsedDocument, Stream
+from cradletrace.epcis.source import EventItem, ParsedDocument, Stream
 from cradletrace.epcis.fields import (
     EPC_LISTS,
     EVENT_TYPES,

@@ -11,8 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from cradletrace.identifiers import code_lists
 from cradletrace.identifiers.checkdigit import check_digit, is_valid_check_pair
+from cradletrace.identifiers.code_lists import (
+    ISO3166_ALPHA2,
+    ISO3166_NUMERIC,
+    ISO4217_NUMERIC,
+    MEDIA_TYPES,
+    PACKAGE_TYPES,
+)
 from cradletrace.identifiers.coupons import lint_coupon_code, lint_coupon_positive_offer
 
 Linter = Callable[[str], "str | None"]
@@ -148,7 +154,7 @@ def _iso5218(value: str) -> str | None:
 def _iban(value: str) -> str | None:
     if len(value) < 4:
         return "IBAN too short"
-    if value[:2] not in code_lists.ISO3166_ALPHA2:
+    if value[:2] not in ISO3166_ALPHA2:
         return f"IBAN country code {value[:2]} is not an ISO 3166 alpha-2 code"
     if len(value) <= 10:
         return "IBAN too short"
@@ -168,7 +174,7 @@ def _member_of(codes: frozenset[str], what: str) -> Linter:
 def _iso3166list(value: str) -> str | None:
     if len(value) % 3:
         return "must be a list of three-digit ISO 3166 country codes"
-    bad = [value[i:i + 3] for i in range(0, len(value), 3) if value[i:i + 3] not in code_lists.ISO3166_NUMERIC]
+    bad = [value[i:i + 3] for i in range(0, len(value), 3) if value[i:i + 3] not in ISO3166_NUMERIC]
     return f"{bad[0]} is not an ISO 3166 country code" if bad else None
 
 
@@ -210,13 +216,13 @@ LINTERS: dict[str, Linter] = {
     "posinseqslash": _posinseqslash,
     "iso5218": _iso5218,
     "iban": _iban,
-    "iso3166": _member_of(code_lists.ISO3166_NUMERIC, "an ISO 3166 numeric country code"),
-    "iso3166999": _member_of(code_lists.ISO3166_NUMERIC | {"999"}, "an ISO 3166 numeric country code or 999"),
-    "iso3166alpha2": _member_of(code_lists.ISO3166_ALPHA2, "an ISO 3166 alpha-2 country code"),
+    "iso3166": _member_of(ISO3166_NUMERIC, "an ISO 3166 numeric country code"),
+    "iso3166999": _member_of(ISO3166_NUMERIC | {"999"}, "an ISO 3166 numeric country code or 999"),
+    "iso3166alpha2": _member_of(ISO3166_ALPHA2, "an ISO 3166 alpha-2 country code"),
     "iso3166list": _iso3166list,
-    "iso4217": _member_of(code_lists.ISO4217_NUMERIC, "an ISO 4217 numeric currency code"),
-    "packagetype": _member_of(code_lists.PACKAGE_TYPES, "a package type code (UN/ECE Rec 21)"),
-    "mediatype": _member_of(code_lists.MEDIA_TYPES, "a GS1 AIDC media type code"),
+    "iso4217": _member_of(ISO4217_NUMERIC, "an ISO 4217 numeric currency code"),
+    "packagetype": _member_of(PACKAGE_TYPES, "a package type code (UN/ECE Rec 21)"),
+    "mediatype": _member_of(MEDIA_TYPES, "a GS1 AIDC media type code"),
     "couponcode": lint_coupon_code,
     "couponposoffer": lint_coupon_positive_offer,
 }

@@ -8,9 +8,9 @@ services flush and never commit. Times are aware datetimes (``when``, default no
 Master data (:mod:`cradletrace.lifecycle.masterdata`) is written directly.
 """
 
+from cradletrace.identifiers.own_vocabulary import CT_NS, DISPOSING, RECYCLING, REFURBISHING, ct
 from cradletrace.lifecycle.common import lgtin, location, party, sgtin, sscc
 from cradletrace.lifecycle.endoflife import collect, decommission, destroy, disassemble, dispose
-from cradletrace.lifecycle.events import CT_NS, DISPOSING, RECYCLING, REFURBISHING, ct
 from cradletrace.lifecycle.logistics import hold_for_recall, receive, release_recall_hold, sell, ship
 from cradletrace.lifecycle.manufacturing import assemble, commission_units, inspect, manufacture, pack, unpack
 from cradletrace.lifecycle.masterdata import add_location, add_party, add_product

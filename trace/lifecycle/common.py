@@ -5,83 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
 from cradletrace.log.capture import CaptureReport, capture_events
 from cradletrace.errors import InvalidInput
 from cradletrace.identifiers import canonical, normalize_epc, normalize_epc_class
-from cradletrace.identifiers.checkdigit import check_digit
+# The identifier builders are cradletrace.identifiers' (they check every value); cradletrace.lifecycle
+# exports them under the names the services use.
+from cradletrace.identifiers import (  # noqa: F401
+    lgtin_uri as lgtin,
+    location_uri as location,
+    party_uri as party,
+    sgtin_uri as sgtin,
+    sscc_uri as sscc,
+)
 from cradletrace.lifecycle.events import object_event
-
-DL = "https://id.gs1.org"
-
-
-def sgtin(gtin: str, serial: str) -> str:
-    """The canonical Digital Link of a serialized unit.
-
-    Examples
-    --------
-    >>> sgtin("09506000134352", "A/1")
-    'https://id.gs1.org/01/09506000134352/21/A%2F1'
-    """
-    return f"{DL}/01/{_gtin14(gtin)}/21/{quote(str(serial), safe='')}"
-
-
-def lgtin(gtin: str, lot: str) -> str:
-    """The canonical Digital Link of a lot (batch) of a trade item.
-
-    Examples
-    --------
-    >>> lgtin("9506000134352", "CU-2025-01")
-    'https://id.gs1.org/01/09506000134352/10/CU-2025-01'
-    """
-    return f"{DL}/01/{_gtin14(gtin)}/10/{quote(str(lot), safe='')}"
-
-
-def sscc(extension_and_serial: str) -> str:
-    """The canonical Digital Link of an SSCC from its first 17 digits (the check digit is added).
-
-    Examples
-    --------
-    >>> sscc("09506000100000001")
-    'https://id.gs1.org/00/095060001000000012'
-    """
-    digits = str(extension_and_serial)
-    if len(digits) != 17 or not digits.isdigit():
-        raise InvalidInput(f"an SSCC needs 17 digits before its check digit, got {digits!r}")
-    return f"{DL}/00/{digits}{check_digit(digits)}"
-
-
-def location(gln: str, extension: str | None = None) -> str:
-    """The canonical Digital Link of a location (GLN, optional extension).
-
-    Examples
-    --------
-    >>> location("9520123456788", "DOCK1")
-    'https://id.gs1.org/414/9520123456788/254/DOCK1'
-    """
-    base = f"{DL}/414/{gln}"
-    return f"{base}/254/{quote(extension, safe='')}" if extension and extension != "0" else base
-
-
-def party(gln: str) -> str:
-    """The canonical Digital Link of a party GLN.
-
-    Examples
-    --------
-    >>> party("9520999999990")
-    'https://id.gs1.org/417/9520999999990'
-    """
-    return f"{DL}/417/{gln}"
-
-
-def _gtin14(gtin: str) -> str:
-    gtin = str(gtin)
-    if not gtin.isdigit() or len(gtin) > 14:
-        raise InvalidInput(f"{gtin!r} is not a GTIN")
-    return gtin.zfill(14)
 
 
 def instance_id(value: str) -> str:

@@ -47,7 +47,7 @@ from cradletrace.lifecycle.events import (
     transformation_event,
 )
 from cradletrace.lifecycle.rules import AFTER_DECOMMISSIONING, active_units, contents, load_objects, require_active
-from cradletrace.projections.effects import mass_kg
+from cradletrace.units import mass_kg
 
 
 def decommission(

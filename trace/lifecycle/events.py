@@ -1,49 +1,23 @@
 """Pure builders of canonical EPCIS 2.0 event dicts (docs/event-form.md) for the lifecycle services.
 
 Nothing here touches a database. Extensions use the cradletrace namespace
-:data:`CT_NS` in Clark notation (``{https://ns.cradletrace.org/voc/}massKg``);
-where CBV 2.0 has no business step (refurbishing, recycling, disposing) the
-step is a cradletrace vocabulary URI (:data:`REFURBISHING`, ...), which EPCIS
-allows for any non-CBV value.
+:data:`~cradletrace.identifiers.own_vocabulary.CT_NS` in Clark notation
+(``{https://ns.cradletrace.org/voc/}massKg``); where CBV 2.0 has no business step
+(refurbishing, recycling, disposing) the step is a cradletrace vocabulary URI
+(:data:`~cradletrace.identifiers.own_vocabulary.REFURBISHING`, ...), which EPCIS allows
+for any non-CBV value. That vocabulary lives in :mod:`cradletrace.identifiers.own_vocabulary`
+and is re-exported here and from :mod:`cradletrace.lifecycle`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from cradletrace.errors import InvalidInput
-
-CT_NS = "https://ns.cradletrace.org/voc/"
-"""Namespace of cradletrace's own extension fields, ILMD keys and vocabulary."""
-
-REFURBISHING = CT_NS + "BizStep-refurbishing"
-"""bizStep of a refurbishment (CBV 2.0 has none); METRICS module B5."""
-RECYCLING = CT_NS + "BizStep-recycling"
-"""bizStep of recycling material lots into a recovered-material lot (CBV 2.0 has none)."""
-DISPOSING = CT_NS + "BizStep-disposing"
-"""bizStep of disposal (landfill, incineration); the disposition is CBV ``disposed``."""
-
-_NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
-
-
-def ct(name: str) -> str:
-    """The Clark key of a cradletrace extension field or ILMD entry.
-
-    Examples
-    --------
-    >>> ct("massKg")
-    '{https://ns.cradletrace.org/voc/}massKg'
-    >>> ct("2x")
-    Traceback (most recent call last):
-    ...
-    cradletrace.errors.InvalidInput: extension name '2x' is not an XML name
-    """
-    if not _NCNAME.match(name):
-        raise InvalidInput(f"extension name {name!r} is not an XML name")
-    return "{" + CT_NS + "}" + name
+# The vocabulary is re-exported: services and callers have always imported it from here.
+from cradletrace.identifiers.own_vocabulary import CT_NS, DISPOSING, RECYCLING, REFURBISHING, ct  # noqa: F401
 
 
 def ct_fields(values: Mapping[str, Any] | None) -> dict[str, Any]:

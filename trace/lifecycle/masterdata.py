@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradletrace.errors import NotFound
+from cradletrace.identifiers import gtin14
 from cradletrace.lifecycle.common import instance_id
 from cradletrace.models import Location, Party, Product
-from cradletrace.projections.nodemap import NodeMap
+from cradletrace.projections.nodemap import node_ids
 
 
 def add_product(
@@ -30,6 +31,11 @@ def add_product(
 ) -> Product:
     """Create or update a product (trade item class) by GTIN; ``attributes`` are merged.
 
+    Raises
+    ------
+    InvalidIdentifier
+        If ``gtin`` is not a GTIN-8, -12, -13 or -14 with a valid check digit.
+
     Examples
     --------
     >>> from cradletrace.db import create_db_engine
@@ -40,7 +46,7 @@ def add_product(
     '09506000134352'
     >>> session.rollback()
     """
-    return _save(session, Product, {"gtin": str(gtin).zfill(14)}, name=name, attributes=attributes,
+    return _save(session, Product, {"gtin": gtin14(gtin, where="product")}, name=name, attributes=attributes,
                  mass_kg=mass_kg, description=description)
 
 
@@ -67,7 +73,7 @@ def _save(session: Session, model: type[_Record], key: dict[str, Any], *, name: 
 
 
 def _node_id(session: Session, identifier: str) -> int:
-    return NodeMap(session).resolve([identifier])[identifier]
+    return node_ids(session, [identifier])[identifier]
 
 
 def add_party(

@@ -39,7 +39,7 @@ from cradletrace.lifecycle.events import (
     transformation_event,
 )
 from cradletrace.lifecycle.rules import load_objects, require_active, require_lot_quantity
-from cradletrace.projections.effects import mass_kg as to_kg
+from cradletrace.units import mass_kg as to_kg
 
 Draws = Mapping[str, "float | tuple[float, str | None]"]
 
@@ -199,7 +199,7 @@ def recycle(
 ) -> CaptureReport:
     """Recycle material lots (for example recovered lots from disassembly) into one recovered-material lot.
 
-    One TransformationEvent with the cradletrace bizStep :data:`~cradletrace.lifecycle.events.RECYCLING`
+    One TransformationEvent with the cradletrace bizStep :data:`~cradletrace.identifiers.own_vocabulary.RECYCLING`
     (CBV 2.0 has none), disposition ``active``, ILMD ``recycledContentPost`` (default 1.0) on the
     output lot, and ``energyKWh`` as an extension. The new lot can feed a new manufacture.
 

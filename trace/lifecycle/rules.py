@@ -33,7 +33,7 @@ from cradletrace.models import (
     ObjectRole,
     UnitState,
 )
-from cradletrace.projections.effects import KG_PER_UOM
+from cradletrace.units import amount_unit, in_amount_unit
 
 CHUNK = 5000
 MAX_DEPTH = 32
@@ -181,14 +181,6 @@ def require_fitted(parents: Mapping[str, list[str]], children: Iterable[str], pa
         raise _violation("only a fitted component can be removed", problems)
 
 
-def _amount_key(uom: str | None) -> str | None:
-    return "KGM" if uom in KG_PER_UOM else uom
-
-
-def _amount(quantity: float, uom: str | None) -> float:
-    return quantity * KG_PER_UOM[uom] if uom in KG_PER_UOM else quantity
-
-
 def lot_balances(session: Session, lots: Iterable[str]) -> dict[str, dict[str | None, float]]:
     """What remains of each lot per unit of measure (masses in KGM), from the log, in one query.
 
@@ -224,8 +216,8 @@ def lot_balances(session: Session, lots: Iterable[str]) -> dict[str, dict[str | 
             .group_by(signed.c.identifier, signed.c.uom, signed.c.sign)
         ).all()
         for ident, uom, factor, total in rows:
-            key = _amount_key(uom)
-            balances[ident][key] = balances[ident].get(key, 0.0) + factor * _amount(total, uom)
+            key = amount_unit(uom)
+            balances[ident][key] = balances[ident].get(key, 0.0) + factor * in_amount_unit(total, uom)
     return balances
 
 
@@ -237,8 +229,8 @@ def require_lot_quantity(session: Session, draws: Mapping[str, list[tuple[float,
         remaining = balances.get(lot, {})
         needed: dict[str | None, float] = {}
         for amount, uom in wanted:
-            key = _amount_key(uom)
-            needed[key] = needed.get(key, 0.0) + _amount(amount, uom)
+            key = amount_unit(uom)
+            needed[key] = needed.get(key, 0.0) + in_amount_unit(amount, uom)
         for key, amount in needed.items():
             if key not in remaining:
                 held = ", ".join(str(k) for k in remaining) or "nothing"

@@ -24,9 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from cradletrace.models import LifecycleStatus, ObjectRole
-
-# Mass units of UN/CEFACT Rec. 20 -> kilograms.
-KG_PER_UOM = {"KGM": 1.0, "GRM": 0.001, "MGM": 0.000001, "TNE": 1000.0, "LBR": 0.45359237}
+from cradletrace.units import mass_kg
 
 _EPC_FIELDS = (("epcList", ObjectRole.EPC), ("childEPCs", ObjectRole.CHILD),
                ("inputEPCList", ObjectRole.INPUT), ("outputEPCList", ObjectRole.OUTPUT))
@@ -93,21 +91,6 @@ class Effects:
         found.update(self.parties)
         found.update(self.transformations)
         return found
-
-
-def mass_kg(quantity: float | None, uom: str | None) -> float | None:
-    """The mass in kilograms of a quantity in a mass unit, else ``None``.
-
-    Examples
-    --------
-    >>> mass_kg(2500, "GRM")
-    2.5
-    >>> mass_kg(3, "EA") is None
-    True
-    """
-    if quantity is None or uom not in KG_PER_UOM:
-        return None
-    return quantity * KG_PER_UOM[uom]
 
 
 def effects_of(event: dict[str, Any]) -> Effects:

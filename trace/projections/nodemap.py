@@ -8,19 +8,15 @@ row (``units`` / ``lots``) in the same batch.
 
 from __future__ import annotations
 
-import re
-from urllib.parse import unquote
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradletrace.bulk import bulk_insert
-from cradletrace.identifiers import node_kind
+from cradletrace.identifiers import key_pairs, node_kind
 from cradletrace.models import Lot, Node, Unit
 
-_SGTIN = re.compile(r"^https://id\.gs1\.org/01/(\d{14})/21/(.+)$")
-_LGTIN = re.compile(r"^https://id\.gs1\.org/01/(\d{14})/10/(.+)$")
 # SQLite allows 32,766 bound parameters per statement; stay well under it.
 _CHUNK = 5000
 
@@ -66,11 +62,38 @@ class NodeMap:
         self._add_identities([(identifier, self.ids[identifier]) for identifier in new])
 
     def _add_identities(self, created: list[tuple[str, int]]) -> None:
+        """Identity rows for new GTIN-based units (GTIN + serial) and lots (GTIN + lot, no serial)."""
         units, lots = [], []
         for identifier, node_id in created:
-            if m := _SGTIN.match(identifier):
-                units.append({"node_id": node_id, "gtin": m[1], "serial": unquote(m[2])})
-            elif m := _LGTIN.match(identifier):
-                lots.append({"node_id": node_id, "gtin": m[1], "lot_number": unquote(m[2])})
+            path = key_pairs(identifier)
+            if path is None or path[0][0] != "01":
+                continue
+            qualifiers = dict(path[1:])
+            if "21" in qualifiers:
+                units.append({"node_id": node_id, "gtin": path[0][1], "serial": qualifiers["21"]})
+            elif "10" in qualifiers:
+                lots.append({"node_id": node_id, "gtin": path[0][1], "lot_number": qualifiers["10"]})
         bulk_insert(self.session, Unit.__table__, units, on_conflict=("node_id",))
         bulk_insert(self.session, Lot.__table__, lots, on_conflict=("node_id",))
+
+
+def node_ids(session: Session, identifiers: Iterable[str]) -> dict[str, int]:
+    """The node id of each identifier (canonical form), creating the nodes that do not exist yet.
+
+    For callers outside capture, such as master data, that need a node for a party or a
+    place; capture keeps its own :class:`NodeMap` for the whole document.
+
+    Examples
+    --------
+    >>> from cradletrace.db import create_db_engine
+    >>> from cradletrace.migrate import upgrade
+    >>> upgrade("sqlite:///doctest.db")
+    >>> session = Session(create_db_engine("sqlite:///doctest.db"))
+    >>> ids = node_ids(session, ["https://id.gs1.org/417/9520999999990"])
+    >>> ids == node_ids(session, ["https://id.gs1.org/417/9520999999990"])
+    True
+    >>> session.rollback()
+    """
+    wanted = list(identifiers)
+    found = NodeMap(session).resolve(wanted)
+    return {identifier: found[identifier] for identifier in wanted}

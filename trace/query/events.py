@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, 
 from sqlalchemy.orm import Session
 
 from cradletrace.errors import InvalidIdentifier, InvalidInput
-from cradletrace.identifiers import canonical, normalize_epc, normalize_epc_class
+from cradletrace.identifiers import canonical, key_pairs, normalize_epc, normalize_epc_class
 from cradletrace.models import Action, BizTransaction, Event, EventObject, EventType, Node, ObjectRole
 from cradletrace.timestamps import to_utc
 from cradletrace.identifiers.cbv import to_bare
@@ -78,9 +78,15 @@ def _identifier_patterns(values: list[str], *, instance: bool) -> tuple[list[str
         if normal == value and "://" not in value and not value.startswith("urn:"):
             normal = canonical(value)  # element string, bare GTIN, ...
         exact.append(normal)
-        if not instance and re.fullmatch(r"https://id\.gs1\.org/01/\d{14}", normal):
+        if not instance and _is_gtin(normal):
             prefixes.append(normal + "/10/")  # a GTIN class also matches its lots
     return exact, prefixes
+
+
+def _is_gtin(identifier: str) -> bool:
+    """Whether a canonical identifier is a GTIN alone (a trade item class, no lot or serial)."""
+    path = key_pairs(identifier)
+    return path is not None and len(path) == 1 and path[0][0] == "01"
 
 
 def _match_identifier(node_column: Any, exact: list[str], prefixes: list[str]) -> ColumnElement[bool]:
