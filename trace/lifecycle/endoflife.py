@@ -34,9 +34,7 @@ from cradletrace.lifecycle.common import (
     instance_ids,
     observe,
     optional_id,
-    resolve_when,
     submit,
-    utc_naive,
 )
 from cradletrace.lifecycle.events import (
     DISPOSING,
@@ -48,6 +46,7 @@ from cradletrace.lifecycle.events import (
 )
 from cradletrace.lifecycle.rules import AFTER_DECOMMISSIONING, active_units, contents, load_objects, require_active
 from cradletrace.projections.effects import mass_kg
+from cradletrace.timestamps import aware, naive_utc
 
 
 def decommission(
@@ -135,13 +134,13 @@ def disassemble(
     1
     >>> session.rollback()
     """
-    when = resolve_when(when)
+    when = aware(when)
     unit_id = instance_id(unit)
     kept = instance_ids(harvested) if harvested else []
     lots = {class_id(lot): mass for lot, mass in recovered.items()}
     if not lots:
         raise InvalidInput("disassembly recovers at least one lot", where="recovered")
-    require_active(load_objects(session, [unit_id]), [unit_id], utc_naive(when), step="disassembled",
+    require_active(load_objects(session, [unit_id]), [unit_id], naive_utc(when), step="disassembled",
                    allow=AFTER_DECOMMISSIONING)
     inside = contents(session, [unit_id])
     by_id = {c.identifier: c for c in inside}

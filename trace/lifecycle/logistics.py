@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from cradletrace.log.capture import CaptureReport
 from cradletrace.errors import RuleViolation
-from cradletrace.lifecycle.common import instance_ids, observe, optional_id, resolve_when, submit, utc_naive
+from cradletrace.lifecycle.common import instance_ids, observe, optional_id, submit
 from cradletrace.lifecycle.events import biz_transactions, object_event, source_destination
 from cradletrace.lifecycle.rules import (
     AFTER_DECOMMISSIONING,
@@ -36,6 +36,7 @@ from cradletrace.lifecycle.rules import (
     require_active,
     require_not_recalled,
 )
+from cradletrace.timestamps import aware, naive_utc
 
 
 def _with_packed(session: Session, ids: list[str], include_contents: bool):  # type: ignore[no-untyped-def]
@@ -209,10 +210,10 @@ def release_recall_hold(
     RuleViolation
         If a unit is not on recall hold.
     """
-    when = resolve_when(when)
+    when = aware(when)
     ids = instance_ids(units)
     objects = load_objects(session, ids)
-    require_active(objects, ids, utc_naive(when), step="released")
+    require_active(objects, ids, naive_utc(when), step="released")
     not_held = [i for i in ids if objects[i].disposition != "recalled"]
     if not_held:
         raise RuleViolation(f"{not_held[0]} is not on recall hold", where="rule only a held unit is released")

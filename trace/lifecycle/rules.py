@@ -19,7 +19,7 @@ from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from cradletrace.errors import RuleViolation
-from cradletrace.lifecycle.common import instance_ids, resolve_when, utc_naive
+from cradletrace.lifecycle.common import instance_ids
 from cradletrace.models import (
     Action,
     Edge,
@@ -34,6 +34,7 @@ from cradletrace.models import (
     UnitState,
 )
 from cradletrace.projections.effects import KG_PER_UOM
+from cradletrace.timestamps import aware, naive_utc
 
 CHUNK = 5000
 MAX_DEPTH = 32
@@ -123,9 +124,9 @@ def active_units(session: Session, values: Iterable[str] | str, when: datetime |
     """The opening of most services: the event time (now when not given) and the canonical identifiers
     of ``values``, once each of them is checked to be commissioned by then and not ended
     (:func:`require_active`, with one query for all of them)."""
-    when = resolve_when(when)
+    when = aware(when)
     ids = instance_ids(values)
-    require_active(load_objects(session, ids), ids, utc_naive(when), step=step, allow=allow)
+    require_active(load_objects(session, ids), ids, naive_utc(when), step=step, allow=allow)
     return when, ids
 
 
