@@ -29,7 +29,7 @@ from cradletrace.errors import RuleViolation
 from cradletrace.lifecycle.common import instance_ids, observe, optional_id, submit
 from cradletrace.lifecycle.events import biz_transactions, object_event, source_destination
 from cradletrace.lifecycle.rules import (
-    AFTER_DECOMMISSIONING,
+    END_OF_LIFE_ALLOWED,
     active_units,
     contents,
     load_objects,
@@ -87,7 +87,7 @@ def ship(
         If an item is not commissioned or ended, or anything shipped (including what is
         inside it) is on recall hold and no override reason is given.
     """
-    allow = AFTER_DECOMMISSIONING if allow_decommissioned else frozenset()
+    allow = END_OF_LIFE_ALLOWED if allow_decommissioned else frozenset()
     when, ids = active_units(session, items, when, step="shipped", allow=allow)
     listed, inside = _with_packed(session, ids, include_contents)
     held = require_not_recalled(inside, override_reason=override_reason)
@@ -127,7 +127,7 @@ def receive(
     RuleViolation
         If an item is not commissioned or ended.
     """
-    allow = AFTER_DECOMMISSIONING if allow_decommissioned else frozenset()
+    allow = END_OF_LIFE_ALLOWED if allow_decommissioned else frozenset()
     when, ids = active_units(session, items, when, step="received", allow=allow)
     listed, _inside = _with_packed(session, ids, include_contents)
     place = optional_id(location)
