@@ -38,6 +38,7 @@ SQLITE_ONLY = ["sqlite.plan.analyze", "sqlite.plan.optimize"]
 def _run_quick(tmp_path: Path, *extra: str) -> list[dict]:
     out = tmp_path / "out"
     env = {k: v for k, v in os.environ.items() if k != "CRADLETRACE_DATABASE_URL"}
+    env["CRADLETRACE_PYTHON"] = sys.executable  # this interpreter is ready: scripts/venv.sh installs nothing
     proc = subprocess.run(
         [str(RUN), "--quick", "--out", str(out), "--cache", str(tmp_path / "cache"), *extra],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
