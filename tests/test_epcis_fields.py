@@ -22,3 +22,13 @@ def test_field_order_matches_the_xsd(conformance: Path) -> None:
     assert _sequence(conformance, "EPCISEventType") == COMMON_FIELDS
     for event_type, fields in TYPE_FIELDS.items():
         assert _sequence(conformance, f"{event_type}Type") == fields, event_type
+
+
+def test_every_standard_field_has_one_xml_form() -> None:
+    # The XML reader and writer build their converter tables from XML_FORMS (xml_field_table).
+    from cradletrace.epcis.fields import FIELD_ORDER, XML_FORMS
+    from cradletrace.epcis.xml_reader import _CONVERTERS
+    from cradletrace.epcis.xml_writer import _WRITERS
+
+    every = {name for names in FIELD_ORDER.values() for name in names}
+    assert set(XML_FORMS) == every == set(_CONVERTERS) == set(_WRITERS)
