@@ -13,10 +13,12 @@ import os
 import sys
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -29,19 +31,16 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _conformance_dir() -> Path:
-    """GS1's conformance data: $CRADLETRACE_CONFORMANCE_DIR, else ../shared/conformance beside the
-    checkout, else the workplace's copy (a clone made elsewhere, such as CI's, has no sibling)."""
-    if os.environ.get("CRADLETRACE_CONFORMANCE_DIR"):
-        return Path(os.environ["CRADLETRACE_CONFORMANCE_DIR"])
-    candidates = [REPO.parent / "shared" / "conformance", Path("/work/shared/conformance")]
-    return next((c for c in candidates if c.is_dir()), candidates[0])
+    """GS1's conformance data: $CRADLETRACE_CONFORMANCE_DIR, else ../shared/conformance beside the checkout."""
+    configured = os.environ.get("CRADLETRACE_CONFORMANCE_DIR")
+    return Path(configured) if configured else REPO.parent / "shared" / "conformance"
 
 
 CONFORMANCE = _conformance_dir()
 # Helper modules beside the tests (lifecycle_support, lineage_world) import by name.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-# Test modules read the folder from the environment (they cannot import conftest); set it
-# before they are collected, here and in every xdist worker.
+# Modules that parametrise over the rows of a conformance CSV read it at import, before any
+# fixture: they take the folder from here (set before they are collected, in every xdist worker).
 os.environ["CRADLETRACE_CONFORMANCE_DIR"] = str(CONFORMANCE)
 
 
@@ -126,7 +125,73 @@ def session(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def conformance() -> Path:
-    """The folder of GS1 conformance data (../shared/conformance)."""
+    """The folder of GS1 conformance data (``$CRADLETRACE_CONFORMANCE_DIR`` or ../shared/conformance)."""
     if not CONFORMANCE.is_dir():
-        pytest.fail(f"conformance data not found at {CONFORMANCE} (set CRADLETRACE_CONFORMANCE_DIR)")
+        pytest.fail(f"conformance data not found at {CONFORMANCE} (set CRADLETRACE_CONFORMANCE_DIR, or put it "
+                    "in ../shared/conformance beside the checkout)")
     return CONFORMANCE
+
+
+_MISSING = "(conformance data missing)"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "conformance_files(select=files): one test per path of files(folder), "
+                                       "a list of files of the conformance data, as the conformance_file argument")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """One test per file for a test that takes ``conformance_file``, over the files its
+    ``@pytest.mark.conformance_files(select=files)`` picks: ``files(folder)``, a list of paths below it.
+
+    The files are listed at collection, so the folder is read here; the test receives each one
+    through the ``conformance`` fixture, which fails (rather than collecting nothing) when the
+    data is missing.
+    """
+    if "conformance_file" not in metafunc.fixturenames:
+        return
+    marker = metafunc.definition.get_closest_marker("conformance_files")
+    if marker is None:
+        raise pytest.UsageError(f"{metafunc.definition.nodeid} takes conformance_file without "
+                                "@pytest.mark.conformance_files(select=...)")
+    select = marker.kwargs["select"]  # a keyword: a lone positional function would be taken as the marked one
+    names = [str(f.relative_to(CONFORMANCE)) for f in select(CONFORMANCE)] if CONFORMANCE.is_dir() else [_MISSING]
+    metafunc.parametrize("conformance_file", names, indirect=True, ids=names)
+
+
+@pytest.fixture
+def conformance_file(request: pytest.FixtureRequest, conformance: Path) -> Path:
+    """One file of the conformance data (see :func:`pytest_generate_tests`)."""
+    return conformance / request.param
+
+
+@pytest.fixture
+def count_statements() -> Callable[[Session | Connection | Engine], AbstractContextManager[list[Sent]]]:
+    """``with count_statements(target) as sent:``: the SQL statements ``target`` (a session, connection
+    or engine) sends to the database inside the block, in order, each with its parameters.
+
+    A PostgreSQL ``COPY`` (:mod:`cradletrace.bulk`) goes around SQLAlchemy and is not seen.
+    """
+
+    @contextmanager
+    def counting(target: Session | Connection | Engine) -> Iterator[list[Sent]]:
+        bind = target.connection() if isinstance(target, Session) else target
+        sent: list[Sent] = []
+
+        def record(_conn, _cursor, statement, parameters, _context, _many) -> None:  # type: ignore[no-untyped-def]
+            sent.append(Sent(statement, parameters))
+
+        event.listen(bind, "before_cursor_execute", record)
+        try:
+            yield sent
+        finally:
+            event.remove(bind, "before_cursor_execute", record)
+
+    return counting
+
+
+class Sent(NamedTuple):
+    """One statement as the driver received it."""
+
+    statement: str
+    parameters: Any

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,7 @@ SQLITE_ONLY = ["sqlite.plan.analyze", "sqlite.plan.optimize"]
 def _run_quick(tmp_path: Path, *extra: str) -> list[dict]:
     out = tmp_path / "out"
     env = {k: v for k, v in os.environ.items() if k != "CRADLETRACE_DATABASE_URL"}
+    env["CRADLETRACE_PYTHON"] = sys.executable  # this interpreter is ready: scripts/venv.sh installs nothing
     proc = subprocess.run(
         [str(RUN), "--quick", "--out", str(out), "--cache", str(tmp_path / "cache"), *extra],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
@@ -59,6 +61,8 @@ def _check(lines: list[dict], database: str, names: list[str]) -> None:
     seen = {line["name"] for line in lines if line["database"] == database}
     missing = [name for name in names if name not in seen]
     assert not missing, f"figures missing on {database}: {missing}"
+    if database == "-":
+        return
     # the integrity of concurrent capture is a correctness check, not a time
     integrity = [line for line in lines if line["name"] == "capture.concurrent.integrity" and line["database"] == database]
     assert integrity and integrity[0]["value"] == 0 and integrity[0]["extra"]["chain_ok"]
@@ -67,6 +71,9 @@ def _check(lines: list[dict], database: str, names: list[str]) -> None:
 def test_bench_quick_sqlite(tmp_path: Path) -> None:
     lines = _run_quick(tmp_path)
     _check(lines, "sqlite", CAPTURE + LINEAGE + SQLITE_ONLY)
+    _check(lines, "-", ["eventhash.throughput"])  # no database: measured once per run
+    (hashing,) = [line for line in lines if line["name"] == "eventhash.throughput"]
+    assert 0 < hashing["ratio"] < 1 and hashing["floor_name"].startswith("hashlib")  # hashing is part of the work
 
 
 @pytest.mark.postgres
@@ -80,7 +87,6 @@ def test_bench_is_not_a_package() -> None:
     # scripts/bench is run by path; no package files that would shadow or be collected by accident
     assert not (REPO / "scripts" / "__init__.py").exists()
     assert os.access(RUN, os.X_OK)
-    assert sys.executable
 
 
 def _bench_modules() -> None:
@@ -90,7 +96,7 @@ def _bench_modules() -> None:
 
 
 @pytest.mark.parametrize("statistics", ["ANALYZE", "PRAGMA optimize"])
-def test_sqlite_lineage_plan_survives_statistics(tmp_path: Path, statistics: str) -> None:
+def test_sqlite_lineage_plan_survives_statistics(tmp_path: Path, statistics: str, count_statements) -> None:
     """cradletrace.lineage's statements keep their index plans on SQLite once statistics exist.
 
     DESIGN (performance notes): with ``sqlite_stat1`` rows for ``edges``, SQLite 3.40 can plan the
@@ -99,8 +105,6 @@ def test_sqlite_lineage_plan_survives_statistics(tmp_path: Path, statistics: str
     writes statistics (``ANALYZE``, or ``PRAGMA optimize`` after those queries), and explains them.
     """
     import sqlite3
-
-    from sqlalchemy import event
 
     from cradletrace import lineage
     from cradletrace.db import create_db_engine, make_session_factory
@@ -111,19 +115,13 @@ def test_sqlite_lineage_plan_survives_statistics(tmp_path: Path, statistics: str
 
     url, info = world_database(Backend("sqlite", tmp_path), tmp_path / "cache", 1_500, 7)
     engine = create_db_engine(url)
-    recorded: list[tuple[str, object]] = []
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _record(_conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
-        if "RECURSIVE" in statement:
-            recorded.append((statement, parameters))
-
-    with make_session_factory(engine)() as session:
+    with make_session_factory(engine)() as session, count_statements(engine) as sent:
         lineage.upstream(session, info.unit_ids[0])
-        lineage.upstream(session, info.unit_ids[0], as_of=__import__("datetime").datetime(2023, 1, 3))
+        lineage.upstream(session, info.unit_ids[0], as_of=datetime(2023, 1, 3))
         lineage.downstream(session, info.component_lot)
         lineage.recall(session, info.raw_lot)
     engine.dispose()
+    recorded = [(s.statement, s.parameters) for s in sent if "RECURSIVE" in s.statement]
     assert len(recorded) == 4
     conn = sqlite3.connect(url.removeprefix("sqlite:///"))
     try:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cradletrace.bulk import bulk_insert
+from cradletrace.bulk import IN_LIST_LIMIT, bulk_insert, chunks
 from cradletrace.models import Edge, EdgeKind, Node
 
 
@@ -45,22 +45,13 @@ def test_bulk_rows_equal_sqlalchemy_rows(session: Session) -> None:
     assert session.execute(select(Edge.id).where(Edge.kind == EdgeKind.INPUT_OF, Edge.src == d)).scalar() is not None
 
 
-def test_one_statement_per_call(session: Session) -> None:
+def test_one_statement_per_call(session: Session, count_statements) -> None:
     a, b = _nodes(session, "urn:t:e", "urn:t:f")
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with count_statements(session) as seen:
         bulk_insert(session, Edge.__table__, _rows(a, b) * 50)
         bulk_insert(session, Edge.__table__, [])
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     # SQLite: one executemany; PostgreSQL: COPY on the raw connection (no SQLAlchemy statement)
-    assert len(seen) == (1 if engine.dialect.name == "sqlite" else 0)
+    assert len(seen) == (1 if session.get_bind().dialect.name == "sqlite" else 0)
     assert session.scalar(select(Edge.id).where(Edge.src == a).limit(1)) is not None
 
 
@@ -109,3 +100,21 @@ def test_upserts_skip_or_update_on_conflict(session: Session) -> None:
     row = session.execute(select(states.c.disposition, states.c.biz_step, states.c.commissioned_at)
                           .where(states.c.node_id == node)).one()
     assert tuple(row) == ("in_transit", "shipping", datetime(2025, 1, 1))
+
+
+def test_chunks_cut_a_sequence_in_order() -> None:
+    assert [list(c) for c in chunks(list(range(7)), size=3)] == [[0, 1, 2], [3, 4, 5], [6]]
+    assert [len(c) for c in chunks(range(2 * IN_LIST_LIMIT + 1))] == [IN_LIST_LIMIT, IN_LIST_LIMIT, 1]
+    with pytest.raises(ValueError, match="at least 1"):
+        list(chunks([1], size=0))
+
+
+def test_an_in_list_beyond_the_limit_is_sent_in_chunks(session: Session, count_statements) -> None:
+    from cradletrace.lifecycle.rules import load_objects
+
+    wanted = [f"urn:t:chunk:{i}" for i in range(IN_LIST_LIMIT + 10)]
+    _nodes(session, wanted[0], wanted[-1])
+    with count_statements(session) as sent:
+        found = load_objects(session, wanted)
+    assert len(sent) == 2 and len(found) == len(wanted)
+    assert found[wanted[-1]].node_id is not None and found[wanted[1]].node_id is None

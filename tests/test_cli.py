@@ -74,3 +74,23 @@ def test_installed_package_migrates_from_another_directory(tmp_path: Path) -> No
 def test_help_and_version(args: list[str]) -> None:
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0
+
+
+def test_capture_command_pauses_the_garbage_collector_of_its_own_process(
+        backend: str, make_database: Callable[..., str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The library leaves the collector alone (tests/test_log_capture.py); the command, which owns
+    its process, pauses it for the speed of large parses and turns it back on before it prints."""
+    import gc
+
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "disable", lambda: calls.append("disable"))
+    monkeypatch.setattr(gc, "enable", lambda: calls.append("enable"))
+    doc = tmp_path / "one.jsonld"
+    doc.write_text('{"@context": ["https://ref.gs1.org/standards/epcis/epcis-context.jsonld"], '
+                   '"type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-01-01T00:00:00Z", '
+                   '"epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "2025-01-01T10:00:00Z", '
+                   '"eventTimeZoneOffset": "+00:00", "action": "OBSERVE", '
+                   '"epcList": ["urn:epc:id:sgtin:9506000.013435.1"]}]}}')
+    result = CliRunner().invoke(main, ["capture", str(doc), "--database", make_database(backend)])
+    assert result.exit_code == 0, result.output
+    assert calls == ["disable", "enable"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -28,43 +27,40 @@ from cradletrace.models import Event
 from cradletrace.query.events import iter_events
 from cradletrace.log.rebuild import check_projections
 
-CONFORMANCE = Path(os.environ["CRADLETRACE_CONFORMANCE_DIR"]) / "epcis"  # set by conftest
 NOT_EVENT_DOCUMENTS = {"CaptureJob", "CBV"}  # job status and master data, not event documents
 
 
-def example_files() -> list[Path]:
-    files = sorted((CONFORMANCE / "json").rglob("*.json*")) + sorted((CONFORMANCE / "xml").rglob("*.xml"))
-    return [f for f in files if not NOT_EVENT_DOCUMENTS & set(f.relative_to(CONFORMANCE).parts)
+def example_files(conformance: Path) -> list[Path]:
+    epcis = conformance / "epcis"
+    files = sorted((epcis / "json").rglob("*.json*")) + sorted((epcis / "xml").rglob("*.xml"))
+    return [f for f in files if not NOT_EVENT_DOCUMENTS & set(f.relative_to(epcis).parts)
             and b"EPCISMasterDataDocument" not in f.read_bytes()[:2000]]
 
 
 @lru_cache(maxsize=None)
-def schema_verdict(path: Path) -> bool:
+def schema_verdict(path: Path, conformance: Path) -> bool:
     """The official schema's verdict (the GS1 files are used by tests only, never shipped)."""
     if path.suffix == ".xml":
-
-        schema = _xsd()
-        return schema.is_valid(str(path))
+        return _xsd(conformance).is_valid(str(path))
     import jsonschema
 
-    schema = json.loads((CONFORMANCE / "EPCIS-JSON-Schema.json").read_text())
+    schema = json.loads((conformance / "epcis" / "EPCIS-JSON-Schema.json").read_text())
     validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
     return validator.is_valid(json.loads(path.read_text()))
 
 
 @lru_cache(maxsize=1)
-def _xsd():  # type: ignore[no-untyped-def]
+def _xsd(conformance: Path):  # type: ignore[no-untyped-def]
     import xmlschema
 
-    return xmlschema.XMLSchema(str(CONFORMANCE / "xsd" / "EPCglobal-epcis-2_0.xsd"))
+    return xmlschema.XMLSchema(str(conformance / "epcis" / "xsd" / "EPCglobal-epcis-2_0.xsd"))
 
 
-FILES = example_files()
-
-
-@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(CONFORMANCE)))
-def test_example_is_captured_exactly_when_the_schema_accepts_it(session: Session, path: Path) -> None:
-    if schema_verdict(path):
+@pytest.mark.conformance_files(select=example_files)
+def test_example_is_captured_exactly_when_the_schema_accepts_it(session: Session, conformance_file: Path,
+                                                                conformance: Path) -> None:
+    path = conformance_file
+    if schema_verdict(path, conformance):
         events = sum(1 for _ in read_document(path).events)
         report = capture_document(session, path.read_bytes(), name=path.name)
         # A document may carry only master data in its header: it is accepted with no events.
@@ -78,27 +74,28 @@ def test_example_is_captured_exactly_when_the_schema_accepts_it(session: Session
         print(f"{path.name}: rejected: {caught.value}")
 
 
-def test_at_least_most_examples_are_valid() -> None:
-    valid = [p for p in FILES if schema_verdict(p)]
-    assert len(FILES) >= 70 and len(valid) >= len(FILES) - 2, (len(FILES), len(valid))
+def test_at_least_most_examples_are_valid(conformance: Path) -> None:
+    files = example_files(conformance)
+    valid = [p for p in files if schema_verdict(p, conformance)]
+    assert len(files) >= 70 and len(valid) >= len(files) - 2, (len(files), len(valid))
 
 
 def _log(session: Session) -> list[tuple[str, bool, str]]:
     return sorted(session.execute(select(Event.event_id, Event.declares_error, Event.event_hash)).all())
 
 
-def _capture_all(session: Session) -> list[tuple[str, bool, str]]:
-    for path in FILES:
-        if schema_verdict(path):
+def _capture_all(session: Session, conformance: Path) -> list[tuple[str, bool, str]]:
+    for path in example_files(conformance):
+        if schema_verdict(path, conformance):
             capture_document(session, path.read_bytes(), name=path.name)
     return _log(session)
 
 
 @pytest.mark.parametrize("fmt", ["jsonld", "xml"])
 def test_export_then_import_into_empty_database_keeps_every_hash(
-    session: Session, backend: str, make_database: Callable[..., str], fmt: str
+    session: Session, backend: str, make_database: Callable[..., str], fmt: str, conformance: Path
 ) -> None:
-    original = _capture_all(session)
+    original = _capture_all(session, conformance)
     assert len(original) > 90  # the distinct events of every valid example
     buffer = io.BytesIO()
     (write_jsonld if fmt == "jsonld" else write_xml)(iter_events(session), buffer)
@@ -115,6 +112,6 @@ def test_export_then_import_into_empty_database_keeps_every_hash(
     engine.dispose()
 
 
-def test_projections_after_all_examples_equal_a_rebuild(session: Session) -> None:
-    _capture_all(session)
+def test_projections_after_all_examples_equal_a_rebuild(session: Session, conformance: Path) -> None:
+    _capture_all(session, conformance)
     assert check_projections(session) == []

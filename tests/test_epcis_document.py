@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,9 +14,6 @@ import pytest
 
 from cradletrace.epcis import ParsedDocument, detect_format, read_document, read_event
 from cradletrace.errors import InvalidInput, ValidationFailed
-
-CONFORMANCE = Path(os.environ.get("CRADLETRACE_CONFORMANCE_DIR")
-                   or Path(__file__).resolve().parents[2] / "shared" / "conformance") / "epcis"
 
 #: Example files that are not event documents, and why they are not read as such.
 OUT_OF_SCOPE = {
@@ -36,30 +32,38 @@ EXPECTED_REJECTIONS = {
 }
 
 
-def example_files() -> list[str]:
-    files = sorted((CONFORMANCE / "json").rglob("*.json*")) + sorted((CONFORMANCE / "xml").rglob("*.xml"))
-    return [str(f.relative_to(CONFORMANCE)) for f in files]
+def example_files(conformance: Path) -> list[Path]:
+    epcis = conformance / "epcis"
+    return sorted((epcis / "json").rglob("*.json*")) + sorted((epcis / "xml").rglob("*.xml"))
+
+
+def in_scope(conformance: Path) -> list[Path]:
+    return [f for f in example_files(conformance) if _rel(f, conformance) not in OUT_OF_SCOPE]
+
+
+def _rel(path: Path, conformance: Path) -> str:
+    return str(path.relative_to(conformance / "epcis"))
 
 
 @lru_cache(maxsize=1)
-def _json_validator():  # type: ignore[no-untyped-def]
+def _json_validator(conformance: Path):  # type: ignore[no-untyped-def]
     import jsonschema
 
-    schema = json.loads((CONFORMANCE / "EPCIS-JSON-Schema.json").read_text())
+    schema = json.loads((conformance / "epcis" / "EPCIS-JSON-Schema.json").read_text())
     return jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
 @lru_cache(maxsize=1)
-def _xsd():  # type: ignore[no-untyped-def]
+def _xsd(conformance: Path):  # type: ignore[no-untyped-def]
     import xmlschema
 
-    return xmlschema.XMLSchema(str(CONFORMANCE / "xsd" / "EPCglobal-epcis-2_0.xsd"))
+    return xmlschema.XMLSchema(str(conformance / "epcis" / "xsd" / "EPCglobal-epcis-2_0.xsd"))
 
 
-def official_verdict(path: Path) -> bool:
+def official_verdict(path: Path, conformance: Path) -> bool:
     if path.suffix == ".xml":
-        return _xsd().is_valid(str(path))
-    return _json_validator().is_valid(json.loads(path.read_text()))
+        return _xsd(conformance).is_valid(str(path))
+    return _json_validator(conformance).is_valid(json.loads(path.read_text()))
 
 
 def our_verdict(path: Path) -> tuple[bool, list[str]]:
@@ -71,11 +75,9 @@ def our_verdict(path: Path) -> tuple[bool, list[str]]:
     return not errors, errors
 
 
-@pytest.fixture(scope="module")
-def conformance_dir() -> Path:
-    if not CONFORMANCE.is_dir():
-        pytest.fail(f"conformance data not found at {CONFORMANCE} (set CRADLETRACE_CONFORMANCE_DIR)")
-    return CONFORMANCE
+@pytest.fixture
+def conformance_dir(conformance: Path) -> Path:
+    return conformance / "epcis"
 
 
 def test_out_of_scope_files_exist_and_are_not_event_documents(conformance_dir: Path) -> None:
@@ -84,21 +86,21 @@ def test_out_of_scope_files_exist_and_are_not_event_documents(conformance_dir: P
         assert reason and (b"EPCISCaptureJob" in head or b"MasterData" in head), rel
 
 
-@pytest.mark.parametrize("rel", [r for r in example_files() if r not in OUT_OF_SCOPE])
-def test_verdict_equals_the_official_schema(conformance_dir: Path, rel: str) -> None:
-    path = conformance_dir / rel
-    official = official_verdict(path)
-    ours, errors = our_verdict(path)
+@pytest.mark.conformance_files(select=in_scope)
+def test_verdict_equals_the_official_schema(conformance_file: Path, conformance: Path) -> None:
+    rel = _rel(conformance_file, conformance)
+    official = official_verdict(conformance_file, conformance)
+    ours, errors = our_verdict(conformance_file)
     assert ours == official, f"{rel}: official {'valid' if official else 'invalid'}, ours: {errors[:3]}"
     if not official:
         where, words = EXPECTED_REJECTIONS[rel]
         assert any(e.startswith(where) and words in e for e in errors), errors
 
 
-def test_verdict_summary(conformance_dir: Path) -> None:
-    in_scope = [r for r in example_files() if r not in OUT_OF_SCOPE]
-    rejected = sorted(r for r in in_scope if not our_verdict(conformance_dir / r)[0])
-    assert len(in_scope) == 78
+def test_verdict_summary(conformance: Path) -> None:
+    files = in_scope(conformance)
+    rejected = sorted(_rel(f, conformance) for f in files if not our_verdict(f)[0])
+    assert len(files) == 78
     assert rejected == sorted(EXPECTED_REJECTIONS)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,43 +13,42 @@ import pytest
 
 from cradletrace.epcis import read_document, write_jsonld
 
-CONFORMANCE = Path(os.environ.get("CRADLETRACE_CONFORMANCE_DIR")
-                   or Path(__file__).resolve().parents[2] / "shared" / "conformance") / "epcis"
 NOT_EVENT_DOCUMENTS = ("CaptureJob/", "CBV-11.4", "Example-masterData", "masterdata_all_possible_fields")
 #: XML examples whose events have no JSON form the JSON Schema accepts: the XSD makes sensorReport's
 #: type optional, the JSON Schema requires it (SensorDataExamples.xml event 8).
 NO_VALID_JSON_FORM = {"xml/WithSensorData/SensorDataExamples.xml"}
 
 
-def examples() -> list[str]:
-    files = sorted((CONFORMANCE / "json").rglob("*.json*")) + sorted((CONFORMANCE / "xml").rglob("*.xml"))
-    rels = [str(f.relative_to(CONFORMANCE)) for f in files]
-    return [r for r in rels if not any(s in r for s in NOT_EVENT_DOCUMENTS)]
+def examples(conformance: Path) -> list[Path]:
+    epcis = conformance / "epcis"
+    files = sorted((epcis / "json").rglob("*.json*")) + sorted((epcis / "xml").rglob("*.xml"))
+    return [f for f in files if not any(s in str(f.relative_to(epcis)) for s in NOT_EVENT_DOCUMENTS)]
 
 
 @lru_cache(maxsize=1)
-def _validator():  # type: ignore[no-untyped-def]
+def _validator(conformance: Path):  # type: ignore[no-untyped-def]
     import jsonschema
 
-    schema = json.loads((CONFORMANCE / "EPCIS-JSON-Schema.json").read_text())
+    schema = json.loads((conformance / "epcis" / "EPCIS-JSON-Schema.json").read_text())
     return jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
-def valid_events(rel: str) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    doc = read_document(CONFORMANCE / rel)
+def valid_events(path: Path) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    doc = read_document(path)
     events = [event for _, event, errors in doc.events if not errors]
     return events, doc.header["namespaces"]
 
 
-@pytest.mark.parametrize("rel", examples())
-def test_round_trip_and_schema_validity(rel: str) -> None:
-    events, namespaces = valid_events(rel)
+@pytest.mark.conformance_files(select=examples)
+def test_round_trip_and_schema_validity(conformance_file: Path, conformance: Path) -> None:
+    rel = str(conformance_file.relative_to(conformance / "epcis"))
+    events, namespaces = valid_events(conformance_file)
     if not events:
         pytest.skip("no valid events (the schema rejects this example)")
     buffer = io.BytesIO()
     assert write_jsonld(iter(events), buffer, namespaces=namespaces) == len(events)
     data = buffer.getvalue()
-    schema_errors = [e.message for e in _validator().iter_errors(json.loads(data))]
+    schema_errors = [e.message for e in _validator(conformance).iter_errors(json.loads(data))]
     back = list(read_document(data).events)
     if rel in NO_VALID_JSON_FORM:
         # Alert-only reports have no type: the JSON schema wants one, the abstract model does

@@ -175,3 +175,28 @@ def test_json_takes_an_alert_report_without_a_type() -> None:
     assert faults(alert, syntax="json") == []
     reading = base(sensorElementList=[{"sensorReport": [{"value": 3.5, "uom": "CEL"}]}])
     assert [w for w, _ in faults(reading, syntax="json")] == ["event[3].sensorElementList[0].sensorReport[0].type"]
+
+
+@pytest.mark.parametrize("field, shape, item", [
+    ("epcList", "must be a list of identifiers", None),
+    ("quantityList", "must be a list of quantity elements", "must be an object with epcClass, quantity and uom"),
+    ("bizTransactionList", "must be a list of {type, bizTransaction}", "must be an object with type and bizTransaction"),
+    ("sourceList", "must be a list of {type, source}", "must be an object with type and source"),
+    ("destinationList", "must be a list of {type, destination}", "must be an object with type and destination"),
+    ("sensorElementList", "must be a list of sensor elements", "must be an object with sensorReport"),
+])
+def test_every_list_of_objects_names_the_list_and_the_item(field: str, shape: str, item: str | None) -> None:
+    # One function checks every list (rules._list_of): the same faults, at the list and at item [i].
+    assert (f"event[3].{field}", shape) in faults(base(**{field: "x"}))
+    if item is not None:
+        assert (f"event[3].{field}[1]", item) in faults(base(**{field: [{}, "x"]}))
+
+
+def test_nested_lists_are_checked_item_by_item() -> None:
+    found = faults(base(persistentDisposition={"set": [], "unset": ["active", "active"]},
+                        sensorElementList=[{"sensorReport": []}],
+                        errorDeclaration={"declarationTime": "2025-01-01T00:00:00Z", "correctiveEventIDs": ["a b"]}))
+    assert ("event[3].persistentDisposition.set", "must be a non-empty list of dispositions") in found
+    assert ("event[3].persistentDisposition.unset", "lists a disposition more than once") in found
+    assert ("event[3].sensorElementList[0].sensorReport", "must be a non-empty list of sensor reports") in found
+    assert any(w == "event[3].errorDeclaration.correctiveEventIDs[0]" for w, _ in found)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,22 +13,20 @@ from lxml import etree
 from cradletrace.epcis import read_document, write_xml
 from cradletrace.epcis.xml_writer import event_to_xml, number_text
 
-CONFORMANCE = Path(os.environ.get("CRADLETRACE_CONFORMANCE_DIR")
-                   or Path(__file__).resolve().parents[2] / "shared" / "conformance") / "epcis"
 NOT_EVENT_DOCUMENTS = ("CaptureJob/", "CBV-11.4", "Example-masterData", "masterdata_all_possible_fields")
 
 
-def examples() -> list[str]:
-    files = sorted((CONFORMANCE / "json").rglob("*.json*")) + sorted((CONFORMANCE / "xml").rglob("*.xml"))
-    rels = [str(f.relative_to(CONFORMANCE)) for f in files]
-    return [r for r in rels if not any(s in r for s in NOT_EVENT_DOCUMENTS)]
+def examples(conformance: Path) -> list[Path]:
+    epcis = conformance / "epcis"
+    files = sorted((epcis / "json").rglob("*.json*")) + sorted((epcis / "xml").rglob("*.xml"))
+    return [f for f in files if not any(s in str(f.relative_to(epcis)) for s in NOT_EVENT_DOCUMENTS)]
 
 
 @lru_cache(maxsize=1)
-def _xsd():  # type: ignore[no-untyped-def]
+def _xsd(conformance: Path):  # type: ignore[no-untyped-def]
     import xmlschema
 
-    return xmlschema.XMLSchema(str(CONFORMANCE / "xsd" / "EPCglobal-epcis-2_0.xsd"))
+    return xmlschema.XMLSchema(str(conformance / "epcis" / "xsd" / "EPCglobal-epcis-2_0.xsd"))
 
 
 def as_xml_text(value: Any) -> Any:
@@ -47,16 +44,17 @@ def untyped_extensions(event: dict[str, Any]) -> dict[str, Any]:
     return {k: as_xml_text(v) if k.startswith("{") or k == "ilmd" else v for k, v in event.items()}
 
 
-@pytest.mark.parametrize("rel", examples())
-def test_round_trip_and_xsd_validity(rel: str) -> None:
-    doc = read_document(CONFORMANCE / rel)
+@pytest.mark.conformance_files(select=examples)
+def test_round_trip_and_xsd_validity(conformance_file: Path, conformance: Path) -> None:
+    rel = str(conformance_file.relative_to(conformance / "epcis"))
+    doc = read_document(conformance_file)
     events = [event for _, event, errors in doc.events if not errors]
     if not events:
         pytest.skip("no valid events (the schema rejects this example)")
     buffer = io.BytesIO()
     assert write_xml(iter(events), buffer, namespaces=doc.header["namespaces"]) == len(events)
     data = buffer.getvalue()
-    errors = [str(e.reason) for e in _xsd().iter_errors(io.BytesIO(data))]
+    errors = [str(e.reason) for e in _xsd(conformance).iter_errors(io.BytesIO(data))]
     assert errors == []
     back = list(read_document(data).events)
     assert [errs for _, _, errs in back] == [[]] * len(events)
@@ -68,13 +66,13 @@ def test_round_trip_and_xsd_validity(rel: str) -> None:
         assert back_events == events
 
 
-def test_query_document_validates_against_the_query_xsd() -> None:
+def test_query_document_validates_against_the_query_xsd(conformance: Path) -> None:
     import xmlschema
 
-    events = [e for _, e, _ in read_document(CONFORMANCE / "json/EPCISQueryDocument.jsonld").events]
+    events = [e for _, e, _ in read_document(conformance / "epcis/json/EPCISQueryDocument.jsonld").events]
     buffer = io.BytesIO()
     write_xml(events, buffer, query=True)
-    schema = xmlschema.XMLSchema(str(CONFORMANCE / "xsd" / "EPCglobal-epcis-query-2_0.xsd"))
+    schema = xmlschema.XMLSchema(str(conformance / "epcis" / "xsd" / "EPCglobal-epcis-query-2_0.xsd"))
     assert [str(e.reason) for e in schema.iter_errors(io.BytesIO(buffer.getvalue()))] == []
     doc = read_document(buffer.getvalue())
     assert doc.kind == "EPCISQueryDocument" and [e for _, e, _ in doc.events] == events

@@ -187,18 +187,10 @@ def test_only_selected_checks_run(session: Session) -> None:
 
 
 @pytest.mark.parametrize("n", [300])
-def test_checks_are_set_based(session: Session, n: int) -> None:
+def test_checks_are_set_based(session: Session, n: int, count_statements) -> None:
     units = [sgtin("09506000134352", f"S{i}") for i in range(n)]
     capture(session, observe(*units, minutes=10, biz_step="shipping"))
-    statements: list[str] = []
-    from sqlalchemy import event
-
-    bind = session.connection()
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(bind, "before_cursor_execute", listener)
-    try:
+    with count_statements(session) as statements:
         found = kinds(session)
-    finally:
-        event.remove(bind, "before_cursor_execute", listener)
     assert len(found[NEVER_COMMISSIONED]) == n and len(found[SHIPPED_NOT_RECEIVED][0].identifiers) == n
     assert len(statements) <= 11, "one query per check, whatever the number of units"

@@ -21,8 +21,7 @@ import pytest
 from cradletrace.identifiers import cbv as voc
 from cradletrace.errors import InvalidInput
 
-CONFORMANCE = Path(os.environ.get("CRADLETRACE_CONFORMANCE_DIR")
-                   or Path(__file__).resolve().parents[2] / "shared" / "conformance")
+CONFORMANCE = Path(os.environ["CRADLETRACE_CONFORMANCE_DIR"])  # set by conftest (rows are read at collection)
 VECTORS = CONFORMANCE / "digital-link" / "vectors.csv"
 CBV_KINDS = ("cbv_to_bare", "cbv_to_urn", "cbv_to_weburi", "cbv_to_unspecified")
 

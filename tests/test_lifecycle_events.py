@@ -27,9 +27,10 @@ def test_time_fields_keep_the_offset_and_truncate_to_milliseconds() -> None:
     assert time_fields(WHEN) == {"eventTime": "2025-06-01T12:30:00.999-05:30", "eventTimeZoneOffset": "-05:30"}
 
 
-def test_naive_time_is_rejected() -> None:
-    with pytest.raises(InvalidInput, match="time zone"):
-        time_fields(datetime(2025, 1, 1))
+def test_naive_time_is_taken_as_utc() -> None:
+    # The library's one policy (cradletrace.timestamps): a naive datetime is UTC.
+    assert time_fields(datetime(2025, 1, 1, 9, 30)) == {"eventTime": "2025-01-01T09:30:00.000+00:00",
+                                                      "eventTimeZoneOffset": "+00:00"}
 
 
 def test_default_time_is_now_in_utc() -> None:

@@ -152,22 +152,10 @@ def test_no_shipping_before_commissioning_or_after_destruction(session: Session,
     assert events(session) == before
 
 
-def test_rules_cost_one_query_each_whatever_the_number_of_units(session: Session) -> None:
-    from sqlalchemy import event as sa_event
-
+def test_rules_cost_one_query_each_whatever_the_number_of_units(session: Session, count_statements) -> None:
     many = [sgtin(PACK, f"M{i}") for i in range(1000)]
     commission_units(session, many, when=T0)
     hold_for_recall(session, many[-1:], when=at(1))
-    statements: list[str] = []
-    bind = session.connection()
-
-    def listener(*args) -> None:  # type: ignore[no-untyped-def]
-        statements.append(args[2])
-
-    sa_event.listen(bind, "before_cursor_execute", listener)
-    try:
-        with pytest.raises(RuleViolation, match="M999 is on recall hold"):
-            shipment(session, many, 2)
-    finally:
-        sa_event.remove(bind, "before_cursor_execute", listener)
+    with count_statements(session) as statements, pytest.raises(RuleViolation, match="M999 is on recall hold"):
+        shipment(session, many, 2)
     assert len(statements) == 2, statements  # commissioned/ended states, then everything inside (recall holds)

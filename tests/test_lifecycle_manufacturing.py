@@ -61,6 +61,16 @@ def test_a_serial_is_commissioned_once(session: Session) -> None:
     assert events(session) == 1
 
 
+def test_a_naive_when_is_utc(session: Session) -> None:
+    # cradletrace.timestamps' one policy: a naive datetime is UTC, in the services as in lineage.
+    unit = sgtin(PACK, "N1")
+    (event,) = payloads(session, commission_units(session, [unit], when=T0.replace(tzinfo=None)))
+    assert (event["eventTime"], event["eventTimeZoneOffset"]) == ("2025-01-06T08:00:00.000+00:00", "+00:00")
+    assert state_of(session, unit).commissioned_at == T0.replace(tzinfo=None)
+    with pytest.raises(RuleViolation, match="commissioned only at 2025-01-06T08:00:00Z"):
+        inspect(session, [unit], passed=True, when=at(-1).replace(tzinfo=None))
+
+
 def test_any_identifier_form_is_normalised(session: Session) -> None:
     commission_units(session, ["(01)09506000134352(21)X1"], when=T0)
     assert node(session, sgtin(PACK, "X1")) is not None

@@ -68,15 +68,20 @@ def test_replace_component_closes_the_old_part_of_and_opens_a_new_one(session: S
     assert new_edge.valid_from == datetime(2025, 1, 6, 13, 0) and new_edge.valid_to is None
     assert old_edge.dst == new_edge.dst == node(session, unit)
     # the removed part keeps its own life: it can be repaired and fitted elsewhere
-    repair(session, [OLD], when=at(6))
+    (event,) = payloads(session, repair(session, [OLD], when=at(6)))
+    assert (event["bizStep"], event["epcList"]) == ("repairing", [OLD])
     other = sgtin(PACK, "P2")
     manufacture(session, [other], components={other: [OLD]}, when=at(7))
+    fitted = session.scalars(select(Edge).where(Edge.kind == EdgeKind.PART_OF, Edge.src == node(session, OLD),
+                                                Edge.valid_to.is_(None))).all()
+    assert [e.dst for e in fitted] == [node(session, other)]
 
 
 def test_replace_component_rules(session: Session, unit: str) -> None:
     before = events(session)
     with pytest.raises(RuleViolation, match="B-new is not fitted in"):
         replace_component(session, unit, NEW, OLD, when=at(5))
+    assert events(session) == before
     other = sgtin(PACK, "P2")
     manufacture(session, [other], components={other: [NEW]}, when=at(2))
     before = events(session)

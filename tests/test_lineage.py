@@ -10,12 +10,11 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from cradletrace import lineage
@@ -232,21 +231,6 @@ def test_depth_limit(session: Session, world) -> None:  # type: ignore[no-untype
 
 # -- cost -------------------------------------------------------------------------------------------
 
-@contextmanager
-def counting(session: Session) -> Iterator[list[int]]:
-    box = [0]
-    connection = session.connection()
-
-    def count(*_args) -> None:  # type: ignore[no-untyped-def]
-        box[0] += 1
-
-    event.listen(connection, "before_cursor_execute", count)
-    try:
-        yield box
-    finally:
-        event.remove(connection, "before_cursor_execute", count)
-
-
 QUESTIONS: dict[str, Callable[[Session], object]] = {
     "upstream": lambda s: lineage.upstream(s, lw.sgtin("FP0")),
     "downstream": lambda s: lineage.downstream(s, lw.lgtin("FLEET-RAW")),
@@ -259,14 +243,14 @@ QUESTIONS: dict[str, Callable[[Session], object]] = {
 
 
 @pytest.mark.parametrize("question", sorted(QUESTIONS))
-def test_statements_do_not_grow_with_the_graph(session: Session, question: str) -> None:
+def test_statements_do_not_grow_with_the_graph(session: Session, question: str, count_statements) -> None:
     counts, sizes = [], []
     for packs in (5, 50):
         nested = session.begin_nested()
         lw.build_fleet(session, packs)
-        with counting(session) as box:
+        with count_statements(session) as sent:
             answer = QUESTIONS[question](session)
-        counts.append(box[0])
+        counts.append(len(sent))
         sizes.append(len(answer) if hasattr(answer, "__len__") else 0)  # type: ignore[arg-type]
         nested.rollback()
     assert counts[0] == counts[1] == 2, f"{question}: {counts} statements"  # resolve + one recursive query

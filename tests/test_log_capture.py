@@ -192,3 +192,19 @@ def test_a_late_event_refolds_the_state_in_event_time_order(session: Session) ->
     assert state.owner_id == ids[owner] and state.biz_location_id == ids[site]
     assert state.commissioned_at.isoformat() == "2025-01-01T10:00:00"
     assert check_projections(session) == []
+
+
+def test_a_library_capture_leaves_the_garbage_collector_alone(session: Session,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # Pausing the cyclic collector is process-wide: two threads of a web server capturing at
+    # once would race on it. The library never touches it; the CLI, which owns its process, does.
+    import gc
+
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "disable", lambda: calls.append("disable"))
+    monkeypatch.setattr(gc, "enable", lambda: calls.append("enable"))
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    enabled = gc.isenabled()
+    capture_document(session, document([obj([f"urn:epc:id:sgtin:9506000.013435.{i}"]) for i in range(3)]))
+    capture_events(session, [obj(["urn:epc:id:sgtin:9506000.013435.9"])])
+    assert calls == [] and gc.isenabled() == enabled

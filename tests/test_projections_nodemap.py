@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradletrace.models import Lot, Node, NodeKind, Unit
@@ -11,11 +11,8 @@ from cradletrace.projections.nodemap import NodeMap, node_ids
 GTIN = "09506000134352"
 
 
-def test_resolves_many_identifiers_with_a_fixed_number_of_statements(session: Session) -> None:
-    statements: list[str] = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(session.get_bind(), "before_cursor_execute", listener)
-    try:
+def test_resolves_many_identifiers_with_a_fixed_number_of_statements(session: Session, count_statements) -> None:
+    with count_statements(session) as statements:
         nodes = NodeMap(session)
         identifiers = [f"https://id.gs1.org/01/{GTIN}/21/{i}" for i in range(300)]
         ids = nodes.resolve(identifiers + [f"https://id.gs1.org/01/{GTIN}/10/L1", "urn:example:po:1"],
@@ -23,8 +20,6 @@ def test_resolves_many_identifiers_with_a_fixed_number_of_statements(session: Se
         first = len(statements)
         nodes.resolve(identifiers)  # cached: no statement at all
         assert len(statements) == first <= 6
-    finally:
-        event.remove(session.get_bind(), "before_cursor_execute", listener)
     assert len(set(ids.values())) == 302
     kinds = dict(session.execute(select(Node.identifier, Node.kind)).all())
     assert kinds["urn:example:po:1"] is NodeKind.DOCUMENT

@@ -6,14 +6,17 @@ about as long as the driver takes to write the row. Here the statement text is c
 per table and dialect, each column's bind processor is looked up once, and the rows go to
 the driver's ``executemany`` as tuples. The values are exactly those SQLAlchemy would send
 (the same processors), so rows read back through the ORM are unchanged.
+
+Statements that bind one parameter per value (``IN`` lists of identifiers or node ids) take
+their values in :func:`chunks`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Table
 from sqlalchemy.dialects import postgresql
@@ -22,6 +25,31 @@ from sqlalchemy.orm import Session
 
 _Plan = tuple[str, tuple[str, ...], tuple[Callable[[Any], Any] | None, ...]]
 _PLANS: dict[tuple[Any, ...], _Plan] = {}
+_T = TypeVar("_T")
+
+IN_LIST_LIMIT = 5000
+"""How many values one statement binds in a list at most (:func:`chunks`)."""
+
+
+def chunks(items: Sequence[_T], size: int = IN_LIST_LIMIT) -> Iterator[Sequence[_T]]:
+    """``items`` in consecutive slices of at most ``size``: one statement per slice where each value is bound.
+
+    SQLite allows 32,766 bound parameters per statement (``SQLITE_MAX_VARIABLE_NUMBER``; 999
+    before 3.32) and PostgreSQL 65,535, so an ``IN`` list of every identifier of a large capture
+    or service call fails in one statement. 5,000 leaves room for the statement's other
+    parameters and keeps each statement's plan and result small.
+
+    Examples
+    --------
+    >>> [list(c) for c in chunks([1, 2, 3, 4, 5], size=2)]
+    [[1, 2], [3, 4], [5]]
+    >>> list(chunks([]))
+    []
+    """
+    if size < 1:
+        raise ValueError(f"chunks of {size} items: the size must be at least 1")
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def _plan(table: Table, columns: tuple[str, ...], dialect: Dialect, conflict: tuple[str, ...],

@@ -2,13 +2,69 @@
 
 All DateTime columns hold UTC without a zone, so SQLite (which has no zone type)
 and PostgreSQL compare them the same way.
+
+One policy for datetimes given from Python (a lineage ``as_of``, a lifecycle ``when``):
+an aware datetime is converted to UTC; a naive one is taken to be UTC already. The
+database form is :func:`naive_utc`, the form an event needs (it records its offset) is
+:func:`aware`. EPCIS text is stricter: the standard requires an offset (:func:`to_utc`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import overload
 
 from cradletrace.errors import InvalidInput
+
+
+@overload
+def naive_utc(moment: datetime) -> datetime: ...
+
+
+@overload
+def naive_utc(moment: None) -> None: ...
+
+
+def naive_utc(moment: datetime | None) -> datetime | None:
+    """``moment`` in UTC without a zone: aware -> converted to UTC, naive -> taken to be UTC already.
+
+    Parameters
+    ----------
+    moment : datetime or None
+        Any datetime; ``None`` is passed through (for optional arguments).
+
+    Examples
+    --------
+    >>> from datetime import timedelta
+    >>> naive_utc(datetime(2025, 1, 1, 12, tzinfo=timezone(timedelta(hours=2))))
+    datetime.datetime(2025, 1, 1, 10, 0)
+    >>> naive_utc(datetime(2025, 1, 1, 12))
+    datetime.datetime(2025, 1, 1, 12, 0)
+    >>> naive_utc(None) is None
+    True
+    """
+    if moment is None or moment.utcoffset() is None:
+        return moment
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def aware(moment: datetime | None = None) -> datetime:
+    """``moment`` with a zone, as an event records it: aware -> as it is (its offset kept), naive -> taken
+    to be UTC; ``None`` -> now in UTC, to the millisecond.
+
+    Examples
+    --------
+    >>> from datetime import timedelta
+    >>> aware(datetime(2025, 1, 1, 12))
+    datetime.datetime(2025, 1, 1, 12, 0, tzinfo=datetime.timezone.utc)
+    >>> aware(datetime(2025, 1, 1, 12, tzinfo=timezone(timedelta(hours=2)))).utcoffset()
+    datetime.timedelta(seconds=7200)
+    >>> aware().tzinfo, aware().microsecond % 1000
+    (datetime.timezone.utc, 0)
+    """
+    if moment is None:
+        moment = utc_now()
+    return moment if moment.utcoffset() is not None else moment.replace(tzinfo=timezone.utc)
 
 
 def to_utc(value: str, *, where: str | None = None) -> datetime:
@@ -38,7 +94,7 @@ def to_utc(value: str, *, where: str | None = None) -> datetime:
         raise InvalidInput(f"{value!r} is not an ISO 8601 date-time", where=where) from None
     if parsed.tzinfo is None:
         raise InvalidInput(f"{value!r} has no time zone offset", where=where)
-    return parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return naive_utc(parsed)
 
 
 def utc_now() -> datetime:

@@ -25,12 +25,13 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import capture_bench  # noqa: E402
+import eventhash_bench  # noqa: E402
 import lineage_bench  # noqa: E402
 import plots  # noqa: E402
 from common import REPO, Backend, log  # noqa: E402
 from results import Results, machine_info, write_meta  # noqa: E402
 
-GROUPS = ("capture", "capture.concurrent", "capture.shuffled", "lineage")
+GROUPS = ("capture", "capture.concurrent", "capture.shuffled", "lineage", "eventhash")
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -72,6 +73,14 @@ def main(argv: list[str] | None = None) -> int:
         cache = cache / "quick"
         cache.mkdir(parents=True, exist_ok=True)
     failures = []
+    if _wanted(only, "eventhash"):  # no database: run once, whatever --database says
+        try:
+            eventhash_bench.run(results, 1_000 if args.quick else 20_000)
+        except Exception as exc:  # report with the others and fail at the end
+            import traceback
+
+            traceback.print_exc()
+            failures.append(f"eventhash: {exc!r}")
     with tempfile.TemporaryDirectory(prefix="ct-bench-") as tmp_dir:
         tmp = Path(tmp_dir)
         for db, url in databases.items():

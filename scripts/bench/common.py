@@ -23,8 +23,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
-VENV_PYTHON = REPO / ".venv" / "bin" / "python"
-PYTHON = str(VENV_PYTHON) if VENV_PYTHON.exists() else sys.executable
+# The interpreter scripts/bench/run prepared (scripts/venv.sh) also runs the measured processes.
+PYTHON = sys.executable
 DEFAULT_PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
 
 

@@ -232,6 +232,19 @@ def _generic(name: str, value: Any) -> list[str]:
     return [name + ("=" + text if text else "")]
 
 
+def _nodes(name: str, value: Any, normalise: Callable[[Any], str], sub: _Order | None) -> tuple[list[str], list[str]]:
+    """Each item of ``value`` rendered by :func:`_node` as ``name``: the sorted strings and the leftovers."""
+    rendered, left = [], []
+    for item in _items(value):
+        text, rest = _node(name, item, normalise, sub)
+        if text:
+            rendered.append(text)
+        if rest is not None:
+            left.append(rest)
+    rendered.sort()
+    return rendered, left
+
+
 def _node(name: str, item: Any, normalise: Callable[[Any], str], order: _Order | None) -> tuple[str, str | None]:
     """One child in the standard section: (its string or "", the generic string of what it left over or None)."""
     if not isinstance(item, Mapping):
@@ -266,15 +279,9 @@ def _struct(mapping: Mapping[str, Any], order: _Order) -> tuple[str, list[str]]:
         if name not in mapping:
             continue
         ordered.add(name)
-        rendered = []
-        for item in _items(mapping[name]):
-            text, rest = _node(name, item, normalise, sub)
-            if text:
-                rendered.append(text)
-            if rest is not None:
-                left.append(rest)
-        rendered.sort()
+        rendered, rests = _nodes(name, mapping[name], normalise, sub)
         parts.extend(rendered)
+        left.extend(rests)
     attached: list[str] = []
     for key, value in mapping.items():
         if key in ordered or key in _NOT_CHILDREN:
@@ -316,14 +323,7 @@ def _r_list_of(item_name: str, order: _Order) -> _Renderer:
     """quantity lists and sensorElementList: a list of objects, each rendered as ``item_name`` + children."""
 
     def render(key: str, value: Any) -> tuple[str, str | None]:
-        rendered, left = [], []
-        for item in _items(value):
-            text, rest = _node(item_name, item, _value, order)
-            if text:
-                rendered.append(text)
-            if rest is not None:
-                left.append(rest)
-        rendered.sort()
+        rendered, left = _nodes(item_name, value, _value, order)
         left.sort()
         return (key + "".join(rendered) if rendered else ""), (key + "".join(left) if left else None)
 

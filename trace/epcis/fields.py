@@ -7,6 +7,11 @@ standard; the GS1 schema files themselves are test fixtures only and are not shi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypeVar
+
+_F = TypeVar("_F")
+
 #: Fields of every event, in the order of ``EPCISEventType`` (``baseExtension`` is unwrapped).
 COMMON_FIELDS: tuple[str, ...] = (
     "eventTime", "recordTime", "eventTimeZoneOffset", "eventID", "errorDeclaration", "certificationInfo",
@@ -77,6 +82,37 @@ SENSOR_REPORT_ORDER: tuple[str, ...] = (
     "coordinateReferenceSystem", "exception", "bizRules",
 )
 ERROR_DECLARATION_FIELDS: tuple[str, ...] = ("declarationTime", "reason", "correctiveEventIDs")
+
+#: The form of each standard field in the XML binding. The XML reader and writer each give one
+#: converter per form to :func:`xml_field_table`, so which field takes which form is said here once.
+XML_FORMS: dict[str, str] = {
+    **dict.fromkeys(("eventTime", "recordTime", "eventTimeZoneOffset", "eventID", "action", "parentID",
+                     "transformationID"), "text"),
+    "certificationInfo": "certification", "bizStep": "cbv", "disposition": "cbv",
+    **dict.fromkeys(EPC_LISTS, "epcs"), **dict.fromkeys(QUANTITY_LISTS, "quantities"),
+    "readPoint": "location", "bizLocation": "location", "bizTransactionList": "bizTransactions",
+    "sourceList": "sources", "destinationList": "destinations", "persistentDisposition": "persistentDisposition",
+    "ilmd": "ilmd", "errorDeclaration": "errorDeclaration", "sensorElementList": "sensorElements",
+}
+
+
+def xml_field_table(converters: Mapping[str, _F]) -> dict[str, _F]:
+    """Each standard field -> the converter of its :data:`XML_FORMS` form; every form needs one.
+
+    Examples
+    --------
+    >>> table = xml_field_table({form: form.upper() for form in set(XML_FORMS.values())})
+    >>> table["readPoint"], table["bizLocation"], table["epcList"]
+    ('LOCATION', 'LOCATION', 'EPCS')
+    >>> xml_field_table({"text": str})
+    Traceback (most recent call last):
+    ...
+    ValueError: no XML converter for the forms bizTransactions, cbv, certification, destinations, epcs, errorDeclaration, ilmd, location, persistentDisposition, quantities, sensorElements, sources
+    """
+    missing = sorted(set(XML_FORMS.values()) - set(converters))
+    if missing:
+        raise ValueError(f"no XML converter for the forms {', '.join(missing)}")
+    return {name: converters[form] for name, form in XML_FORMS.items()}
 
 #: GS1 Web Vocabulary measurement types (``gs1:MeasurementType``) the JSON binding takes as bare words.
 MEASUREMENT_TYPES: frozenset[str] = frozenset("""

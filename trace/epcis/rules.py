@@ -34,7 +34,6 @@ from cradletrace.epcis.fields import (
     ALERT_TYPES,
     COMPONENTS,
     EPC_LISTS,
-    ERROR_DECLARATION_FIELDS,
     EVENT_TYPES,
     FIELD_POSITION,
     MEASUREMENT_TYPES,
@@ -237,13 +236,58 @@ def _identifier(ck: _Checker, path: str, value: Any, normalize: Callable[[str], 
         return value
 
 
-def _epc_list(ck: _Checker, path: str, value: Any) -> Any:
-    if not isinstance(value, list):
-        ck.fail(path, "must be a list of identifiers")
-        return value
-    if path in UNIQUE_EPC_LISTS and len(set(map(str, value))) != len(value):
-        ck.fail(path, "lists an identifier more than once")
-    return [_identifier(ck, f"{path}[{i}]", v) for i, v in enumerate(value)]
+_Handler = Callable[[_Checker, str, Any], Any]
+
+
+def _list_of(check: _Handler, what: str, *, non_empty: bool = False, unique: str | None = None) -> _Handler:
+    """A handler for a list of ``what``: each item checked by ``check`` at ``path[i]``.
+
+    ``non_empty`` refuses an empty list; ``unique`` is the fault for an item listed twice.
+    """
+    shape = f"must be a {'non-empty ' if non_empty else ''}list of {what}"
+
+    def handler(ck: _Checker, path: str, value: Any) -> Any:
+        if not isinstance(value, list) or (non_empty and not value):
+            ck.fail(path, shape)
+            return value
+        if unique and len(set(map(str, value))) != len(value):
+            ck.fail(path, unique)
+        return [check(ck, f"{path}[{i}]", item) for i, item in enumerate(value)]
+
+    return handler
+
+
+def _object(fields: Mapping[str, _Handler], shape: str, *, required: Mapping[str, str] | None = None,
+            closed: str | None = None, after: Callable[[_Checker, str, dict[str, Any]], None] | None = None
+            ) -> _Handler:
+    """A handler for an object: each key of ``fields`` checked by its handler at ``path.key``.
+
+    ``shape`` is the fault for a value that is not an object; ``required`` maps a missing key to its
+    fault. Other keys are extensions (namespaced, kept) or, with ``closed`` (the fault's text), faults
+    that are dropped. ``after`` checks what ties the fields together, given the value.
+    """
+    def handler(ck: _Checker, path: str, value: Any) -> Any:
+        if not isinstance(value, dict):
+            ck.fail(path, shape)
+            return value
+        out: dict[str, Any] = {}
+        for key, v in value.items():
+            check = fields.get(key)
+            if check is not None:
+                out[key] = check(ck, f"{path}.{key}", v)
+            elif closed is not None:
+                ck.fail(f"{path}.{key}", closed)
+            else:
+                _extension_key(ck, f"{path}.{key}", key)
+                out[key] = v
+        for key, fault in (required or {}).items():
+            if key not in value:
+                ck.fail(f"{path}.{key}", fault)
+        if after is not None:
+            after(ck, path, value)
+        return out
+
+    return handler
 
 
 def _number(ck: _Checker, path: str, value: Any) -> Any:
@@ -256,35 +300,23 @@ def _number(ck: _Checker, path: str, value: Any) -> Any:
     return int(value) if value.is_integer() else value
 
 
-def _quantity_list(ck: _Checker, path: str, value: Any) -> Any:
-    if not isinstance(value, list):
-        ck.fail(path, "must be a list of quantity elements")
-        return value
-    out = []
-    for i, element in enumerate(value):
-        where = f"{path}[{i}]"
-        if not isinstance(element, dict):
-            ck.fail(where, "must be an object with epcClass, quantity and uom")
-            out.append(element)
-            continue
-        item: dict[str, Any] = {}
-        for key, v in element.items():
-            if key == "epcClass":
-                item[key] = _identifier(ck, f"{where}.epcClass", v, normalize_epc_class)
-            elif key == "quantity":
-                item[key] = _number(ck, f"{where}.quantity", v)
-            elif key == "uom":
-                if _is_text(ck, f"{where}.uom", v) and not _UOM.fullmatch(v):
-                    ck.fail(f"{where}.uom", f"{v!r} is not a UN/ECE Rec 20 unit code (2 or 3 capitals or digits)")
-                item[key] = v
-            else:
-                ck.fail(f"{where}.{key}", "is not a field of a quantity element (epcClass, quantity, uom)")
-        if "epcClass" not in element:
-            ck.fail(f"{where}.epcClass", "missing: every quantity element needs an epcClass")
-        if "uom" in element and "quantity" not in element:
-            ck.fail(f"{where}.quantity", "missing: a uom needs a quantity")
-        out.append(item)
-    return out
+def _uom(ck: _Checker, path: str, value: Any) -> Any:
+    if _is_text(ck, path, value) and not _UOM.fullmatch(value):
+        ck.fail(path, f"{value!r} is not a UN/ECE Rec 20 unit code (2 or 3 capitals or digits)")
+    return value
+
+
+def _uom_needs_quantity(ck: _Checker, path: str, value: dict[str, Any]) -> None:
+    if "uom" in value and "quantity" not in value:
+        ck.fail(f"{path}.quantity", "missing: a uom needs a quantity")
+
+
+_quantity_list = _list_of(_object(
+    {"epcClass": lambda ck, path, v: _identifier(ck, path, v, normalize_epc_class), "quantity": _number, "uom": _uom},
+    "must be an object with epcClass, quantity and uom",
+    required={"epcClass": "missing: every quantity element needs an epcClass"},
+    closed="is not a field of a quantity element (epcClass, quantity, uom)", after=_uom_needs_quantity),
+    "quantity elements")
 
 
 def _cbv(kind: str) -> Callable[[_Checker, str, Any], Any]:
@@ -323,20 +355,7 @@ _sdt = _cbv("sourceDestType")
 _error_reason = _cbv("errorReason")
 
 
-def _location(ck: _Checker, path: str, value: Any) -> Any:
-    if not isinstance(value, dict):
-        ck.fail(path, "must be an object with an id")
-        return value
-    out: dict[str, Any] = {}
-    for key, v in value.items():
-        if key == "id":
-            out[key] = _identifier(ck, f"{path}.id", v)
-        else:
-            _extension_key(ck, f"{path}.{key}", key)
-            out[key] = v
-    if "id" not in value:
-        ck.fail(f"{path}.id", "missing")
-    return out
+_location = _object({"id": _identifier}, "must be an object with an id", required={"id": "missing"})
 
 
 def _extension_key(ck: _Checker, path: str, key: str) -> None:
@@ -344,122 +363,41 @@ def _extension_key(ck: _Checker, path: str, key: str) -> None:
         ck.fail(path, f"unknown field {key!r}: extensions need a namespace")
 
 
-def _persistent_disposition(ck: _Checker, path: str, value: Any) -> Any:
-    if not isinstance(value, dict):
-        ck.fail(path, "must be an object with set and/or unset lists")
-        return value
-    out: dict[str, Any] = {}
-    for key, items in value.items():
-        if key not in ("set", "unset"):
-            ck.fail(f"{path}.{key}", "is not a field of persistentDisposition (set, unset)")
-            continue
-        if not isinstance(items, list) or not items:
-            ck.fail(f"{path}.{key}", "must be a non-empty list of dispositions")
-            out[key] = items
-            continue
-        if len(set(map(str, items))) != len(items):
-            ck.fail(f"{path}.{key}", "lists a disposition more than once")
-        out[key] = [_disposition(ck, f"{path}.{key}[{i}]", v) for i, v in enumerate(items)]
+def _needs_set_or_unset(ck: _Checker, path: str, value: dict[str, Any]) -> None:
     if not value:
         ck.fail(path, "needs set or unset")
-    return out
 
 
-def _biz_transactions(ck: _Checker, path: str, value: Any) -> Any:
-    if not isinstance(value, list):
-        ck.fail(path, "must be a list of {type, bizTransaction}")
-        return value
-    out = []
-    for i, element in enumerate(value):
-        where = f"{path}[{i}]"
-        if not isinstance(element, dict):
-            ck.fail(where, "must be an object with type and bizTransaction")
-            out.append(element)
-            continue
-        item: dict[str, Any] = {}
-        for key, v in element.items():
-            if key == "type":
-                item[key] = _btt(ck, f"{where}.type", v)
-            elif key == "bizTransaction":
-                item[key] = _identifier(ck, f"{where}.bizTransaction", v)
-            else:
-                ck.fail(f"{where}.{key}", "is not a field of a bizTransaction (type, bizTransaction)")
-        if "bizTransaction" not in element:
-            ck.fail(f"{where}.bizTransaction", "missing")
-        out.append(item)
-    return out
+_dispositions = _list_of(_disposition, "dispositions", non_empty=True, unique="lists a disposition more than once")
+_persistent_disposition = _object({"set": _dispositions, "unset": _dispositions},
+                                  "must be an object with set and/or unset lists",
+                                  closed="is not a field of persistentDisposition (set, unset)",
+                                  after=_needs_set_or_unset)
+_biz_transactions = _list_of(_object(
+    {"type": _btt, "bizTransaction": _identifier}, "must be an object with type and bizTransaction",
+    required={"bizTransaction": "missing"}, closed="is not a field of a bizTransaction (type, bizTransaction)"),
+    "{type, bizTransaction}")
 
 
-def _source_dest(name: str) -> Callable[[_Checker, str, Any], Any]:
-    def handler(ck: _Checker, path: str, value: Any) -> Any:
-        if not isinstance(value, list):
-            ck.fail(path, f"must be a list of {{type, {name}}}")
-            return value
-        out = []
-        for i, element in enumerate(value):
-            where = f"{path}[{i}]"
-            if not isinstance(element, dict):
-                ck.fail(where, f"must be an object with type and {name}")
-                out.append(element)
-                continue
-            item: dict[str, Any] = {}
-            for key, v in element.items():
-                if key == "type":
-                    item[key] = _sdt(ck, f"{where}.type", v)
-                elif key == name:
-                    item[key] = _identifier(ck, f"{where}.{name}", v)
-                else:
-                    ck.fail(f"{where}.{key}", f"is not a field of a {name} (type, {name})")
-            for key in ("type", name):
-                if key not in element:
-                    ck.fail(f"{where}.{key}", "missing")
-            out.append(item)
-        return out
-
-    return handler
+def _source_dest(name: str) -> _Handler:
+    return _list_of(_object({"type": _sdt, name: _identifier}, f"must be an object with type and {name}",
+                            required={"type": "missing", name: "missing"},
+                            closed=f"is not a field of a {name} (type, {name})"),
+                    f"{{type, {name}}}")
 
 
-def _ilmd(ck: _Checker, path: str, value: Any) -> Any:
-    if not isinstance(value, dict):
-        ck.fail(path, "must be an object of namespaced fields")
-        return value
-    for key in value:
-        _extension_key(ck, f"{path}.{key}", key)
-    return value
+_ilmd = _object({}, "must be an object of namespaced fields")
 
 
 def _certification_info(ck: _Checker, path: str, value: Any) -> Any:
-    if isinstance(value, list):
-        for i, v in enumerate(value):
-            _uri(ck, f"{path}[{i}]", v)
-        return value
-    return _uri(ck, path, value)
+    return _event_ids_or_uris(ck, path, value) if isinstance(value, list) else _uri(ck, path, value)
 
 
-def _error_declaration(ck: _Checker, path: str, value: Any) -> Any:
-    if not isinstance(value, dict):
-        ck.fail(path, "must be an object with declarationTime")
-        return value
-    out: dict[str, Any] = {}
-    for key, v in value.items():
-        where = f"{path}.{key}"
-        if key == "declarationTime":
-            out[key] = _time(ck, where, v)
-        elif key == "reason":
-            out[key] = _error_reason(ck, where, v)
-        elif key == "correctiveEventIDs":
-            if isinstance(v, list):
-                out[key] = [_uri(ck, f"{where}[{i}]", x) for i, x in enumerate(v)]
-            else:
-                ck.fail(where, "must be a list of event IDs")
-                out[key] = v
-        else:
-            if key not in ERROR_DECLARATION_FIELDS:
-                _extension_key(ck, where, key)
-            out[key] = v
-    if "declarationTime" not in value:
-        ck.fail(f"{path}.declarationTime", "missing: an errorDeclaration needs its declarationTime")
-    return out
+_event_ids_or_uris = _list_of(_uri, "URIs")
+_error_declaration = _object(
+    {"declarationTime": _time, "reason": _error_reason, "correctiveEventIDs": _list_of(_uri, "event IDs")},
+    "must be an object with declarationTime",
+    required={"declarationTime": "missing: an errorDeclaration needs its declarationTime"})
 
 
 def _gs1_term(ck: _Checker, path: str, value: str, words: frozenset[str], what: str) -> str:
@@ -513,60 +451,34 @@ def _sensor_value(ck: _Checker, path: str, kind: str, value: Any) -> Any:
     return value
 
 
-def _sensor_part(ck: _Checker, path: str, value: Any, fields: Mapping[str, str]) -> Any:
-    if not isinstance(value, dict):
-        ck.fail(path, "must be an object")
-        return value
-    out: dict[str, Any] = {}
-    for key, v in value.items():
-        kind = fields.get(key)
-        if kind is not None:
-            out[key] = _sensor_value(ck, f"{path}.{key}", kind, v)
-        else:
-            _extension_key(ck, f"{path}.{key}", key)
-            out[key] = v
+def _sensor_part(fields: Mapping[str, str]) -> _Handler:
+    """A handler for sensorMetadata or a sensorReport: attributes of the kinds ``fields`` gives."""
+    def of_kind(kind: str) -> _Handler:
+        return lambda ck, path, value: _sensor_value(ck, path, kind, value)
+
+    return _object({key: of_kind(kind) for key, kind in fields.items()}, "must be an object")
+
+
+_sensor_report_fields = _sensor_part(SENSOR_REPORT_FIELDS)
+
+
+def _sensor_report(ck: _Checker, path: str, value: Any) -> Any:
+    out = _sensor_report_fields(ck, path, value)
+    # The JSON schema requires a type; the abstract model and the XML binding let an alert-only
+    # report (an exception) go without one. Such reports are accepted in JSON too, so that what
+    # was captured from XML exports to JSON-LD and comes back with the same hash.
+    if ck.json and isinstance(value, dict) and "type" not in value and "exception" not in value:
+        ck.fail(f"{path}.type", "missing: the JSON binding requires a type on a sensorReport "
+                                "that is not an alert (no exception)")
     return out
 
 
-def _sensor_elements(ck: _Checker, path: str, value: Any) -> Any:
-    if not isinstance(value, list):
-        ck.fail(path, "must be a list of sensor elements")
-        return value
-    out = []
-    for i, element in enumerate(value):
-        where = f"{path}[{i}]"
-        if not isinstance(element, dict):
-            ck.fail(where, "must be an object with sensorReport")
-            out.append(element)
-            continue
-        item: dict[str, Any] = {}
-        for key, v in element.items():
-            if key == "sensorMetadata":
-                item[key] = _sensor_part(ck, f"{where}.sensorMetadata", v, SENSOR_METADATA_FIELDS)
-            elif key == "sensorReport":
-                if not isinstance(v, list) or not v:
-                    ck.fail(f"{where}.sensorReport", "must be a non-empty list of sensor reports")
-                    item[key] = v
-                    continue
-                reports = []
-                for j, report in enumerate(v):
-                    rwhere = f"{where}.sensorReport[{j}]"
-                    reports.append(_sensor_part(ck, rwhere, report, SENSOR_REPORT_FIELDS))
-                    # The JSON schema requires a type; the abstract model and the XML binding
-                    # let an alert-only report (an exception) go without one. Such reports are
-                    # accepted in JSON too, so that what was captured from XML exports to
-                    # JSON-LD and comes back with the same hash.
-                    if ck.json and isinstance(report, dict) and "type" not in report and "exception" not in report:
-                        ck.fail(f"{rwhere}.type", "missing: the JSON binding requires a type on a sensorReport "
-                                                  "that is not an alert (no exception)")
-                item[key] = reports
-            else:
-                _extension_key(ck, f"{where}.{key}", key)
-                item[key] = v
-        if "sensorReport" not in element:
-            ck.fail(f"{where}.sensorReport", "missing: a sensorElement needs at least one sensorReport")
-        out.append(item)
-    return out
+_sensor_elements = _list_of(_object(
+    {"sensorMetadata": _sensor_part(SENSOR_METADATA_FIELDS),
+     "sensorReport": _list_of(_sensor_report, "sensor reports", non_empty=True)},
+    "must be an object with sensorReport",
+    required={"sensorReport": "missing: a sensorElement needs at least one sensorReport"}),
+    "sensor elements")
 
 
 _HANDLERS: dict[str, Callable[[_Checker, str, Any], Any]] = {
@@ -589,6 +501,8 @@ _HANDLERS: dict[str, Callable[[_Checker, str, Any], Any]] = {
     "destinationList": _source_dest("destination"),
     "sensorElementList": _sensor_elements,
     "ilmd": _ilmd,
-    **{name: _epc_list for name in EPC_LISTS},
+    **{name: _list_of(_identifier, "identifiers",
+                      unique="lists an identifier more than once" if name in UNIQUE_EPC_LISTS else None)
+       for name in EPC_LISTS},
     **{name: _quantity_list for name in QUANTITY_LISTS},
 }

@@ -25,12 +25,11 @@ from lxml import etree
 
 from cradletrace.epcis.source import EventItem, ParsedDocument, Stream
 from cradletrace.epcis.fields import (
-    EPC_LISTS,
     EVENT_TYPES,
     FIELD_POSITION,
-    QUANTITY_LISTS,
     SENSOR_METADATA_FIELDS,
     SENSOR_REPORT_FIELDS,
+    xml_field_table,
 )
 from cradletrace.epcis.namespaces import EPCIS_QUERY_XML_NS, EPCIS_XML_NS, RDFS_COMMENT, XSI_NS
 from cradletrace.epcis.rules import XML, validate_event
@@ -44,8 +43,6 @@ _PROLOG_LIMIT = 1 << 16
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
 _DOCTYPE = re.compile(rb"<!DOCTYPE\b([^>\[]*)(\[)?", re.IGNORECASE)
 _INTEGER = re.compile(r"[+-]?[0-9]+")
-_TEXT_FIELDS = frozenset({"eventTime", "recordTime", "eventTimeZoneOffset", "eventID", "certificationInfo",
-                          "action", "bizStep", "disposition", "parentID", "transformationID"})
 _WRAPPERS = frozenset({"extension", "baseExtension"})
 _XSI_NIL = "{" + XSI_NS + "}nil"
 _PARSER_OPTIONS: dict[str, Any] = {
@@ -480,20 +477,13 @@ def _sensor_elements(elem: Any, errors: list[TraceError], where: str) -> Any:
     return out
 
 
-_CONVERTERS: dict[str, Callable[[Any, list[TraceError], str], Any]] = {
-    **{name: _text_field for name in _TEXT_FIELDS},
-    **{name: _epc_list for name in EPC_LISTS},
-    **{name: _quantity_list for name in QUANTITY_LISTS},
-    "readPoint": _location,
-    "bizLocation": _location,
-    "bizTransactionList": _biz_transactions,
-    "sourceList": _source_dest("source"),
-    "destinationList": _source_dest("destination"),
-    "persistentDisposition": _persistent_disposition,
-    "ilmd": _ilmd,
-    "errorDeclaration": _error_declaration,
-    "sensorElementList": _sensor_elements,
-}
+# CBV values and certificationInfo are read as written; the validator (rules.py) normalises them.
+_CONVERTERS: dict[str, Callable[[Any, list[TraceError], str], Any]] = xml_field_table({
+    "text": _text_field, "cbv": _text_field, "certification": _text_field, "epcs": _epc_list,
+    "quantities": _quantity_list, "location": _location, "bizTransactions": _biz_transactions,
+    "sources": _source_dest("source"), "destinations": _source_dest("destination"), "ilmd": _ilmd,
+    "persistentDisposition": _persistent_disposition, "errorDeclaration": _error_declaration,
+    "sensorElements": _sensor_elements})
 
 
 # --- extensions -----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import IO, Any
 
 from lxml import etree
 
-from cradletrace.epcis.fields import EPC_LISTS, FIELD_ORDER, QUANTITY_LISTS, SENSOR_METADATA_FIELDS, SENSOR_REPORT_ORDER
+from cradletrace.epcis.fields import FIELD_ORDER, SENSOR_METADATA_FIELDS, SENSOR_REPORT_ORDER, xml_field_table
 from cradletrace.epcis.namespaces import (
     EPCIS_QUERY_XML_NS,
     EPCIS_XML_NS,
@@ -28,8 +28,6 @@ from cradletrace.timestamps import to_iso, utc_now
 from cradletrace.identifiers.cbv import to_urn
 
 _SUB = etree.SubElement
-_TEXT_FIELDS = ("eventTime", "recordTime", "eventTimeZoneOffset", "eventID", "action", "parentID",
-                "transformationID")
 
 
 def write_xml(events: Iterable[Mapping[str, Any]], fp: IO[bytes], *, query: bool = False,
@@ -147,11 +145,8 @@ def _text_field(parent: Any, name: str, value: Any) -> None:
     _SUB(parent, name).text = str(value)
 
 
-def _cbv(kind: str) -> Any:
-    def write(parent: Any, name: str, value: Any) -> None:
-        _SUB(parent, name).text = to_urn(value, kind)
-
-    return write
+def _cbv(parent: Any, name: str, value: Any) -> None:
+    _SUB(parent, name).text = to_urn(value, name)  # bizStep, disposition: the field is the CBV kind
 
 
 def _certification(parent: Any, name: str, value: Any) -> None:
@@ -294,20 +289,9 @@ def _extension(parent: Any, key: str, value: Any) -> None:
         elem.text = _attribute_text(value)
 
 
-_WRITERS: dict[str, Any] = {
-    **{name: _text_field for name in _TEXT_FIELDS},
-    **{name: _epc_list for name in EPC_LISTS},
-    **{name: _quantity_list for name in QUANTITY_LISTS},
-    "certificationInfo": _certification,
-    "bizStep": _cbv("bizStep"),
-    "disposition": _cbv("disposition"),
-    "readPoint": _location,
-    "bizLocation": _location,
-    "bizTransactionList": _biz_transactions,
-    "sourceList": _source_dest("source"),
-    "destinationList": _source_dest("destination"),
-    "persistentDisposition": _persistent_disposition,
-    "ilmd": _ilmd,
-    "errorDeclaration": _error_declaration,
-    "sensorElementList": _sensor_elements,
-}
+_WRITERS: dict[str, Any] = xml_field_table({
+    "text": _text_field, "cbv": _cbv, "certification": _certification, "epcs": _epc_list,
+    "quantities": _quantity_list, "location": _location, "bizTransactions": _biz_transactions,
+    "sources": _source_dest("source"), "destinations": _source_dest("destination"), "ilmd": _ilmd,
+    "persistentDisposition": _persistent_disposition, "errorDeclaration": _error_declaration,
+    "sensorElements": _sensor_elements})

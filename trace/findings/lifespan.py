@@ -18,7 +18,7 @@ NEVER_COMMISSIONED = "never_commissioned"
 DOUBLE_COMMISSIONING = "double_commissioning"
 
 #: What may still happen to a decommissioned object: custody moves to a recycler and end-of-life steps.
-AFTER_DECOMMISSIONING = ("collecting", "disassembling", "destroying", DISPOSING, RECYCLING, "shipping",
+STEPS_AFTER_DECOMMISSIONING = ("collecting", "disassembling", "destroying", DISPOSING, RECYCLING, "shipping",
                          "receiving", "arriving", "departing", "transporting", "loading", "unloading", "storing")
 
 
@@ -54,7 +54,7 @@ def _event_after_end(session: Session, tol: float) -> list[Finding]:
                _seconds(session, later.c.event_time, ends.c.end_time) > tol,
                not_(and_(later.c.event_type == EventType.TRANSFORMATION, later_obj.c.role == ObjectRole.INPUT)),
                not_(and_(ends.c.end_kind == "decommissioned",
-                         func.coalesce(later.c.biz_step, "").in_(AFTER_DECOMMISSIONING))))
+                         func.coalesce(later.c.biz_step, "").in_(STEPS_AFTER_DECOMMISSIONING))))
         .order_by(nodes.c.identifier, ends.c.end_time, later.c.event_time, later.c.id)
     ).all()
     grouped: dict[tuple[str, str, str], list[str]] = defaultdict(list)

@@ -4,7 +4,7 @@ Each service takes the session first, checks its business rules (raising
 :class:`~cradletrace.errors.RuleViolation` before anything is written), builds
 canonical events (:mod:`cradletrace.lifecycle.events`) and sends them through
 :func:`cradletrace.log.capture.capture_events`, the only way data enters the log. The
-services flush and never commit. Times are aware datetimes (``when``, default now).
+services flush and never commit. Times (``when``, default now) keep their offset; a naive one is UTC.
 Master data (:mod:`cradletrace.lifecycle.masterdata`) is written directly.
 """
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -66,22 +66,6 @@ def instance_ids(values: Iterable[str] | str) -> list[str]:
 def optional_id(value: str | None) -> str | None:
     """A canonical place or party identifier, or ``None``."""
     return instance_id(value) if value else None
-
-
-def utc_naive(when: datetime) -> datetime:
-    """An aware datetime as naive UTC (the form the database stores)."""
-    if when.utcoffset() is None:
-        raise InvalidInput(f"{when} has no time zone (pass an aware datetime)", where="when")
-    return when.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def resolve_when(when: datetime | None) -> datetime:
-    """``when`` itself (it must be aware), or now in UTC to the millisecond."""
-    if when is None:
-        now = datetime.now(timezone.utc)
-        return now.replace(microsecond=now.microsecond // 1000 * 1000)
-    utc_naive(when)
-    return when
 
 
 def submit(session: Session, events: Sequence[dict[str, Any]], name: str) -> CaptureReport:

@@ -34,9 +34,7 @@ from cradletrace.lifecycle.common import (
     instance_ids,
     observe,
     optional_id,
-    resolve_when,
     submit,
-    utc_naive,
 )
 from cradletrace.lifecycle.events import (
     DISPOSING,
@@ -46,7 +44,8 @@ from cradletrace.lifecycle.events import (
     source_destination,
     transformation_event,
 )
-from cradletrace.lifecycle.rules import AFTER_DECOMMISSIONING, active_units, contents, load_objects, require_active
+from cradletrace.lifecycle.rules import END_OF_LIFE_ALLOWED, active_units, contents, load_objects, require_active
+from cradletrace.timestamps import aware, naive_utc
 from cradletrace.units import mass_kg
 
 
@@ -88,7 +87,7 @@ def collect(
     RuleViolation
         If a unit is not commissioned or ended (decommissioned units may be collected).
     """
-    when, ids = active_units(session, units, when, step="collected", allow=AFTER_DECOMMISSIONING)
+    when, ids = active_units(session, units, when, step="collected", allow=END_OF_LIFE_ALLOWED)
     place = optional_id(location)
     event = object_event(
         "OBSERVE", ids, when=when, biz_step="collecting", disposition="non_sellable_other", location=place,
@@ -135,14 +134,14 @@ def disassemble(
     1
     >>> session.rollback()
     """
-    when = resolve_when(when)
+    when = aware(when)
     unit_id = instance_id(unit)
     kept = instance_ids(harvested) if harvested else []
     lots = {class_id(lot): mass for lot, mass in recovered.items()}
     if not lots:
         raise InvalidInput("disassembly recovers at least one lot", where="recovered")
-    require_active(load_objects(session, [unit_id]), [unit_id], utc_naive(when), step="disassembled",
-                   allow=AFTER_DECOMMISSIONING)
+    require_active(load_objects(session, [unit_id]), [unit_id], naive_utc(when), step="disassembled",
+                   allow=END_OF_LIFE_ALLOWED)
     inside = contents(session, [unit_id])
     by_id = {c.identifier: c for c in inside}
     missing = [k for k in kept if k not in by_id or k == unit_id]
@@ -183,7 +182,7 @@ def _subtrees(roots: list[str], parents: dict[str, str]) -> set[str]:
 
 def _end(session: Session, units: Iterable[str], when: datetime | None, *, biz_step: str, disposition: str,
          step: str, location: str | None, extensions: Mapping[str, Any], name: str) -> CaptureReport:
-    when, ids = active_units(session, units, when, step=step, allow=AFTER_DECOMMISSIONING)
+    when, ids = active_units(session, units, when, step=step, allow=END_OF_LIFE_ALLOWED)
     everything = list(dict.fromkeys([*ids, *(c.identifier for c in contents(session, ids))]))
     return observe(session, everything, when, location, name=name, biz_step=biz_step, disposition=disposition,
                    extensions=extensions)

@@ -12,12 +12,13 @@ and is re-exported here and from :mod:`cradletrace.lifecycle`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from cradletrace.errors import InvalidInput
 # The vocabulary is re-exported: services and callers have always imported it from here.
 from cradletrace.identifiers.own_vocabulary import CT_NS, DISPOSING, RECYCLING, REFURBISHING, ct  # noqa: F401
+from cradletrace.timestamps import aware
 
 
 def ct_fields(values: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -48,22 +49,18 @@ def _ext_value(value: Any) -> Any:
 
 
 def time_fields(when: datetime | None = None) -> dict[str, str]:
-    """``eventTime`` and ``eventTimeZoneOffset`` of an aware datetime (default: now, UTC), to the millisecond.
+    """``eventTime`` and ``eventTimeZoneOffset`` of a datetime (naive = UTC; default: now, UTC), to the millisecond.
 
     Examples
     --------
-    >>> from datetime import timedelta
+    >>> from datetime import timedelta, timezone
     >>> time_fields(datetime(2025, 3, 1, 10, 0, 0, 123456, tzinfo=timezone(timedelta(hours=1))))
     {'eventTime': '2025-03-01T10:00:00.123+01:00', 'eventTimeZoneOffset': '+01:00'}
     >>> time_fields(datetime(2025, 3, 1))
-    Traceback (most recent call last):
-    ...
-    cradletrace.errors.InvalidInput: when: 2025-03-01 00:00:00 has no time zone (pass an aware datetime)
+    {'eventTime': '2025-03-01T00:00:00.000+00:00', 'eventTimeZoneOffset': '+00:00'}
     """
-    when = when if when is not None else datetime.now(timezone.utc)
-    offset = when.utcoffset()
-    if offset is None:
-        raise InvalidInput(f"{when} has no time zone (pass an aware datetime)", where="when")
+    when = aware(when)
+    offset = when.utcoffset() or timedelta(0)  # never None: aware() gave it a zone
     minutes = int(offset / timedelta(minutes=1))
     sign = "-" if minutes < 0 else "+"
     text_offset = f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
@@ -187,7 +184,7 @@ def aggregation_event(
     Examples
     --------
     >>> ev = aggregation_event("ADD", "urn:p", ["urn:c"], biz_step="assembling",
-    ...                        when=datetime(2025, 1, 1, tzinfo=timezone.utc))
+    ...                        when=datetime(2025, 1, 1))
     >>> ev["parentID"], ev["childEPCs"], ev["bizStep"]
     ('urn:p', ['urn:c'], 'assembling')
     """
@@ -211,7 +208,7 @@ def transformation_event(
     Examples
     --------
     >>> ev = transformation_event(input_quantities=[quantity("urn:lot", 2, "KGM")], outputs=["urn:u1"],
-    ...                           biz_step="commissioning", when=datetime(2025, 1, 1, tzinfo=timezone.utc))
+    ...                           biz_step="commissioning", when=datetime(2025, 1, 1))
     >>> ev["type"], ev["inputQuantityList"], ev["outputEPCList"], "action" in ev
     ('TransformationEvent', [{'epcClass': 'urn:lot', 'quantity': 2, 'uom': 'KGM'}], ['urn:u1'], False)
     """

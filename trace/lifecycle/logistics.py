@@ -26,16 +26,17 @@ from sqlalchemy.orm import Session
 
 from cradletrace.log.capture import CaptureReport
 from cradletrace.errors import RuleViolation
-from cradletrace.lifecycle.common import instance_ids, observe, optional_id, resolve_when, submit, utc_naive
+from cradletrace.lifecycle.common import instance_ids, observe, optional_id, submit
 from cradletrace.lifecycle.events import biz_transactions, object_event, source_destination
 from cradletrace.lifecycle.rules import (
-    AFTER_DECOMMISSIONING,
+    END_OF_LIFE_ALLOWED,
     active_units,
     contents,
     load_objects,
     require_active,
     require_not_recalled,
 )
+from cradletrace.timestamps import aware, naive_utc
 
 
 def _with_packed(session: Session, ids: list[str], include_contents: bool):  # type: ignore[no-untyped-def]
@@ -86,7 +87,7 @@ def ship(
         If an item is not commissioned or ended, or anything shipped (including what is
         inside it) is on recall hold and no override reason is given.
     """
-    allow = AFTER_DECOMMISSIONING if allow_decommissioned else frozenset()
+    allow = END_OF_LIFE_ALLOWED if allow_decommissioned else frozenset()
     when, ids = active_units(session, items, when, step="shipped", allow=allow)
     listed, inside = _with_packed(session, ids, include_contents)
     held = require_not_recalled(inside, override_reason=override_reason)
@@ -126,7 +127,7 @@ def receive(
     RuleViolation
         If an item is not commissioned or ended.
     """
-    allow = AFTER_DECOMMISSIONING if allow_decommissioned else frozenset()
+    allow = END_OF_LIFE_ALLOWED if allow_decommissioned else frozenset()
     when, ids = active_units(session, items, when, step="received", allow=allow)
     listed, _inside = _with_packed(session, ids, include_contents)
     place = optional_id(location)
@@ -209,10 +210,10 @@ def release_recall_hold(
     RuleViolation
         If a unit is not on recall hold.
     """
-    when = resolve_when(when)
+    when = aware(when)
     ids = instance_ids(units)
     objects = load_objects(session, ids)
-    require_active(objects, ids, utc_naive(when), step="released")
+    require_active(objects, ids, naive_utc(when), step="released")
     not_held = [i for i in ids if objects[i].disposition != "recalled"]
     if not_held:
         raise RuleViolation(f"{not_held[0]} is not on recall hold", where="rule only a held unit is released")

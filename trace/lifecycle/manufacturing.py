@@ -36,9 +36,7 @@ from cradletrace.lifecycle.common import (
     instance_ids,
     observe,
     optional_id,
-    resolve_when,
     submit,
-    utc_naive,
 )
 from cradletrace.lifecycle.events import (
     aggregation_event,
@@ -59,6 +57,7 @@ from cradletrace.lifecycle.rules import (
     require_new,
     require_not_fitted,
 )
+from cradletrace.timestamps import aware, naive_utc
 
 
 def commission_units(
@@ -90,7 +89,7 @@ def commission_units(
     1
     >>> session.rollback()
     """
-    when = resolve_when(when)
+    when = aware(when)
     ids = instance_ids(units)
     require_new(load_objects(session, ids), ids)
     place = optional_id(location)
@@ -150,8 +149,8 @@ def manufacture(
         An output already commissioned; a lot or component not commissioned or ended; more
         drawn from a lot than remains; a component already in a parent.
     """
-    when = resolve_when(when)
-    at = utc_naive(when)
+    when = aware(when)
+    at = naive_utc(when)
     outs = instance_ids(outputs)
     draws = parse_draws(materials or {})
     fitted = _components_by_parent(components)
@@ -206,11 +205,11 @@ def assemble(
     RuleViolation
         If the parent or a component is not commissioned or ended, or a component is in a parent already.
     """
-    when = resolve_when(when)
+    when = aware(when)
     parent_id = instance_id(parent)
     kids = instance_ids(components)
     objects = load_objects(session, [parent_id, *kids])
-    require_active(objects, [parent_id, *kids], utc_naive(when), step="assembled")
+    require_active(objects, [parent_id, *kids], naive_utc(when), step="assembled")
     require_not_fitted(session, kids, into=parent_id)
     place = optional_id(location)
     event = aggregation_event("ADD", parent_id, kids, when=when, biz_step="installing" if installing else "assembling",
@@ -262,8 +261,8 @@ def pack(
     RuleViolation
         If an item is not commissioned or ended, or is already packed or fitted somewhere.
     """
-    when = resolve_when(when)
-    at = utc_naive(when)
+    when = aware(when)
+    at = naive_utc(when)
     sscc = instance_id(container)
     ids = instance_ids(items)
     objects = load_objects(session, [sscc, *ids])
@@ -296,9 +295,9 @@ def unpack(
     RuleViolation
         If the container is not commissioned or ended, or a named item is not in it.
     """
-    when = resolve_when(when)
+    when = aware(when)
     sscc = instance_id(container)
-    require_active(load_objects(session, [sscc]), [sscc], utc_naive(when), step="unpacked")
+    require_active(load_objects(session, [sscc]), [sscc], naive_utc(when), step="unpacked")
     if items is None:
         ids = [c.identifier for c in contents(session, [sscc]) if c.depth == 1]
         if not ids:

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from cradletrace.log.capture import CaptureReport
 from cradletrace.errors import InvalidInput
-from cradletrace.lifecycle.common import class_id, optional_id, resolve_when, submit, utc_naive
+from cradletrace.lifecycle.common import class_id, optional_id, submit
 from cradletrace.lifecycle.events import (
     RECYCLING,
     biz_transactions,
@@ -39,6 +39,7 @@ from cradletrace.lifecycle.events import (
     transformation_event,
 )
 from cradletrace.lifecycle.rules import load_objects, require_active, require_lot_quantity
+from cradletrace.timestamps import aware, naive_utc
 from cradletrace.units import mass_kg as to_kg
 
 Draws = Mapping[str, "float | tuple[float, str | None]"]
@@ -123,7 +124,7 @@ def register_lot(
     ilmd : mapping, optional
         More ILMD entries (plain names).
     when : datetime, optional
-        Aware time of receipt; default now.
+        Time of receipt (naive = UTC); default now.
 
     Returns
     -------
@@ -150,14 +151,14 @@ def register_lot(
     2
     >>> session.rollback()
     """
-    when = resolve_when(when)
+    when = aware(when)
     lot_id = class_id(lot)
     pre, post = _fraction("recycled_pre", recycled_pre), _fraction("recycled_post", recycled_post)
     if pre is not None and post is not None and pre + post > 1.0 + 1e-9:
         raise InvalidInput("recycled_pre + recycled_post cannot exceed 1", where="recycled_post")
     objects = load_objects(session, [lot_id])
     if objects[lot_id].commissioned_at is not None:
-        require_active(objects, [lot_id], utc_naive(when), step="received")
+        require_active(objects, [lot_id], naive_utc(when), step="received")
     mass = mass_kg if mass_kg is not None else to_kg(quantity, uom)
     certificates = [dict(c) for c in certificates]
     master: dict[str, Any] = {
@@ -208,13 +209,13 @@ def recycle(
     RuleViolation
         If an input lot was never registered, has ended, or has less left than drawn.
     """
-    when = resolve_when(when)
+    when = aware(when)
     draws = parse_draws(inputs)
     if not draws:
         raise InvalidInput("recycling needs at least one input lot", where="inputs")
     out = class_id(output_lot)
     objects = load_objects(session, list(draws))
-    require_active(objects, list(draws), utc_naive(when), step="recycled")
+    require_active(objects, list(draws), naive_utc(when), step="recycled")
     require_lot_quantity(session, {lot: [draw] for lot, draw in draws.items()})
     post = _fraction("recycled_post", recycled_post)
     event = transformation_event(

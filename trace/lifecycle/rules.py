@@ -2,8 +2,8 @@
 
 The services call these before they build any event, so a violation raises
 :class:`~cradletrace.errors.RuleViolation` and nothing is written. Every query
-takes the whole set of identifiers of the call (chunked only beyond
-:data:`CHUNK` identifiers, for the bound-parameter limit of SQLite), never one
+takes the whole set of identifiers of the call (in :func:`cradletrace.bulk.chunks`
+beyond 5,000 identifiers, for the bound-parameter limit of SQLite), never one
 query per unit. The rules read the projections capture maintains
 (``unit_states``, ``edges``, ``event_objects``).
 """
@@ -18,8 +18,9 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from cradletrace.bulk import chunks
 from cradletrace.errors import RuleViolation
-from cradletrace.lifecycle.common import instance_ids, resolve_when, utc_naive
+from cradletrace.lifecycle.common import instance_ids
 from cradletrace.models import (
     Action,
     Edge,
@@ -33,9 +34,9 @@ from cradletrace.models import (
     ObjectRole,
     UnitState,
 )
+from cradletrace.timestamps import aware, naive_utc
 from cradletrace.units import amount_unit, in_amount_unit
 
-CHUNK = 5000
 MAX_DEPTH = 32
 MAX_LISTED = 5
 QUANTITY_TOLERANCE = 1e-9
@@ -47,8 +48,10 @@ ENDED = frozenset({S.CONSUMED, S.DISASSEMBLED, S.DECOMMISSIONED, S.DESTROYED, S.
 #: recovered lot comes out of disassembly marked ``disassembled``, so neither ends a lot: its
 #: remaining quantity does (:func:`require_lot_quantity`).
 LOT_ENDED = frozenset({S.DECOMMISSIONED, S.DESTROYED, S.DISPOSED})
-#: What end-of-life steps still allow after decommissioning.
-AFTER_DECOMMISSIONING = frozenset({S.DECOMMISSIONED})
+#: The ended statuses that end-of-life steps (collecting, disassembling, disposing...) and custody moves
+#: to a recycler (``allow_decommissioned``) still accept. Not to be confused with the biz steps the
+#: findings allow after decommissioning.
+END_OF_LIFE_ALLOWED = frozenset({S.DECOMMISSIONED})
 
 
 @dataclass(frozen=True)
@@ -68,11 +71,6 @@ class ObjectInfo:
         return self.kind in (NodeKind.LOT, NodeKind.PRODUCT)
 
 
-def _chunks(values: list[str]) -> Iterable[list[str]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start:start + CHUNK]
-
-
 def _violation(rule: str, problems: list[str]) -> RuleViolation:
     more = f" (and {len(problems) - MAX_LISTED} more)" if len(problems) > MAX_LISTED else ""
     return RuleViolation("; ".join(problems[:MAX_LISTED]) + more, where=f"rule {rule}")
@@ -82,7 +80,7 @@ def load_objects(session: Session, identifiers: Iterable[str]) -> dict[str, Obje
     """The node, kind and state of each identifier, in one query."""
     wanted = list(dict.fromkeys(identifiers))
     found = {i: ObjectInfo(i) for i in wanted}
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted):
         rows = session.execute(
             select(Node.identifier, Node.id, Node.kind, UnitState.status, UnitState.disposition,
                    UnitState.commissioned_at)
@@ -123,9 +121,9 @@ def active_units(session: Session, values: Iterable[str] | str, when: datetime |
     """The opening of most services: the event time (now when not given) and the canonical identifiers
     of ``values``, once each of them is checked to be commissioned by then and not ended
     (:func:`require_active`, with one query for all of them)."""
-    when = resolve_when(when)
+    when = aware(when)
     ids = instance_ids(values)
-    require_active(load_objects(session, ids), ids, utc_naive(when), step=step, allow=allow)
+    require_active(load_objects(session, ids), ids, naive_utc(when), step=step, allow=allow)
     return when, ids
 
 
@@ -143,7 +141,7 @@ def open_parents(session: Session, children: Iterable[str]) -> dict[str, list[st
     parents: dict[str, list[str]] = defaultdict(list)
     child, parent = Node.__table__.alias("child"), Node.__table__.alias("parent")
     edges = Edge.__table__
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted):
         rows = session.execute(
             select(child.c.identifier, parent.c.identifier)
             .select_from(edges.join(child, child.c.id == edges.c.src).join(parent, parent.c.id == edges.c.dst))
@@ -198,7 +196,7 @@ def lot_balances(session: Session, lots: Iterable[str]) -> dict[str, dict[str | 
         else_=literal(0),
     )
     balances: dict[str, dict[str | None, float]] = {i: {} for i in wanted}
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted):
         # sign per row in a subquery: PostgreSQL will not match a GROUP BY expression whose bind parameters differ
         signed = (
             select(Node.identifier.label("identifier"), objects.c.uom.label("uom"), sign.label("sign"),
@@ -263,7 +261,7 @@ def contents(session: Session, roots: Iterable[str]) -> list[Contained]:
     wanted = list(dict.fromkeys(roots))
     edges, nodes = Edge.__table__, Node.__table__
     found: list[Contained] = []
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted):
         tree = (select(nodes.c.id.label("root"), nodes.c.id.label("node"), nodes.c.id.label("parent"),
                        literal(0).label("depth"), literal(1).label("packed"))
                 .where(nodes.c.identifier.in_(chunk)).cte("inside", recursive=True))

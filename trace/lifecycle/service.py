@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from cradletrace.log.capture import CaptureReport
 from cradletrace.errors import InvalidInput
-from cradletrace.lifecycle.common import instance_id, observe, optional_id, resolve_when, submit, utc_naive
+from cradletrace.lifecycle.common import instance_id, observe, optional_id, submit
 from cradletrace.lifecycle.events import REFURBISHING, aggregation_event, biz_transactions, object_event, source_destination
 from cradletrace.lifecycle.logistics import sell
 from cradletrace.lifecycle.rules import (
@@ -37,6 +37,7 @@ from cradletrace.lifecycle.rules import (
     require_fitted,
     require_not_fitted,
 )
+from cradletrace.timestamps import aware, naive_utc
 
 
 def _service_order(uri: str | None) -> list[dict[str, str]]:
@@ -106,12 +107,12 @@ def replace_component(
         If the parent or the new part is not commissioned or ended, ``old`` is not fitted in
         ``parent``, or ``new`` is in a parent already.
     """
-    when = resolve_when(when)
+    when = aware(when)
     parent_id, old_id, new_id = instance_id(parent), instance_id(old), instance_id(new)
     if old_id == new_id:
         raise InvalidInput(f"{old_id} cannot replace itself", where="new")
     objects = load_objects(session, [parent_id, old_id, new_id])
-    require_active(objects, [parent_id, new_id], utc_naive(when), step="serviced")
+    require_active(objects, [parent_id, new_id], naive_utc(when), step="serviced")
     parents = open_parents(session, [old_id, new_id])
     require_fitted(parents, [old_id], parent_id)
     require_not_fitted(session, [new_id], parents=parents)

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from cradletrace.errors import InvalidInput, NotFound
 from cradletrace.lineage.queries import edge_rows
-from cradletrace.lineage.resolve import DEFAULT_MAX_DEPTH, naive_utc, resolve, resolve_many
+from cradletrace.lineage.resolve import DEFAULT_MAX_DEPTH, resolve, resolve_many
 from cradletrace.lineage.sql import Direction
-from cradletrace.timestamps import utc_now
+from cradletrace.timestamps import naive_utc, utc_now
 
 _EDGE_ATTRIBUTES = ("kind", "edge_id", "event_id", "event_time", "closed_by", "valid_from", "valid_to", "quantity",
                     "uom", "mass_kg", "depth", "direction")

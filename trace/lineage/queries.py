@@ -18,9 +18,9 @@ from typing import IO, Any
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
-from cradletrace.lineage.resolve import DEFAULT_MAX_DEPTH, NodeRef, dialect, naive_utc, resolve, run
+from cradletrace.lineage.resolve import DEFAULT_MAX_DEPTH, NodeRef, dialect, resolve, run
 from cradletrace.lineage.sql import Direction, edges_sql, history_sql, recall_sql
-from cradletrace.timestamps import utc_now
+from cradletrace.timestamps import naive_utc, utc_now
 
 # bizSteps of the events that build a unit; the as-built composition is the one right after the last of them.
 BUILD_STEPS = frozenset({"commissioning", "assembling", "installing"})

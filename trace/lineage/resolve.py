@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import DateTime, bindparam, select, text, union_all
@@ -120,20 +119,6 @@ def _by_serial(session: Session, value: str, *, where: str) -> NodeRef | None:
 
 def _value(member: Any) -> Any:
     return getattr(member, "value", member)
-
-
-def naive_utc(moment: datetime | None) -> datetime | None:
-    """A naive UTC datetime (the form every DateTime column stores); naive input is taken as UTC.
-
-    Examples
-    --------
-    >>> from datetime import timedelta
-    >>> naive_utc(datetime(2025, 1, 1, 12, tzinfo=timezone(timedelta(hours=2))))
-    datetime.datetime(2025, 1, 1, 10, 0)
-    """
-    if moment is None or moment.tzinfo is None:
-        return moment
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
 
 
 def dialect(session: Session) -> Dialect:

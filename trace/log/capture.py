@@ -11,7 +11,8 @@ Writes are set-based: events are prepared in batches (hash, canonical payload),
 then each batch costs a fixed number of statements. Up to :data:`SPOOL_EVENTS`
 events are prepared before the append lock is taken, so concurrent captures of
 ordinary documents overlap their parsing and hashing and only queue for the
-writes. The cyclic garbage collector is paused while batches are built. A large
+writes. The cyclic garbage collector is left alone: pausing it is process-wide, so
+the process's owner does that (the CLI's capture command, the reader process). A large
 document can be read, validated and hashed in a second process while this one
 writes (:mod:`cradletrace.log.reader_process`); events are prepared by the same code
 (:mod:`cradletrace.log.prepare`) either way.
@@ -19,7 +20,6 @@ writes (:mod:`cradletrace.log.reader_process`); events are prepared by the same 
 
 from __future__ import annotations
 
-import gc
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -172,38 +172,32 @@ def _capture(
     seen: set[tuple[str, bool]] = set()
     batch: list[Prepared] = []
     handled = 0
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # the cyclic collector made large parses several times slower (DESIGN, performance notes)
-    try:
-        for _index, prepared, event_errors in events:
-            handled += 1
-            if event_errors:
-                errors.extend(event_errors)
-                if len(errors) >= MAX_ERRORS:
-                    break
-                continue
-            if errors or prepared is None:
-                continue  # the capture is lost already; keep reading to report every fault
-            key = (prepared.event_id, prepared.declares_error)
-            if key in seen:
-                writer.report.duplicates.append(prepared.event_id)
-                continue
-            seen.add(key)
-            batch.append(prepared)
-            if len(batch) >= BATCH_EVENTS:
-                writer.add(batch)
-                batch = []
-                if progress:
-                    progress(handled)
-        if errors:
-            raise ValidationFailed(errors, document=name)
-        writer.add(batch)
-        writer.finish()
-        if progress:
-            progress(handled)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    for _index, prepared, event_errors in events:
+        handled += 1
+        if event_errors:
+            errors.extend(event_errors)
+            if len(errors) >= MAX_ERRORS:
+                break
+            continue
+        if errors or prepared is None:
+            continue  # the capture is lost already; keep reading to report every fault
+        key = (prepared.event_id, prepared.declares_error)
+        if key in seen:
+            writer.report.duplicates.append(prepared.event_id)
+            continue
+        seen.add(key)
+        batch.append(prepared)
+        if len(batch) >= BATCH_EVENTS:
+            writer.add(batch)
+            batch = []
+            if progress:
+                progress(handled)
+    if errors:
+        raise ValidationFailed(errors, document=name)
+    writer.add(batch)
+    writer.finish()
+    if progress:
+        progress(handled)
     return writer.report
 
 

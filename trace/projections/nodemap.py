@@ -13,12 +13,10 @@ from collections.abc import Iterable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cradletrace.bulk import bulk_insert
+from cradletrace.bulk import bulk_insert, chunks
 from cradletrace.identifiers import key_pairs, node_kind
 from cradletrace.models import Lot, Node, Unit
 
-# SQLite allows 32,766 bound parameters per statement; stay well under it.
-_CHUNK = 5000
 
 
 class NodeMap:
@@ -45,8 +43,8 @@ class NodeMap:
             return self.ids
         kinds = kinds or {}
         ordered = sorted(missing)
-        for start in range(0, len(ordered), _CHUNK):
-            self._resolve_chunk(ordered[start:start + _CHUNK], kinds)
+        for chunk in chunks(ordered):
+            self._resolve_chunk(list(chunk), kinds)
         return self.ids
 
     def _resolve_chunk(self, chunk: list[str], kinds: Mapping[str, str]) -> None:

@@ -23,7 +23,6 @@ from cradletrace.projections.effects import Effects, State, effects_of, fold
 from cradletrace.projections.nodemap import NodeMap
 from cradletrace.projections.writer import (
     LoggedEvent,
-    chunks,
     edge_rows,
     load_states,
     merge_ilmd,
@@ -132,5 +131,3 @@ class Replay:
         merge_ilmd(self.session, {node_id: {**(existing[node_id] or {}), **updates[node_id]}
                                   for node_id in updates if node_id in existing})
 
-
-__all__ = ["Replay", "chunks"]

@@ -29,7 +29,7 @@ import orjson
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
-from cradletrace.bulk import bulk_insert
+from cradletrace.bulk import bulk_insert, chunks
 from cradletrace.models import (
     Action,
     BizTransaction,
@@ -46,7 +46,6 @@ from cradletrace.models import (
 from cradletrace.projections.effects import Effects, EventKey, State, effects_of, event_key, fold
 from cradletrace.projections.nodemap import NodeMap
 
-_CHUNK = 5000
 _STATE_COLUMNS = ("status", "disposition", "biz_step", "biz_location_id", "read_point_id", "owner_id",
                   "possessor_id", "commissioned_at", "last_event_id", "last_event_time")
 _PART_OF_TYPES = (EventType.AGGREGATION, EventType.ASSOCIATION)
@@ -69,12 +68,6 @@ class LoggedEvent:
     @property
     def declares_error(self) -> bool:
         return "errorDeclaration" in self.event
-
-
-def chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
-    """``items`` in slices of ``size``: SQLite binds at most 32,766 parameters per statement."""
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 # -- shared by capture's writer and rebuild's replay -------------------------------------------------
