@@ -15,6 +15,7 @@ the chain walk), ``event_hash``, ``payload`` and ``chain_hash`` (the chain itsel
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from cradletrace.models import Action, EventType
@@ -23,12 +24,17 @@ from cradletrace.timestamps import to_utc
 EVENT_TYPES = {t.value: t for t in EventType}
 ACTIONS = {a.value: a for a in Action}
 
+# event_id first: the audit walk reads it at a fixed place in each row.
 DERIVED_COLUMNS = ("event_id", "event_type", "action", "biz_step", "disposition", "event_time",
                    "event_time_offset", "record_time", "declares_error", "read_point_id", "biz_location_id")
 """The derived columns of ``events``, in the order :func:`derived_columns` returns them."""
 
 PLACE_COLUMNS = {"read_point_id": "readPoint", "biz_location_id": "bizLocation"}
 """Columns that hold the node id of a place the event names, and the event field naming it."""
+
+
+# One capture gives all its events one recordTime: parse each only once.
+_record_time = lru_cache(maxsize=4096)(to_utc)
 
 
 def _identifier(identifier: str) -> str:
@@ -75,7 +81,7 @@ def derived_columns(event: Mapping[str, Any], node: Callable[[str], Any] = _iden
         "disposition": event.get("disposition"),
         "event_time": to_utc(event["eventTime"]),
         "event_time_offset": event["eventTimeZoneOffset"],
-        "record_time": to_utc(event["recordTime"]),
+        "record_time": _record_time(event["recordTime"]),
         "declares_error": "errorDeclaration" in event,
         "read_point_id": node(read_point["id"]) if read_point else None,
         "biz_location_id": node(biz_location["id"]) if biz_location else None,
