@@ -200,13 +200,14 @@ def test_a_late_event_refolds_the_state_in_event_time_order(session: Session) ->
 EVENT_ID = "urn:uuid:7d4c1a52-3f0e-4b8e-9a61-2c9f0e5b7a11"
 
 
-def test_conflict_within_one_document_rejects_it_and_names_both_events(session: Session) -> None:
+@pytest.mark.parametrize("reader_process", [False, True], ids=["in-process", "reader-process"])
+def test_conflict_within_one_document_rejects_it_and_names_both_events(session: Session, reader_process: bool) -> None:
 
     first = obj([UNIT + "C1"], biz_step="shipping", eventID=EVENT_ID)
     other = obj([UNIT + "C2"])
     second = obj([UNIT + "C1"], biz_step="receiving", eventID=EVENT_ID)
     with pytest.raises(DocumentConflict) as caught:
-        capture_document(session, document([first, other, second]), name="twice.jsonld")
+        capture_document(session, document([first, other, second]), name="twice.jsonld", reader_process=reader_process)
     assert isinstance(caught.value, ValidationFailed) and caught.value.http_status == 409
     [error] = caught.value.errors
     assert isinstance(error, EventConflict) and error.code == "conflict"
