@@ -128,13 +128,14 @@ def test_an_edited_column_is_named_with_its_entry(session: Session, column: str,
         result = verify_chain(session, **mode)
         assert (result.ok, result.entry, result.column) == (False, 2, column), result
         assert result.reason.startswith(shown), result.reason
-        assert result.summary().startswith(f"BROKEN at log entry 2 (eventID {value if column == 'event_id' else event_id}): column {column} is ")
+        stored_id = value if column == "event_id" else event_id
+        assert result.summary().startswith(f"BROKEN at log entry 2 (eventID {stored_id}): column {column} is ")
 
 
 def test_an_edited_node_identifier_is_found_through_the_place_columns(session: Session) -> None:
     _placed_log(session)
-    session.execute(text("UPDATE nodes SET identifier = 'https://id.gs1.org/414/9520999999990' WHERE identifier = :site"),
-                    {"site": SITE})
+    session.execute(text("UPDATE nodes SET identifier = :other WHERE identifier = :site"),
+                    {"other": "https://id.gs1.org/414/9520999999990", "site": SITE})
     result = verify_chain(session, columns=True)
     assert (result.ok, result.entry, result.column) == (False, 1, "biz_location_id")
 

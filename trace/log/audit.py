@@ -150,7 +150,7 @@ def _payload_fault(row: Sequence[Any], stored_form: Callable[[Any], tuple[Any, .
 
 
 def require_intact(session: Session, *, progress: Callable[[int], None] | None = None) -> VerifyResult:
-    """Verify the chain and every derived column, and raise :class:`~cradletrace.errors.BrokenChain` if one does not hold.
+    """Verify the chain and every derived column; raise :class:`~cradletrace.errors.BrokenChain` if one does not hold.
 
     For work that trusts the log, such as rebuilding the projections from it (which reads
     payloads, event hashes and the event time column): over an edited log it would spread

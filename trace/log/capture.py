@@ -324,7 +324,10 @@ class _LogWriter:
     def abandon(self) -> None:
         """Undo everything this capture wrote (it failed); the caller's transaction goes on."""
         if self.savepoint is not None and self.savepoint.is_active:
-            self.savepoint.rollback()
+            try:
+                self.savepoint.rollback()
+            except Exception:  # noqa: BLE001 - a broken connection: the caller's rollback undoes it all
+                pass  # and the error that got us here is the one to report
 
     def _lock(self) -> None:
         self.savepoint = self.session.begin_nested()
@@ -361,9 +364,9 @@ class _LogWriter:
     def _drop_logged(self, batch: list[Prepared]) -> list[Prepared]:
         """Remove events already in the log (re-sent documents) as duplicates; a different hash is a conflict."""
         table = Event.__table__
-        logged = {(event_id, declares_error): stored_hash for event_id, declares_error, stored_hash in self.session.execute(
-            select(table.c.event_id, table.c.declares_error, table.c.event_hash)
-            .where(table.c.event_id.in_([p.event_id for p in batch])))}
+        found = self.session.execute(select(table.c.event_id, table.c.declares_error, table.c.event_hash)
+                                     .where(table.c.event_id.in_([p.event_id for p in batch])))
+        logged = {(event_id, declares_error): stored_hash for event_id, declares_error, stored_hash in found}
         if not logged:
             return batch
         fresh, conflicting = [], []
