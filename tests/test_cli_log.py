@@ -146,3 +146,17 @@ def test_rebuild_refuses_a_log_that_does_not_verify_unless_forced(db: str, tmp_p
     with engine.connect() as conn:
         assert conn.scalar(text("SELECT count(*) FROM unit_states")) == 1
     engine.dispose()
+
+
+def test_capture_rejects_a_file_that_reuses_an_event_id_for_other_content(db: str, tmp_path: Path) -> None:
+    event_id = "urn:uuid:5b0e1c3a-8f7d-4e21-9c6b-0a1d2e3f4a5b"
+    first, second = tmp_path / "first.jsonld", tmp_path / "second.jsonld"
+    first.write_bytes(doc(ev(UNIT + "1", "shipping", eventID=event_id)))
+    second.write_bytes(doc(ev(UNIT + "2", "commissioning"), ev(UNIT + "1", "receiving", eventID=event_id)))
+    code, out = run("capture", str(first), str(second), "--database", db)
+    assert code == 1 and "second.jsonld: rejected, nothing written (1 reasons)" in out
+    assert f"event[1].eventID: eventID '{event_id}' is already log entry 1 (capture " in out
+    assert "fields that differ: bizStep" in out
+    assert "total: captured 1 events, 0 duplicates, 1 of 2 files rejected" in out
+    assert run("capture", str(first), "--database", db) == (
+        0, "first.jsonld: 1 events, captured 0, duplicates 1\ntotal: captured 0 events, 1 duplicates, 0 of 1 files rejected\n")
