@@ -105,3 +105,58 @@ def test_query_and_export(db: str, tmp_path: Path) -> None:
         assert target.stat().st_size > 0
     code, out = run("query", "-q", "EQ_nonsense=1", "--database", db)
     assert code == 1 and out.startswith("error: query parameter EQ_nonsense:")
+
+
+def test_audit_verify_columns_and_deep_name_an_edited_column(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonld"
+    path.write_bytes(doc(*(ev(UNIT + str(i), "shipping", i + 1) for i in range(3))))
+    assert run("capture", str(path), "--database", db)[0] == 0
+    assert run("audit", "verify", "--columns", "--database", db) == (0, "OK: 3 events, chain intact\n")
+    engine = create_db_engine(db)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE events SET biz_step = 'receiving' WHERE id = 2"))
+    engine.dispose()
+    for flag in ("--columns", "--deep"):
+        code, out = run("audit", "verify", flag, "--database", db)
+        assert code == 1 and out.startswith("BROKEN at log entry 2 (eventID ni:///sha-256;"), out
+        assert out.rstrip().endswith("column biz_step is 'receiving' but the payload says 'shipping'"), out
+    code, out = run("audit", "verify", "--deep", "--format", "json", "--database", db)
+    assert code == 1 and orjson.loads(out)["column"] == "biz_step"
+
+
+def test_rebuild_refuses_a_log_that_does_not_verify_unless_forced(db: str, tmp_path: Path) -> None:
+    path = tmp_path / "d.jsonld"
+    path.write_bytes(doc(ev(UNIT + "1", "commissioning"), ev(UNIT + "1", "shipping", 2)))
+    run("capture", str(path), "--database", db)
+    engine = create_db_engine(db)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE events SET event_time = event_time WHERE id = 2"))  # no change: still intact
+    assert run("rebuild", "--database", db) == (0, "rebuilt the projections from 2 events\n")
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE events SET biz_step = 'receiving' WHERE id = 2"))
+        conn.execute(text("DELETE FROM unit_states"))
+    code, out = run("rebuild", "--database", db)
+    assert code == 1 and out.startswith("error: the log does not verify: BROKEN at log entry 2 (eventID "), out
+    assert "column biz_step is 'receiving'" in out and out.rstrip().endswith("(--force rebuilds anyway)")
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM unit_states")) == 0, "a refused rebuild changes nothing"
+    result = CliRunner().invoke(main, ["rebuild", "--force", "--database", db])
+    assert result.exit_code == 0 and result.stdout == "rebuilt the projections from 2 events\n"
+    assert result.stderr == "warning: --force: rebuilding without verifying the log first\n"
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM unit_states")) == 1
+    engine.dispose()
+
+
+def test_capture_rejects_a_file_that_reuses_an_event_id_for_other_content(db: str, tmp_path: Path) -> None:
+    event_id = "urn:uuid:5b0e1c3a-8f7d-4e21-9c6b-0a1d2e3f4a5b"
+    first, second = tmp_path / "first.jsonld", tmp_path / "second.jsonld"
+    first.write_bytes(doc(ev(UNIT + "1", "shipping", eventID=event_id)))
+    second.write_bytes(doc(ev(UNIT + "2", "commissioning"), ev(UNIT + "1", "receiving", eventID=event_id)))
+    code, out = run("capture", str(first), str(second), "--database", db)
+    assert code == 1 and "second.jsonld: rejected, nothing written (1 reasons)" in out
+    assert f"event[1].eventID: eventID '{event_id}' is already log entry 1 (capture " in out
+    assert "fields that differ: bizStep" in out
+    assert "total: captured 1 events, 0 duplicates, 1 of 2 files rejected" in out
+    assert run("capture", str(first), "--database", db) == (
+        0, "first.jsonld: 1 events, captured 0, duplicates 1\ntotal: captured 0 events, 1 duplicates, 0 of 1 files rejected\n")

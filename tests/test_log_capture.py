@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cradletrace.log.capture import capture_document, capture_events
-from cradletrace.errors import InvalidInput, ValidationFailed
+from cradletrace.errors import DocumentConflict, EventConflict, InvalidInput, ValidationFailed
 from cradletrace.epcis.eventhash import event_hash
-from cradletrace.models import Edge, EdgeKind, Event, LifecycleStatus, LogHead, Node, UnitState
+from cradletrace.log import capture
+from cradletrace.models import Capture, Edge, EdgeKind, Event, LifecycleStatus, LogHead, Node, UnitState
 
 GTIN = "09506000134352"
 UNIT = f"https://id.gs1.org/01/{GTIN}/21/"
@@ -208,3 +209,92 @@ def test_a_library_capture_leaves_the_garbage_collector_alone(session: Session,
     capture_document(session, document([obj([f"urn:epc:id:sgtin:9506000.013435.{i}"]) for i in range(3)]))
     capture_events(session, [obj(["urn:epc:id:sgtin:9506000.013435.9"])])
     assert calls == [] and gc.isenabled() == enabled
+
+
+# Conflicts: an eventID seen again with a different event hash rejects the document.
+
+EVENT_ID = "urn:uuid:7d4c1a52-3f0e-4b8e-9a61-2c9f0e5b7a11"
+
+
+@pytest.mark.parametrize("reader_process", [False, True], ids=["in-process", "reader-process"])
+def test_conflict_within_one_document_rejects_it_and_names_both_events(session: Session, reader_process: bool) -> None:
+
+    first = obj([UNIT + "C1"], biz_step="shipping", eventID=EVENT_ID)
+    other = obj([UNIT + "C2"])
+    second = obj([UNIT + "C1"], biz_step="receiving", eventID=EVENT_ID)
+    with pytest.raises(DocumentConflict) as caught:
+        capture_document(session, document([first, other, second]), name="twice.jsonld", reader_process=reader_process)
+    assert isinstance(caught.value, ValidationFailed) and caught.value.http_status == 409
+    [error] = caught.value.errors
+    assert isinstance(error, EventConflict) and error.code == "conflict"
+    message = str(error)
+    assert message.startswith("event[2].eventID: ") and EVENT_ID in message and "event[0] of this document" in message
+    assert event_hash(first) in message and event_hash(second) in message
+    assert "fields that differ: bizStep" in message
+    assert count(session, Event) == 0 and count(session, Capture) == 0
+
+
+def test_conflict_with_the_log_rejects_the_document_and_writes_nothing(session: Session) -> None:
+
+    logged = capture_document(session, document([obj([UNIT + "L1"], biz_step="shipping", eventID=EVENT_ID)]))
+    before = count(session, Event), count(session, Capture), session.get(LogHead, 1).chain_hash
+    changed = obj([UNIT + "L1"], biz_step="receiving", disposition="in_progress", eventID=EVENT_ID)
+    with pytest.raises(DocumentConflict) as caught:
+        capture_document(session, document([obj([UNIT + "L2"]), changed]), name="late.jsonld")
+    message = str(caught.value.errors[0])
+    assert message.startswith("event[1].eventID: ") and EVENT_ID in message
+    assert f"log entry 1 (capture {logged.capture_id})" in message
+    assert event_hash(changed) in message and session.scalar(select(Event.event_hash)) in message
+    assert "fields that differ: bizStep, disposition" in message
+    session.expire_all()
+    assert (count(session, Event), count(session, Capture), session.get(LogHead, 1).chain_hash) == before
+    with pytest.raises(DocumentConflict):
+        capture_document(session, document([changed]), dry_run=True)
+
+
+def test_a_conflict_found_after_batches_were_written_undoes_them(session: Session,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A document larger than the spool writes batches before it meets the conflict: they are undone."""
+
+    monkeypatch.setattr(capture, "BATCH_EVENTS", 2)
+    monkeypatch.setattr(capture, "SPOOL_EVENTS", 2)
+    capture_events(session, [obj([UNIT + "S0"], biz_step="shipping", eventID=EVENT_ID)])
+    before = count(session, Event), count(session, Capture), count(session, Node)
+    events = [obj([UNIT + f"S{i}"]) for i in range(1, 7)] + [obj([UNIT + "S0"], biz_step="receiving", eventID=EVENT_ID)]
+    with pytest.raises(DocumentConflict) as caught:
+        capture_events(session, events)
+    assert "event[6].eventID" in str(caught.value)
+    assert (count(session, Event), count(session, Capture), count(session, Node)) == before
+
+
+def test_an_invalid_event_after_written_batches_leaves_nothing(session: Session,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+
+    monkeypatch.setattr(capture, "BATCH_EVENTS", 2)
+    monkeypatch.setattr(capture, "SPOOL_EVENTS", 2)
+    events = [obj([UNIT + f"V{i}"]) for i in range(6)] + [obj([UNIT + "V9"], action="JUMP")]
+    with pytest.raises(ValidationFailed) as caught:
+        capture_events(session, events)
+    assert not isinstance(caught.value, DocumentConflict)
+    assert count(session, Event) == 0 and count(session, Capture) == 0
+
+
+def test_same_event_id_and_content_again_is_a_duplicate(session: Session) -> None:
+    event = obj([UNIT + "D1"], biz_step="shipping", eventID=EVENT_ID)
+    first = capture_document(session, document([event, dict(event)]))
+    assert first.captured == 1 and first.duplicates == [EVENT_ID]
+    # sent again later: recordTime differs, the event hash does not
+    again = capture_document(session, document([event]))
+    assert again.captured == 0 and again.duplicates == [EVENT_ID]
+
+
+def test_error_declaration_of_a_given_event_id_is_a_new_entry_then_a_duplicate(session: Session) -> None:
+    event = obj([UNIT + "E1"], action="ADD", biz_step="commissioning", eventID=EVENT_ID)
+    declaration = {**event, "errorDeclaration": {"declarationTime": "2025-01-02T00:00:00Z",
+                                                 "reason": "incorrect_data"}}
+    report = capture_document(session, document([event, declaration]))
+    assert report.captured == 2 and report.duplicates == []
+    again = capture_document(session, document([declaration]))
+    assert again.captured == 0 and again.duplicates == [EVENT_ID]
+    rows = session.execute(select(Event.event_id, Event.declares_error, Event.retracted_by).order_by(Event.id)).all()
+    assert rows == [(EVENT_ID, False, 2), (EVENT_ID, True, None)]

@@ -72,9 +72,18 @@ def _plan(table: Table, columns: tuple[str, ...], dialect: Dialect, conflict: tu
                 sql += f" ON CONFLICT ({target}) DO UPDATE SET {sets}"
             else:
                 sql += f" ON CONFLICT ({target}) DO NOTHING"
-        processors = tuple(_processor(table.c[c].type, dialect) for c in columns)
-        plan = _PLANS[key] = (sql, columns, processors)
+        plan = _PLANS[key] = (sql, columns, bind_processors(table, columns, dialect))
     return plan
+
+
+def bind_processors(table: Table, columns: Sequence[str], dialect: Dialect) -> tuple[Callable[[Any], Any] | None, ...]:
+    """Each column's bind processor (``None`` when the value goes as it is), as :func:`bulk_insert` applies them.
+
+    A value passed through its processor is the stored form: what the driver sends, and so
+    (for the types capture writes) what the raw driver reads back. ``audit verify`` compares
+    columns in that form.
+    """
+    return tuple(_processor(table.c[c].type, dialect) for c in columns)
 
 
 def _processor(column_type: Any, dialect: Dialect) -> Callable[[Any], Any] | None:

@@ -73,7 +73,7 @@ class ValidationFailed(InvalidInput):
         super().__init__(f"{first}{more}", where=document)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (ValidationFailed, (self.errors,), {"document": self.document})
+        return (type(self), (self.errors,), {"document": self.document})
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(self.errors, document=state["document"])  # type: ignore[misc]
@@ -89,6 +89,43 @@ class Conflict(TraceError):
     """A request that clashes with what is already recorded (for example a duplicate event)."""
 
     http_status = 409
+
+
+class EventConflict(Conflict):
+    """An eventID already taken by an event with different content (earlier in the document, or in the log).
+
+    One fault of a rejected capture, like an invalid field. The same event sent again
+    (same eventID, same event hash) is a duplicate, not a conflict.
+
+    Examples
+    --------
+    >>> error = EventConflict("eventID 'urn:uuid:1' is event[0] of this document, with different content",
+    ...                       where="event[2].eventID")
+    >>> error.code, error.http_status
+    ('conflict', 409)
+    """
+
+    code = "conflict"
+
+
+class DocumentConflict(ValidationFailed):
+    """A capture rejected only because of :class:`EventConflict` faults: answered with 409, not 400."""
+
+    http_status = 409
+
+
+class BrokenChain(TraceError):
+    """The log does not verify (``audit verify``): an entry was edited, inserted or deleted.
+
+    ``entry`` is the log position of the first entry that does not hold (``None`` when the
+    fault is the chain head).
+    """
+
+    http_status = 500
+
+    def __init__(self, message: str, *, entry: int | None = None, where: str | None = None) -> None:
+        self.entry = entry
+        super().__init__(message, where=where)
 
 
 class RuleViolation(TraceError):

@@ -4,8 +4,16 @@ Everything that enters the log comes through here, whether from an EPCIS documen
 (:func:`capture_document`), a single event or a lifecycle service
 (:func:`capture_events`). One call is one all-or-nothing unit inside the caller's
 transaction: any invalid event makes it raise :class:`~cradletrace.errors.ValidationFailed`
-listing every fault (event index and field), and the caller rolls back. Nothing
-is committed here.
+listing every fault (event index and field), and nothing of it is written (its writes run
+in a savepoint that is rolled back). Nothing is committed here.
+
+An event whose eventID (with or without an error declaration) is already in the log, or
+earlier in the document, is a duplicate when its event hash is the same, and is skipped.
+With a different hash it is a conflict (:class:`~cradletrace.errors.EventConflict`, naming
+both positions and the fields that differ), and the whole document is rejected like an
+invalid one; a capture rejected only by conflicts raises
+:class:`~cradletrace.errors.DocumentConflict` (HTTP 409). Events given no eventID get
+their hash as ID, so they cannot conflict.
 
 Writes are set-based: events are prepared in batches (hash, canonical payload),
 then each batch costs a fixed number of statements. Up to :data:`SPOOL_EVENTS`
@@ -26,14 +34,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, BinaryIO
 
+import orjson
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from cradletrace.bulk import bulk_insert
 from cradletrace.log.chain import Head, link, lock_head, store_head
 from cradletrace.epcis import read_document, validate_event
-from cradletrace.errors import TraceError, ValidationFailed
-from cradletrace.models import Action, Capture, CaptureStatus, Event, EventType
+from cradletrace.errors import DocumentConflict, EventConflict, TraceError, ValidationFailed
+from cradletrace.log.columns import derived_columns, places
+from cradletrace.models import Capture, CaptureStatus, Event
 from cradletrace.projections.nodemap import NodeMap
 from cradletrace.log.prepare import Prepared, prepared_items
 from cradletrace.projections.writer import LoggedEvent, Projector
@@ -43,8 +53,6 @@ from cradletrace.timestamps import to_iso, utc_now
 BATCH_EVENTS = 2000
 SPOOL_EVENTS = 20_000
 MAX_ERRORS = 200
-_EVENT_TYPES = {t.value: t for t in EventType}
-_ACTIONS = {a.value: a for a in Action}
 
 
 @dataclass
@@ -58,7 +66,8 @@ class CaptureReport:
     captured : int
         Events appended to the log.
     duplicates : list of str
-        eventIDs that were already in the log (or twice in the input): not stored again.
+        eventIDs that were already in the log (or earlier in the input) with the same event
+        hash: not stored again.
     event_ids : list of str
         eventIDs of the appended events, in log order.
     """
@@ -168,57 +177,109 @@ def _capture(
     progress: Callable[[int], None] | None = None,
 ) -> CaptureReport:
     writer = _LogWriter(session, name=name, dry_run=dry_run, record_time=record_time)
-    errors: list[TraceError] = []
-    seen: set[tuple[str, bool]] = set()
-    batch: list[Prepared] = []
+    errors = writer.errors  # invalid events, and eventIDs that conflict (found by the writer)
     handled = 0
-    for _index, prepared, event_errors in events:
-        handled += 1
-        if event_errors:
-            errors.extend(event_errors)
+    try:
+        for index, prepared, event_errors in events:
+            handled += 1
+            if event_errors:
+                errors.extend(event_errors)
+            elif prepared is not None and writer.offer(index, prepared) and progress:
+                progress(handled)
             if len(errors) >= MAX_ERRORS:
                 break
-            continue
-        if errors or prepared is None:
-            continue  # the capture is lost already; keep reading to report every fault
-        key = (prepared.event_id, prepared.declares_error)
-        if key in seen:
-            writer.report.duplicates.append(prepared.event_id)
-            continue
-        seen.add(key)
-        batch.append(prepared)
-        if len(batch) >= BATCH_EVENTS:
-            writer.add(batch)
-            batch = []
-            if progress:
-                progress(handled)
-    if errors:
-        raise ValidationFailed(errors, document=name)
-    writer.add(batch)
-    writer.finish()
-    if progress:
-        progress(handled)
+        writer.finish()
+        if errors:
+            only_conflicts = all(isinstance(e, EventConflict) for e in errors)
+            raise (DocumentConflict if only_conflicts else ValidationFailed)(errors, document=name)
+        if progress:
+            progress(handled)
+    except BaseException:
+        writer.abandon()
+        raise
     return writer.report
 
 
+_Key = tuple[str, bool]
+"""What makes an event a log entry of its own: (eventID, whether it declares an error)."""
+
+# Not content: the server sets recordTime, and eventID is what the two events share.
+_NOT_CONTENT = frozenset({"eventID", "recordTime"})
+
+
+def differing_fields(earlier: Mapping[str, Any], later: Mapping[str, Any]) -> list[str]:
+    """The top-level fields in which two canonical events differ (recordTime and eventID aside).
+
+    Examples
+    --------
+    >>> differing_fields({"eventID": "a", "bizStep": "shipping", "recordTime": "x", "epcList": ["u"]},
+    ...                  {"eventID": "a", "bizStep": "receiving", "recordTime": "y", "epcList": ["u"],
+    ...                   "disposition": "in_progress"})
+    ['bizStep', 'disposition']
+    """
+    return sorted(k for k in earlier.keys() | later.keys()
+                  if k not in _NOT_CONTENT and earlier.get(k) != later.get(k))
+
+
+def _conflict(index: int, p: Prepared, earlier: str, earlier_hash: str,
+              earlier_event: Mapping[str, Any] | None) -> EventConflict:
+    fields = differing_fields(earlier_event, p.event) if earlier_event is not None else []
+    differ = f"; fields that differ: {', '.join(fields)}" if fields else ""
+    return EventConflict(
+        f"eventID {p.event_id!r} is already {earlier} with different content "
+        f"(event hash {earlier_hash} there, {p.event_hash} here){differ}",
+        where=f"event[{index}].eventID")
+
+
 class _LogWriter:
-    """Appends prepared batches to the log under the lock, and projects them."""
+    """Deduplicates prepared events, appends them to the log in batches under the lock, and projects them.
+
+    An eventID seen again (earlier in the document, or in the log) with the same event hash
+    is a duplicate and is skipped; with a different hash it is an :class:`EventConflict`,
+    added to :attr:`errors`. After any fault nothing more is written: later batches are only
+    checked against the log, so that every conflict is reported. Writes happen inside a
+    savepoint, which :meth:`abandon` rolls back, so a rejected capture leaves nothing behind.
+    """
 
     def __init__(self, session: Session, *, name: str | None, dry_run: bool, record_time: datetime) -> None:
         self.session = session
         self.dry_run = dry_run
         self.record_time = record_time
         self.report = CaptureReport(capture_id=None if dry_run else str(uuid.uuid4()), name=name, dry_run=dry_run)
+        self.errors: list[TraceError] = []
+        self.seen: dict[_Key, tuple[int, str]] = {}  # key -> (index in the document, event hash)
+        self.pending: list[Prepared] = []
         self.head: Head | None = None
+        self.savepoint: SessionTransaction | None = None
         self.spool: list[list[Prepared]] = []
         self.spooled = 0
         self.nodes = NodeMap(session)
         self.projector = Projector(session, self.nodes)
 
+    def offer(self, index: int, p: Prepared) -> bool:
+        """Take event ``index`` of the input; True when that completed a batch (handed on to be written)."""
+        key = (p.event_id, p.declares_error)
+        earlier = self.seen.get(key)
+        if earlier is not None:
+            earlier_index, earlier_hash = earlier
+            if earlier_hash == p.event_hash:
+                self.report.duplicates.append(p.event_id)
+            else:
+                self.errors.append(_conflict(index, p, f"event[{earlier_index}] of this document", earlier_hash,
+                                             self._earlier_event(key)))
+            return False
+        self.seen[key] = (index, p.event_hash)
+        self.pending.append(p)
+        if len(self.pending) < BATCH_EVENTS:
+            return False
+        self.add(self.pending)
+        self.pending = []
+        return True
+
     def add(self, batch: list[Prepared]) -> None:
         if not batch:
             return
-        if self.head is None and not self.dry_run:
+        if self.head is None and not self.dry_run and not self.errors:
             self.spool.append(batch)
             self.spooled += len(batch)
             if self.spooled < SPOOL_EVENTS:
@@ -234,20 +295,37 @@ class _LogWriter:
             yield self.spool.pop(0)
 
     def finish(self) -> None:
-        if self.dry_run:
+        """Write what is left and close the capture record; after a fault, only check what is left."""
+        self.add(self.pending)
+        self.pending = []
+        if self.dry_run or self.errors:
+            for spooled in self._drain():
+                self._write(spooled)
             return
         if self.head is None:
             self._lock()
         for spooled in self._drain():
             self._write(spooled)
-        assert self.head is not None
+        if self.errors:
+            return  # a conflict with the log, found while writing: the caller raises, abandon() undoes
+        assert self.head is not None and self.savepoint is not None
         store_head(self.session, self.head)
         self.session.execute(
             update(Capture).where(Capture.id == self.report.capture_id).values(
                 finished_at=utc_now(), event_count=self.report.captured,
                 duplicate_count=len(self.report.duplicates)))
+        self.savepoint.commit()
+
+    def abandon(self) -> None:
+        """Undo everything this capture wrote (it failed); the caller's transaction goes on."""
+        if self.savepoint is not None and self.savepoint.is_active:
+            try:
+                self.savepoint.rollback()
+            except Exception:  # noqa: BLE001 - a broken connection: the caller's rollback undoes it all
+                pass  # and the error that got us here is the one to report
 
     def _lock(self) -> None:
+        self.savepoint = self.session.begin_nested()
         self.head = lock_head(self.session)
         self.session.execute(Capture.__table__.insert().values(
             id=self.report.capture_id, name=(self.report.name or "")[:500] or None, status=CaptureStatus.SUCCESS,
@@ -255,48 +333,72 @@ class _LogWriter:
 
     def _write(self, batch: list[Prepared]) -> None:
         fresh = self._drop_logged(batch)
-        if self.dry_run or not fresh:
-            if self.dry_run:
-                self.report.captured += len(fresh)
+        if self.errors or not fresh:
+            return  # a rejected capture writes nothing more; it was only checked against the log
+        if self.dry_run:
+            self.report.captured += len(fresh)
             return
         head = self.head
         assert head is not None
-        places = {p.event[f]["id"] for p in fresh for f in ("readPoint", "bizLocation") if p.event.get(f)}
-        ids = self.nodes.resolve(places)
+        ids = self.nodes.resolve({identifier for p in fresh for identifier in places(p.event)})
+        node_id = ids.__getitem__
         rows, logged = [], []
         for p in fresh:
             head.last_seq += 1
             head.chain_hash = link(head.chain_hash, p.event_hash, p.payload)
-            event = p.event
-            rows.append({
-                "id": head.last_seq, "event_id": p.event_id, "event_hash": p.event_hash,
-                "event_type": _EVENT_TYPES[event["type"]], "action": _ACTIONS.get(event.get("action")),
-                "biz_step": event.get("bizStep"), "disposition": event.get("disposition"),
-                "event_time": p.event_time, "event_time_offset": event["eventTimeZoneOffset"],
-                "record_time": self.record_time,
-                "read_point_id": ids[event["readPoint"]["id"]] if event.get("readPoint") else None,
-                "biz_location_id": ids[event["bizLocation"]["id"]] if event.get("bizLocation") else None,
-                "declares_error": p.declares_error, "retracted_by": None, "capture_id": self.report.capture_id,
-                "payload": p.payload, "chain_hash": head.chain_hash,
-            })
-            logged.append(LoggedEvent(head.last_seq, event, p.event_time, p.event_hash))
+            row = derived_columns(p.event, node_id)
+            row.update(id=head.last_seq, event_hash=p.event_hash, retracted_by=None,
+                       capture_id=self.report.capture_id, payload=p.payload, chain_hash=head.chain_hash)
+            rows.append(row)
+            logged.append(LoggedEvent(head.last_seq, p.event, row["event_time"], p.event_hash))
             self.report.event_ids.append(p.event_id)
         bulk_insert(self.session, Event.__table__, rows)
         self.projector.project(logged)
         self.report.captured += len(rows)
 
     def _drop_logged(self, batch: list[Prepared]) -> list[Prepared]:
-        """Remove events already in the log (re-sent documents), reporting them as duplicates."""
+        """Remove events already in the log (re-sent documents) as duplicates; a different hash is a conflict."""
         table = Event.__table__
-        logged = {tuple(row) for row in self.session.execute(
-            select(table.c.event_id, table.c.declares_error).where(table.c.event_id.in_([p.event_id for p in batch]))
-        )}
+        found = self.session.execute(select(table.c.event_id, table.c.declares_error, table.c.event_hash)
+                                     .where(table.c.event_id.in_([p.event_id for p in batch])))
+        logged = {(event_id, declares_error): stored_hash for event_id, declares_error, stored_hash in found}
         if not logged:
             return batch
-        fresh = []
+        fresh, conflicting = [], []
         for p in batch:
-            if (p.event_id, p.declares_error) in logged:
+            stored_hash = logged.get((p.event_id, p.declares_error))
+            if stored_hash is None:
+                fresh.append(p)
+            elif stored_hash == p.event_hash:
                 self.report.duplicates.append(p.event_id)
             else:
-                fresh.append(p)
+                conflicting.append(p)
+        if conflicting:
+            self._report_log_conflicts(conflicting)
         return fresh
+
+    def _report_log_conflicts(self, conflicting: list[Prepared]) -> None:
+        """Name the log entry each conflicting event clashes with (rare: one more query, payloads included)."""
+        table = Event.__table__
+        entries = {(event_id, declares_error): rest for event_id, declares_error, *rest in self.session.execute(
+            select(table.c.event_id, table.c.declares_error, table.c.id, table.c.capture_id, table.c.event_hash,
+                   table.c.payload)
+            .where(table.c.event_id.in_([p.event_id for p in conflicting])))}
+        for p in conflicting:
+            seq, capture_id, stored_hash, payload = entries[(p.event_id, p.declares_error)]
+            self.errors.append(_conflict(self.seen[(p.event_id, p.declares_error)][0], p,
+                                         f"log entry {seq} (capture {capture_id})", stored_hash,
+                                         orjson.loads(payload)))
+
+    def _earlier_event(self, key: _Key) -> Mapping[str, Any] | None:
+        """The earlier event of this document with ``key``: still waiting to be written, or written already."""
+        for batch in (self.pending, *self.spool):
+            for p in batch:
+                if (p.event_id, p.declares_error) == key:
+                    return p.event
+        if self.head is None:
+            return None  # a dry run keeps nothing it has counted
+        table = Event.__table__
+        payload = self.session.scalar(select(table.c.payload).where(
+            table.c.event_id == key[0], table.c.declares_error == key[1]))
+        return None if payload is None else orjson.loads(payload)
