@@ -10,6 +10,10 @@ the right prefixes whatever the key order.
 Extension keys (CURIEs of ``@context`` prefixes, or full IRIs) become Clark keys;
 standard terms are kept as they are; ``rdfs:comment`` becomes ``comment``; integral
 numbers in extensions become int.
+
+Limits (:mod:`cradletrace.epcis.limits`): each event, as ijson built it, and each header
+value are checked for nesting and value length before anything else reads them; the
+number of events is counted as they come.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import ijson
 import orjson
 
 from cradletrace.epcis.document import EventItem, ParsedDocument, Stream
+from cradletrace.epcis.limits import check_value, events_error, nesting_error, resolve_limits
 from cradletrace.epcis.fields import FIELD_POSITION, SENSOR_METADATA_FIELDS, SENSOR_REPORT_FIELDS
 from cradletrace.epcis.namespaces import (
     RDFS_COMMENT,
@@ -31,6 +36,7 @@ from cradletrace.epcis.namespaces import (
 )
 from cradletrace.epcis.rules import JSON, validate_event
 from cradletrace.errors import InvalidInput, TraceError
+from cradletrace.settings import Limits
 
 _DOCUMENT_KINDS = ("EPCISDocument", "EPCISQueryDocument")
 _LIST_PREFIX = {"EPCISDocument": "epcisBody.eventList",
@@ -43,7 +49,7 @@ _DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d
 _EXACT_POSITION_LIMIT = 64 << 20  # re-parse up to this size to report the exact position of a syntax error
 
 
-def read_json_document(stream: Stream) -> ParsedDocument:
+def read_json_document(stream: Stream, limits: Limits | None = None) -> ParsedDocument:
     """Read the header of a JSON-LD EPCIS document and return it with its events as a lazy iterator.
 
     Examples
@@ -55,7 +61,7 @@ def read_json_document(stream: Stream) -> ParsedDocument:
     >>> doc.header["namespaces"]["ex"], list(doc.events)
     ('urn:ex:', [])
     """
-    reader = _DocumentReader(stream)
+    reader = _DocumentReader(stream, resolve_limits(limits))
     try:
         reader.read_header()
     except (ijson.JSONError, ValueError) as exc:
@@ -65,9 +71,10 @@ def read_json_document(stream: Stream) -> ParsedDocument:
 
 
 class _DocumentReader:
-    def __init__(self, stream: Stream) -> None:
+    def __init__(self, stream: Stream, limits: Limits) -> None:
         self.stream = stream
         self.name = stream.name
+        self.limits = limits
         self.tokens = iter(ijson.parse(stream, use_float=True))
         self.top: dict[str, Any] = {}
         self.query_extensions: dict[str, Any] = {}  # CURIE keys of epcisBody.queryResults
@@ -90,7 +97,7 @@ class _DocumentReader:
             if prefix == "" and event == "map_key":
                 if value == "epcisBody":
                     break
-                self.top[value] = _build(self.tokens)
+                self.top[value] = self._header_value(value, _build(self.tokens))
                 if value == "type" and self.top[value] not in _DOCUMENT_KINDS:
                     raise InvalidInput(f"type is {self.top[value]!r}: expected EPCISDocument or "
                                        "EPCISQueryDocument", where=self.name)
@@ -121,7 +128,7 @@ class _DocumentReader:
                 self.header[value] = next(self.tokens)[2]
             elif prefix == "epcisBody.queryResults" and event == "map_key" and ":" in value:
                 # A repository's own fields beside the results (e.g. ignoreFields) belong to the header.
-                self.query_extensions[value] = _build(self.tokens)
+                self.query_extensions[value] = self._header_value(value, _build(self.tokens))
             elif prefix == "epcisBody" and event == "end_map":
                 raise InvalidInput("missing epcisBody.eventList (or epcisBody.queryResults.resultsBody.eventList)",
                                    where=self.name)
@@ -142,9 +149,14 @@ class _DocumentReader:
                     if value == "epcisBody":
                         _skip(tokens)
                     else:
-                        self.top[value] = _build(tokens)
+                        self.top[value] = self._header_value(value, _build(tokens))
         finally:
             raw.close()
+
+    def _header_value(self, key: str, value: Any) -> Any:
+        """``value`` of the header field ``key``, once it is within the limits (the document is level 1)."""
+        check_value({key: value}, self.limits, f"{self.name} header")
+        return value
 
     def _apply_top(self) -> None:
         context = self.top.get("@context")
@@ -194,9 +206,12 @@ class _DocumentReader:
             raw = self.stream.reopen()
             try:
                 items = ijson.items(raw, self.list_prefix + ".item", use_float=True)
-                prefixes = self.prefixes
+                prefixes, limits, name = self.prefixes, self.limits, self.name
+                max_events = limits.max_events
                 for index, obj in enumerate(items):
-                    yield read_event_object(obj, index, prefixes)
+                    if index >= max_events:
+                        raise events_error(name, limits)
+                    yield read_event_object(obj, index, prefixes, limits=limits, document=name)
             finally:
                 raw.close()
             if not self.complete:
@@ -271,8 +286,12 @@ def _skip(tokens: Iterator[tuple[str, str, Any]]) -> None:
 # --- one event: JSON-LD keys to the canonical form --------------------------------------------
 
 
-def read_event_object(obj: Any, index: int, prefixes: Mapping[str, str]) -> EventItem:
+def read_event_object(obj: Any, index: int, prefixes: Mapping[str, str], *, limits: Limits | None = None,
+                      document: str | None = None) -> EventItem:
     """Convert one parsed JSON event to the canonical form, then validate and normalise it.
+
+    Raises :class:`~cradletrace.errors.LimitExceeded` (naming ``document``, the event and the
+    field) for an event beyond ``limits`` (``CRADLETRACE_MAX_*`` when not given).
 
     Examples
     --------
@@ -285,6 +304,8 @@ def read_event_object(obj: Any, index: int, prefixes: Mapping[str, str]) -> Even
     if not isinstance(obj, dict):
         error = InvalidInput(f"an event must be a JSON object, not {type(obj).__name__}", where=f"event[{index}]")
         return index, {}, [error]
+    where = f"{document} event[{index}]" if document else f"event[{index}]"
+    check_value(obj, resolve_limits(limits), where)
     raw = json_event_to_canonical(obj, prefixes)
     event, errors = validate_event(raw, index, syntax=JSON)
     return index, event, errors
@@ -372,15 +393,18 @@ def _extension_value(value: Any, prefixes: Mapping[str, str]) -> Any:
     return value
 
 
-def read_json_event(stream: Stream) -> tuple[dict[str, Any], list[TraceError]]:
+def read_json_event(stream: Stream, limits: Limits | None = None) -> tuple[dict[str, Any], list[TraceError]]:
     """One JSON event object (with its own ``@context``), validated and normalised."""
+    limits = resolve_limits(limits)
     data = stream.read()
     try:
         obj = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
+        if "recursion limit" in exc.msg.lower():  # orjson stops at 1024 levels, far past any limit we allow
+            raise nesting_error(f"{stream.name} event[0]", limits) from None
         raise InvalidInput(f"malformed JSON: {exc.msg}",
                            where=f"{stream.name} line {exc.lineno} column {exc.colno}") from None
     if not isinstance(obj, dict):
         raise InvalidInput(f"an event must be a JSON object, not {type(obj).__name__}", where=stream.name)
-    _, event, errors = read_event_object(obj, 0, STANDARD_PREFIXES)
+    _, event, errors = read_event_object(obj, 0, STANDARD_PREFIXES, limits=limits, document=stream.name)
     return event, errors
