@@ -149,8 +149,8 @@ def value_error(where: str, limits: Limits, *, size: int | None = None, parser_l
     if parser_limit is not None and parser_limit < limits.max_value_bytes:
         return LimitExceeded(f"a value longer than the XML parser accepts ({parser_limit:,} bytes), below the limit "
                              f"of {limits.max_value_bytes:,} bytes", where=where)
-    what = f"a value of {size:,} bytes" if size is not None else "a value (text, attribute or name)"
-    return LimitExceeded(f"{what}, longer than the limit of {limits.max_value_bytes:,} bytes; "
+    what = f"a value of {size:,} bytes," if size is not None else "a value"
+    return LimitExceeded(f"{what} longer than the limit of {limits.max_value_bytes:,} bytes; "
                          f"{_raise_hint('max_value_bytes')}", where=where)
 
 
