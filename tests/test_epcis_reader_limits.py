@@ -18,10 +18,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cradletrace.epcis import read_document, read_event
-from cradletrace.errors import ConfigurationError, LimitExceeded
+from cradletrace.errors import LimitExceeded
 from cradletrace.log.capture import capture_document
 from cradletrace.models import Event
-from cradletrace.settings import Limits, load_limits, load_settings
+from cradletrace.settings import Limits
 
 CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", {"ex": "urn:ex:"}]
 FORMATS = ["json", "xml"]
@@ -258,23 +258,3 @@ def test_capture_command_prints_the_refusal_without_a_traceback(tmp_path: Path, 
     assert "Traceback" not in result.output and "XML_PARSE_HUGE" not in result.output
     reasons = [line for line in result.output.splitlines() if f"hostile.{fmt} event[2]" in line]
     assert len(reasons) == 1 and ("nested deeper than 64" in reasons[0] or "longer than the limit" in reasons[0])
-
-
-# --- settings ------------------------------------------------------------------------------------
-
-
-def test_limit_settings_are_read_from_the_environment() -> None:
-    limits = load_limits({"CRADLETRACE_MAX_NESTING": "80", "CRADLETRACE_MAX_VALUE_BYTES": "2_000_000",
-                          "CRADLETRACE_MAX_EVENTS": "100", "CRADLETRACE_MAX_DOCUMENT_BYTES": "5000"})
-    assert limits == Limits(max_nesting=80, max_value_bytes=2_000_000, max_events=100, max_document_bytes=5000)
-    assert load_settings({}).limits == Limits() == Limits(64, 1 << 20, 10_000_000, 2 << 30)
-
-
-@pytest.mark.parametrize(("variable", "value", "message"), [
-    ("CRADLETRACE_MAX_NESTING", "121", "121 is not a nesting limit: give 2 to 120"),
-    ("CRADLETRACE_MAX_EVENTS", "0", "0 is not a limit"),
-    ("CRADLETRACE_MAX_VALUE_BYTES", "1MB", "'1MB' is not a whole number"),
-])
-def test_a_bad_limit_setting_is_named(variable: str, value: str, message: str) -> None:
-    with pytest.raises(ConfigurationError, match=f"^{variable}: {message}"):
-        load_limits({variable: value})
