@@ -151,3 +151,108 @@ def test_a_reader_that_dies_is_one_clear_error(session: Session, monkeypatch) ->
     with pytest.raises(TraceError, match="ended before the end of the document"):
         capture_document(session, _document(_story(3)), reader_process=True)
     assert multiprocessing.active_children() == [] and _log(session) == []
+
+
+# --- the reader never outlives the capturing process ---------------------------------------------
+
+
+def _large_document() -> bytes:
+    """Small valid events, enough of them (past READER_PROCESS_BYTES) for ``cradletrace capture`` to fork a reader."""
+    event = {"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "inspecting", "disposition": "conformant",
+             "readPoint": {"id": "https://id.gs1.org/414/9520123456788"}}
+    count = READER_PROCESS_BYTES // 200 + 1000
+    data = _document([{**event, "epcList": [f"{UNIT}K{i}"], **_time(i)} for i in range(count)])
+    assert len(data) >= READER_PROCESS_BYTES
+    return data
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (from /proc: this kernel has no /proc/<pid>/task/*/children)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")  # a zombie has ended; only its adoptive parent has not reaped it yet
+
+
+def _kill_parent_and_watch_the_reader(command: list[str]) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    parent = subprocess.Popen([sys.executable, *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    children: list[int] = []
+    try:
+        deadline = time.monotonic() + 30
+        while not children and parent.poll() is None and time.monotonic() < deadline:
+            children = _children(parent.pid)
+            time.sleep(0.005)
+        assert children, f"no reader process was started: {parent.stderr.read().decode()[-2000:]}"  # type: ignore[union-attr]
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 5
+        while any(_alive(c) for c in children) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        survivors = [c for c in children if _alive(c)]
+        assert survivors == [], "the reader process outlived its parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        for child in children:
+            if _alive(child):
+                os.kill(child, signal.SIGKILL)
+
+
+_PROC = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+
+
+@_PROC
+@pytest.mark.slow  # about 3 s on a quiet machine, 9 s on a loaded one (the CLI's imports): the light test below runs by default
+def test_the_reader_of_cradletrace_capture_ends_when_capture_is_killed(tmp_path: Path, make_database) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "large.jsonld"
+    path.write_bytes(_large_document())
+    database = make_database("sqlite")
+    _kill_parent_and_watch_the_reader(["-c", "from cradletrace.cli import main; main()", "capture", str(path),
+                                       "--database", database])
+
+
+@_PROC
+@pytest.mark.parametrize("thread", ["main", "other"])
+def test_the_reader_ends_when_its_parent_is_killed(tmp_path: Path, thread: str) -> None:
+    # Forked from the main thread the reader also gets the kernel's death signal; forked from
+    # another thread it does not (the signal would follow that thread, not the process), and
+    # the closed pipe and the watchdog must end it.
+    path = tmp_path / "large.jsonld"
+    path.write_bytes(_large_document())
+    script = ("import threading, time\n"
+              "from cradletrace.log.reader_process import prepared_events\n"
+              f"opened = lambda: prepared_events({str(path)!r}, format=None, name=None, "
+              "record_iso='2025-01-02T00:00:00.000Z')\n"
+              + ("opened()\n" if thread == "main" else "threading.Thread(target=opened).start()\n")
+              + "time.sleep(60)\n")
+    _kill_parent_and_watch_the_reader(["-c", script])
+
+
+def test_the_watchdog_ends_a_reader_whose_parent_is_gone() -> None:
+    import cradletrace.log.reader_process as reader_process
+
+    # As if adopted: the process's parent is not the one it was started by.
+    watched = multiprocessing.get_context("fork").Process(target=reader_process._watch_parent, args=(-1,))
+    watched.start()
+    watched.join(timeout=5)
+    assert watched.exitcode == 1

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cradletrace.errors import ConfigurationError
-from cradletrace.settings import load_settings
+from cradletrace.settings import Limits, load_limits, load_settings
 
 
 def test_defaults_point_at_the_instance_sqlite_file(tmp_path: Path) -> None:
@@ -40,3 +40,20 @@ def test_source_checkout_uses_its_instance_folder() -> None:
 def test_bad_company_prefix_is_named(bad: str) -> None:
     with pytest.raises(ConfigurationError, match=f"'{bad}' is not a GS1 company prefix"):
         load_settings({"CRADLETRACE_COMPANY_PREFIXES": bad})
+
+
+def test_limit_settings_are_read_from_the_environment() -> None:
+    limits = load_limits({"CRADLETRACE_MAX_NESTING": "80", "CRADLETRACE_MAX_VALUE_BYTES": "2_000_000",
+                          "CRADLETRACE_MAX_EVENTS": "100", "CRADLETRACE_MAX_DOCUMENT_BYTES": "5000"})
+    assert limits == Limits(max_nesting=80, max_value_bytes=2_000_000, max_events=100, max_document_bytes=5000)
+    assert load_settings({}).limits == Limits() == Limits(64, 1 << 20, 10_000_000, 2 << 30)
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("CRADLETRACE_MAX_NESTING", "121", "121 is not a nesting limit: give 2 to 120"),
+    ("CRADLETRACE_MAX_EVENTS", "0", "0 is not a limit"),
+    ("CRADLETRACE_MAX_VALUE_BYTES", "1MB", "'1MB' is not a whole number"),
+])
+def test_a_bad_limit_setting_is_named(variable: str, value: str, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=f"^{variable}: {message}"):
+        load_limits({variable: value})

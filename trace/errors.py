@@ -54,6 +54,12 @@ class InvalidIdentifier(InvalidInput):
     """A GS1 key, Digital Link URI, element string or EPC URN that is not valid."""
 
 
+class LimitExceeded(InvalidInput):
+    """A document beyond a reader limit (nesting, value length, events, size); the message names the setting that raises it."""
+
+    http_status = 413
+
+
 class ValidationFailed(InvalidInput):
     """A document with one or more invalid events; ``errors`` lists every fault found.
 

@@ -1,7 +1,8 @@
 """Settings read from the environment (``CRADLETRACE_*`` variables).
 
 One frozen :class:`Settings` value is built from ``os.environ`` by
-:func:`load_settings`; nothing else in the package reads the environment.
+:func:`load_settings`; the document readers' :class:`Limits` come from
+:func:`load_limits` (part of the settings too). Nothing else in the package reads the environment.
 """
 
 from __future__ import annotations
@@ -17,6 +18,57 @@ from cradletrace.errors import ConfigurationError
 
 DEFAULT_RESOLVER_URL = "https://id.gs1.org"
 _PREFIX_RE = re.compile(r"^\d{6,12}$")
+MAX_NESTING_CEILING = 120
+"""The highest nesting limit that can be set: stored events are serialised by orjson, which stops at
+255 levels, and an XML event's canonical form can take up to two levels per element."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the document readers accept; far above real EPCIS documents, so only hostile input meets them.
+
+    Attributes
+    ----------
+    max_nesting : int
+        Levels of JSON objects and arrays, or of XML elements, within one event, the event
+        itself being level 1 (``CRADLETRACE_MAX_NESTING``, at most :data:`MAX_NESTING_CEILING`).
+    max_value_bytes : int
+        UTF-8 bytes of one value: a JSON string or key, an XML text or attribute
+        (``CRADLETRACE_MAX_VALUE_BYTES``).
+    max_events : int
+        Events in one document (``CRADLETRACE_MAX_EVENTS``).
+    max_document_bytes : int
+        Bytes of one document (``CRADLETRACE_MAX_DOCUMENT_BYTES``).
+
+    Examples
+    --------
+    >>> Limits().max_nesting, Limits(max_events=5).max_events
+    (64, 5)
+    """
+
+    max_nesting: int = 64
+    max_value_bytes: int = 1 << 20
+    max_events: int = 10_000_000
+    max_document_bytes: int = 2 << 30
+
+    def __post_init__(self) -> None:
+        for attribute, variable in LIMIT_VARIABLES.items():
+            value = getattr(self, attribute)
+            if not isinstance(value, int) or value < 1:
+                raise ConfigurationError(f"{value!r} is not a limit: give a positive whole number", where=variable)
+        if not 2 <= self.max_nesting <= MAX_NESTING_CEILING:
+            raise ConfigurationError(f"{self.max_nesting} is not a nesting limit: give 2 to {MAX_NESTING_CEILING} "
+                                     "(stored events are serialised by orjson, which stops at 255 levels)",
+                                     where=LIMIT_VARIABLES["max_nesting"])
+
+
+LIMIT_VARIABLES = {
+    "max_nesting": "CRADLETRACE_MAX_NESTING",
+    "max_value_bytes": "CRADLETRACE_MAX_VALUE_BYTES",
+    "max_events": "CRADLETRACE_MAX_EVENTS",
+    "max_document_bytes": "CRADLETRACE_MAX_DOCUMENT_BYTES",
+}
+"""The environment variable of each :class:`Limits` field (messages name it as the way to raise a limit)."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +88,8 @@ class Settings:
         for their keys (``CRADLETRACE_COMPANY_PREFIXES``, comma separated).
     instance_path : Path
         Folder for the embedded database and generated files.
+    limits : Limits
+        What the document readers accept (``CRADLETRACE_MAX_*``).
     """
 
     database_url: str
@@ -43,6 +97,7 @@ class Settings:
     resolver_url: str = DEFAULT_RESOLVER_URL
     company_prefixes: tuple[str, ...] = field(default_factory=tuple)
     instance_path: Path = Path("instance")
+    limits: Limits = field(default_factory=Limits)
 
 
 def default_instance_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -87,6 +142,33 @@ def parse_company_prefixes(text: str) -> tuple[str, ...]:
     return prefixes
 
 
+def load_limits(environ: Mapping[str, str] | None = None) -> Limits:
+    """The readers' :class:`Limits`: each ``CRADLETRACE_MAX_*`` variable that is set, else the default.
+
+    Values are whole numbers (``_`` may group digits).
+
+    Examples
+    --------
+    >>> load_limits({"CRADLETRACE_MAX_EVENTS": "1_000"}).max_events
+    1000
+    >>> load_limits({"CRADLETRACE_MAX_NESTING": "500"})
+    Traceback (most recent call last):
+    ...
+    cradletrace.errors.ConfigurationError: CRADLETRACE_MAX_NESTING: 500 is not a nesting limit: give 2 to 120 (stored events are serialised by orjson, which stops at 255 levels)
+    """
+    environ = os.environ if environ is None else environ
+    values: dict[str, int] = {}
+    for attribute, variable in LIMIT_VARIABLES.items():
+        text = environ.get(variable, "").strip()
+        if not text:
+            continue
+        try:
+            values[attribute] = int(text)
+        except ValueError:
+            raise ConfigurationError(f"{text!r} is not a whole number", where=variable) from None
+    return Limits(**values)
+
+
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Build :class:`Settings` from the environment; keyword arguments win over it.
 
@@ -106,6 +188,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         "resolver_url": (environ.get("CRADLETRACE_RESOLVER_URL") or DEFAULT_RESOLVER_URL).rstrip("/"),
         "company_prefixes": parse_company_prefixes(environ.get("CRADLETRACE_COMPANY_PREFIXES", "")),
         "instance_path": instance,
+        "limits": load_limits(environ),
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)  # type: ignore[arg-type]

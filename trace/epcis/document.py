@@ -4,6 +4,8 @@
 :func:`read_event` reads one event. Both hand the syntax to
 :mod:`~cradletrace.epcis.jsonld_reader` or :mod:`~cradletrace.epcis.xml_reader`, which
 check and normalise every event with :func:`cradletrace.epcis.rules.validate_event`.
+Both take the readers' :class:`~cradletrace.settings.Limits` (``CRADLETRACE_MAX_*`` by
+default, :mod:`cradletrace.epcis.limits`); the document size is checked here, before parsing.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from typing import Any
 from cradletrace.epcis.jsonld_reader import read_json_document, read_json_event
 from cradletrace.epcis.source import EventItem, ParsedDocument, Source, Stream, open_source
 from cradletrace.epcis.xml_reader import read_xml_document, read_xml_event
+from cradletrace.epcis.limits import resolve_limits
 from cradletrace.errors import InvalidInput, ValidationFailed
+from cradletrace.settings import Limits
 
 __all__ = ["FORMATS", "EventItem", "ParsedDocument", "Source", "Stream", "detect_format", "open_source",
            "read_document", "read_event"]
@@ -59,7 +63,8 @@ def _choose_format(stream: Stream, format: str | None) -> str:
     return detected
 
 
-def read_document(source: Source, *, format: str | None = None, name: str | None = None) -> ParsedDocument:
+def read_document(source: Source, *, format: str | None = None, name: str | None = None,
+                  limits: Limits | None = None) -> ParsedDocument:
     """Open an EPCIS 2.0 document (JSON-LD or XML) and stream its events.
 
     Parameters
@@ -70,6 +75,9 @@ def read_document(source: Source, *, format: str | None = None, name: str | None
         Detected from the first non-whitespace byte when not given.
     name : str, optional
         Name used in messages; defaults to the file name.
+    limits : Limits, optional
+        Nesting, value length, events and size the readers accept; ``CRADLETRACE_MAX_*``
+        (:func:`cradletrace.settings.load_limits`) when not given.
 
     Returns
     -------
@@ -80,6 +88,8 @@ def read_document(source: Source, *, format: str | None = None, name: str | None
     ------
     InvalidInput
         For input that is not a readable EPCIS document (now, or when iteration reaches the fault).
+    LimitExceeded
+        For a document beyond one of ``limits``, naming the event index and field.
 
     Examples
     --------
@@ -97,18 +107,19 @@ def read_document(source: Source, *, format: str | None = None, name: str | None
     ...
     cradletrace.errors.InvalidInput: document byte 0: neither JSON nor XML: starts with b'hello' (expected '{' or '<')
     """
-    stream = open_source(source, name)
+    limits = resolve_limits(limits)
+    stream = open_source(source, name, limits)
     try:
         fmt = _choose_format(stream, format)
         if fmt == "json":
-            return read_json_document(stream)
-        return read_xml_document(stream)
+            return read_json_document(stream, limits)
+        return read_xml_document(stream, limits)
     except BaseException:
         stream.close()
         raise
 
 
-def read_event(source: Source, *, format: str | None = None) -> dict[str, Any]:
+def read_event(source: Source, *, format: str | None = None, limits: Limits | None = None) -> dict[str, Any]:
     """Read, validate and normalise one event: a JSON object (with its own ``@context``) or an XML event element.
 
     Raises
@@ -117,6 +128,8 @@ def read_event(source: Source, *, format: str | None = None) -> dict[str, Any]:
         When the event breaks a rule; ``errors`` lists each fault (``event[0].field``).
     InvalidInput
         When the input is not one JSON object or XML element.
+    LimitExceeded
+        When it is beyond ``limits`` (``CRADLETRACE_MAX_*`` when not given), as in :func:`read_document`.
 
     Examples
     --------
@@ -130,11 +143,12 @@ def read_event(source: Source, *, format: str | None = None) -> dict[str, Any]:
     ...
     cradletrace.errors.ValidationFailed: event: event[0].eventTimeZoneOffset: missing: ... (and 2 more)
     """
-    stream = open_source(source)
+    limits = resolve_limits(limits)
+    stream = open_source(source, limits=limits)
     try:
         fmt = _choose_format(stream, format)
         reader = read_json_event if fmt == "json" else read_xml_event
-        event, errors = reader(stream)
+        event, errors = reader(stream, limits)
     finally:
         stream.close()
     if errors:

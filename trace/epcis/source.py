@@ -11,13 +11,16 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
+from cradletrace.epcis.limits import document_error, resolve_limits
 from cradletrace.errors import InvalidInput, TraceError
+from cradletrace.settings import Limits
 
 EventItem = tuple[int, dict[str, Any], list[TraceError]]
 Source = bytes | bytearray | memoryview | str | os.PathLike[str] | IO[bytes]
@@ -99,29 +102,47 @@ class Stream:
             self.raw.close()
 
 
-def open_source(source: Source, name: str | None = None) -> Stream:
+def open_source(source: Source, name: str | None = None, limits: Limits | None = None) -> Stream:
     """Open bytes, a path or a binary file object as a :class:`Stream`.
 
     A path is opened here (and closed when the events are read); a non-seekable file object
     is copied to a spooled temporary file so that a second pass (for a JSON ``@context`` that
     follows the events) stays possible without holding the document in memory.
 
+    Raises :class:`~cradletrace.errors.LimitExceeded` for a document larger than
+    ``limits.max_document_bytes`` (``CRADLETRACE_MAX_DOCUMENT_BYTES`` when ``limits`` is not given):
+    known sizes are checked before anything is read, a pipe's as it is read.
+
     Examples
     --------
     >>> s = open_source(b'  {"a": 1}')
     >>> s.peek(3), s.read(4), s.name
     (b'  {', b'  {"', 'document')
+    >>> open_source(b'  {"a": 1}', limits=Limits(max_document_bytes=8))
+    Traceback (most recent call last):
+    ...
+    cradletrace.errors.LimitExceeded: document: the document is 10 bytes, larger than the limit of 8 bytes; CRADLETRACE_MAX_DOCUMENT_BYTES raises the limit
     """
+    limits = resolve_limits(limits)
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
+        if len(data) > limits.max_document_bytes:
+            raise document_error(name or "document", limits, len(data))
         return Stream(io.BytesIO(data), owned=True, name=name or "document", reopen=lambda: io.BytesIO(data))
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
+        label = name or path.name
         try:
             raw = path.open("rb")
+            status = os.fstat(raw.fileno())
         except OSError as exc:
             raise InvalidInput(f"cannot open: {exc.strerror or exc}", where=name or str(path)) from None
-        return Stream(raw, owned=True, name=name or path.name, reopen=lambda: path.open("rb"))
+        if not stat.S_ISREG(status.st_mode):  # a pipe or a device: its size is only known once read
+            return Stream(_Bounded(raw, limits, label), owned=True, name=label, reopen=lambda: path.open("rb"))
+        if status.st_size > limits.max_document_bytes:
+            raw.close()
+            raise document_error(label, limits, status.st_size)
+        return Stream(raw, owned=True, name=label, reopen=lambda: path.open("rb"))
     if not hasattr(source, "read"):
         raise InvalidInput(f"cannot read an EPCIS document from a {type(source).__name__}: "
                            "give bytes, a path or a binary file", where=name or "document")
@@ -132,6 +153,10 @@ def open_source(source: Source, name: str | None = None) -> Stream:
         seekable = False
     if seekable:
         start = source.tell()
+        size = source.seek(0, os.SEEK_END) - start
+        source.seek(start)
+        if size > limits.max_document_bytes:
+            raise document_error(label, limits, size)
 
         def reopen() -> BinaryIO:
             # The second pass reads the same file object and puts the position back afterwards.
@@ -139,9 +164,29 @@ def open_source(source: Source, name: str | None = None) -> Stream:
 
         return Stream(source, owned=False, name=label, reopen=reopen)
     spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)
-    shutil.copyfileobj(source, spool)
+    shutil.copyfileobj(_Bounded(source, limits, label), spool)
     spool.seek(0)
     return Stream(spool, owned=True, name=label, reopen=lambda: _Rewound(spool, 0))
+
+
+class _Bounded:
+    """Reads a file of unknown size, refusing it once it is larger than the document limit."""
+
+    def __init__(self, raw: IO[bytes], limits: Limits, name: str) -> None:
+        self.raw = raw
+        self.limits = limits
+        self.name = name
+        self.count = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.count += len(data)
+        if self.count > self.limits.max_document_bytes:
+            raise document_error(self.name, self.limits)
+        return data
+
+    def close(self) -> None:
+        self.raw.close()
 
 
 class _Rewound:

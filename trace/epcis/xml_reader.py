@@ -8,6 +8,13 @@ examples carry) declares nothing and is accepted.
 Streaming: each event element is converted when its end tag is parsed, then cleared and
 removed from the tree, so memory does not grow with the number of events.
 
+Limits (:mod:`cradletrace.epcis.limits`): elements are counted as they open, so an event
+nested too deep is refused before libxml2's own depth limit is reached; value lengths are
+checked on each converted event. libxml2's own limits (10,000,000 bytes of text, 50,000 of
+a name; lifted with ``huge_tree`` only when the value limit is set above them) are reported
+as our limit, naming the event and the open element, never as libxml2's advice to set
+XML_PARSE_HUGE.
+
 The conversion follows ``docs/event-form.md``: namespaced extension elements become Clark
 keys; ``epcList/epc`` a list; ``quantityList/quantityElement`` a list of dicts with the
 quantity as a number; ``bizTransaction type=`` ``{type, bizTransaction}``; sensor attributes
@@ -24,6 +31,14 @@ from typing import Any
 from lxml import etree
 
 from cradletrace.epcis.source import EventItem, ParsedDocument, Stream
+from cradletrace.epcis.limits import (
+    check_value,
+    events_error,
+    format_path,
+    nesting_error,
+    resolve_limits,
+    value_error,
+)
 from cradletrace.epcis.fields import (
     EVENT_TYPES,
     FIELD_POSITION,
@@ -33,7 +48,8 @@ from cradletrace.epcis.fields import (
 )
 from cradletrace.epcis.namespaces import EPCIS_QUERY_XML_NS, EPCIS_XML_NS, RDFS_COMMENT, XSI_NS
 from cradletrace.epcis.rules import XML, validate_event
-from cradletrace.errors import InvalidInput, TraceError
+from cradletrace.errors import InvalidInput, LimitExceeded, TraceError
+from cradletrace.settings import Limits
 
 _ROOTS = {
     "{" + EPCIS_XML_NS + "}EPCISDocument": "EPCISDocument",
@@ -49,6 +65,16 @@ _PARSER_OPTIONS: dict[str, Any] = {
     "resolve_entities": False, "no_network": True, "load_dtd": False, "dtd_validation": False,
     "huge_tree": False, "remove_comments": True, "remove_pis": True,
 }
+_PARSER_TEXT_LIMIT = 10_000_000  # libxml2's XML_MAX_TEXT_LENGTH, without huge_tree
+_PARSER_HUGE_LIMIT = 1_000_000_000  # XML_MAX_HUGE_LENGTH, with it
+_PARSER_NAME_LIMIT = 50_000  # XML_MAX_NAME_LENGTH
+_PARSER_LIMIT_ERRORS = frozenset({"ERR_RESOURCE_LIMIT", "ERR_NAME_TOO_LONG"})
+
+
+def _parser_options(limits: Limits) -> dict[str, Any]:
+    # huge_tree lifts libxml2's length limits (and its depth limit of 256, which the
+    # nesting limit keeps us far below); only a value limit above libxml2's needs it.
+    return {**_PARSER_OPTIONS, "huge_tree": limits.max_value_bytes > _PARSER_TEXT_LIMIT}
 
 
 def check_prolog(head: bytes, name: str) -> None:
@@ -90,7 +116,27 @@ def _syntax_error(exc: etree.XMLSyntaxError, name: str, log: Any = None) -> Inva
     return InvalidInput(f"malformed XML: {message}", where=f"{name} line {line} column {column}")
 
 
-def read_xml_document(stream: Stream) -> ParsedDocument:
+def _parser_limit_error(exc: etree.XMLSyntaxError, log: Any, where: str, limits: Limits) -> LimitExceeded | None:
+    """libxml2's refusal of a value too long or nested too deep, as our own limit's message; ``None`` for other faults."""
+    messages = [e.message for e in (log if log is not None else ()) if e.type_name in _PARSER_LIMIT_ERRORS
+                or "too big" in e.message or "XML_PARSE_HUGE" in e.message]
+    if "XML_PARSE_HUGE" in (exc.msg or ""):
+        messages.append(exc.msg)
+    if not messages:
+        return None
+    if any("depth" in m.lower() for m in messages):
+        return nesting_error(where, limits)
+    if any("name too long" in m.lower() for m in messages):
+        return value_error(where, limits, parser_limit=_PARSER_NAME_LIMIT)
+    parser_limit = _PARSER_HUGE_LIMIT if limits.max_value_bytes > _PARSER_TEXT_LIMIT else _PARSER_TEXT_LIMIT
+    return value_error(where, limits, parser_limit=parser_limit)
+
+
+def _tags(elements: list[Any]) -> list[str | int]:
+    return [e.tag for e in elements]
+
+
+def read_xml_document(stream: Stream, limits: Limits | None = None) -> ParsedDocument:
     """Read the header of an XML EPCIS document and return it with its events as a lazy iterator.
 
     Examples
@@ -103,21 +149,22 @@ def read_xml_document(stream: Stream) -> ParsedDocument:
     ('EPCISDocument', '2.0', 'urn:ex:', [])
     """
     check_prolog(stream.peek(_PROLOG_LIMIT), stream.name)
-    reader = _DocumentReader(stream)
+    reader = _DocumentReader(stream, resolve_limits(limits))
     try:
         reader.read_header()
     except etree.XMLSyntaxError as exc:
-        raise _syntax_error(exc, stream.name, reader.context.error_log) from None
+        raise reader.parse_error(exc, None) from None
     return ParsedDocument(name=stream.name, format="xml", kind=reader.kind, header=reader.header,
                           events=reader.events())
 
 
 class _DocumentReader:
-    def __init__(self, stream: Stream) -> None:
+    def __init__(self, stream: Stream, limits: Limits) -> None:
         self.stream = stream
         self.name = stream.name
+        self.limits = limits
         etree.clear_error_log()  # the log is per thread; keep only this document's faults in it
-        self.context = etree.iterparse(stream, events=("start", "end"), **_PARSER_OPTIONS)
+        self.context = etree.iterparse(stream, events=("start", "end"), **_parser_options(limits))
         self.parse = iter(self.context)
         self.header: dict[str, Any] = {}
         self.kind = ""
@@ -126,6 +173,7 @@ class _DocumentReader:
         self.event_list: Any = None
         self.in_header = False
         self.seen_body = False
+        self.root: Any = None
 
     def read_header(self) -> None:
         action, root = next(self.parse)
@@ -139,6 +187,7 @@ class _DocumentReader:
         if docinfo.internalDTD is not None and docinfo.internalDTD.entities():
             raise InvalidInput("entity declarations are not allowed", where=self.name)
         self.kind = kind
+        self.root = root
         header = self.header
         for key, value in root.attrib.items():
             if key in ("schemaVersion", "creationDate"):
@@ -149,9 +198,12 @@ class _DocumentReader:
         problems = [f"missing the {a} attribute" for a in ("schemaVersion", "creationDate") if a not in root.attrib]
         if problems:
             raise InvalidInput("; ".join(problems), where=f"{self.name} line {root.sourceline}")
+        deepest = self.limits.max_nesting + 2  # a header field is level 1 below the root or EPCISHeader
         for action, elem in self.parse:
             if action == "start":
                 self.depth += 1
+                if self.depth > deepest:
+                    raise self._too_deep(elem, -1)
                 if elem.tag == "EventList" and not self.in_header:
                     self.event_list = elem
                     self.event_depth = self.depth + 1
@@ -173,7 +225,9 @@ class _DocumentReader:
             elif tag == "EPCISBody":
                 self.seen_body = True
             elif isinstance(tag, str) and tag.startswith("{"):
-                _add(self.header, tag, extension_value(elem))
+                value = extension_value(elem)
+                check_value({tag: value}, self.limits, f"{self.name} header", nesting=False)
+                _add(self.header, tag, value)
             elif tag in ("queryName", "subscriptionID"):
                 self.header[tag] = (elem.text or "").strip()
             elem.clear()
@@ -189,18 +243,25 @@ class _DocumentReader:
                                where=self.name)
 
     def events(self) -> Iterator[EventItem]:
+        index = 0
         try:
             if self.event_list is None:
                 return
-            index = 0
             event_depth = self.event_depth
+            limits, name = self.limits, self.name
+            deepest = event_depth - 1 + limits.max_nesting  # the event element is level 1
+            max_events = limits.max_events
             for action, elem in self.parse:
                 if action == "start":
                     self.depth += 1
+                    if self.depth > deepest:
+                        raise self._too_deep(elem, index)
                     continue
                 if self.depth == event_depth:
                     self.depth -= 1
-                    yield xml_event_item(elem, index)
+                    if index >= max_events:
+                        raise events_error(name, limits)
+                    yield xml_event_item(elem, index, limits=limits, document=name)
                     index += 1
                     elem.clear()
                     self.event_list.remove(elem)
@@ -209,16 +270,53 @@ class _DocumentReader:
                 else:
                     self._end(elem)
         except etree.XMLSyntaxError as exc:
-            raise _syntax_error(exc, self.name, self.context.error_log) from None
+            raise self.parse_error(exc, index) from None
         finally:
             self.stream.close()
 
+    def parse_error(self, exc: etree.XMLSyntaxError, index: int | None) -> InvalidInput:
+        """The error for a parse that failed while event ``index`` was being read (``None``: the header)."""
+        log = self.context.error_log
+        return _parser_limit_error(exc, log, self._open_place(index), self.limits) or _syntax_error(exc, self.name, log)
 
-def xml_event_item(elem: Any, index: int) -> EventItem:
-    """Convert one XML event element to the canonical form, then validate and normalise it."""
+    def _open_place(self, index: int | None) -> str:
+        """Where the parser stopped: the open event and field (or header field), found from the tree built so far."""
+        inside_event = index is not None and self.event_list is not None and self.depth >= self.event_depth
+        node, levels = (self.event_list, self.depth - self.event_depth + 1) if inside_event else (self.root, self.depth - 1)
+        chain = []
+        while node is not None and levels > 0 and len(node):
+            node = node[-1]
+            chain.append(node)
+            levels -= 1
+        if inside_event:
+            return f"{self.name} event[{index}]" + format_path(_tags(chain[1:]))
+        return f"{self.name} header" + format_path(_tags(chain))
+
+    def _too_deep(self, elem: Any, index: int) -> LimitExceeded:
+        """The refusal of ``elem``, one level deeper than the nesting limit allows, naming its event and field."""
+        chain = []
+        node = elem
+        while node is not None and node is not self.event_list and node is not self.root:
+            chain.append(node)
+            node = node.getparent()
+        chain.reverse()
+        if node is self.event_list and chain:
+            return nesting_error(f"{self.name} event[{index}]" + format_path(_tags(chain[1:])), self.limits)
+        return nesting_error(f"{self.name} header" + format_path(_tags(chain)), self.limits)
+
+
+def xml_event_item(elem: Any, index: int, *, limits: Limits | None = None, document: str | None = None) -> EventItem:
+    """Convert one XML event element to the canonical form, then validate and normalise it.
+
+    Raises :class:`~cradletrace.errors.LimitExceeded` (naming ``document``, the event and the
+    field) for a text or attribute longer than ``limits.max_value_bytes``; the nesting of the
+    elements is the parser's to check, as they open.
+    """
     raw, errors = xml_event_to_canonical(elem, index)
     if raw is None:
         return index, {}, errors
+    where = f"{document} event[{index}]" if document else f"event[{index}]"
+    check_value(raw, resolve_limits(limits), where, nesting=False)
     event, rule_errors = validate_event(raw, index, syntax=XML)
     return index, event, errors + rule_errors
 
@@ -334,7 +432,10 @@ def xml_number(text: str) -> Any:
     (200, 26, 12.5, 1000, 'n/a')
     """
     if _INTEGER.fullmatch(text):
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:  # past Python's 4,300-digit limit for int(): not a quantity anyone means
+            return text
     try:
         value = float(text)
     except ValueError:
@@ -528,14 +629,33 @@ def extension_value(elem: Any) -> Any:
     return out
 
 
-def read_xml_event(stream: Stream) -> tuple[dict[str, Any], list[TraceError]]:
+def read_xml_event(stream: Stream, limits: Limits | None = None) -> tuple[dict[str, Any], list[TraceError]]:
     """One XML event element, validated and normalised."""
+    limits = resolve_limits(limits)
     data = stream.read()
     check_prolog(data[:_PROLOG_LIMIT], stream.name)
-    parser = etree.XMLParser(**_PARSER_OPTIONS)
+    parser = etree.XMLParser(**_parser_options(limits))
+    where = f"{stream.name} event[0]"
     try:
         elem = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise _syntax_error(exc, stream.name, parser.error_log) from None
-    _, event, errors = xml_event_item(elem, 0)
+        raise _parser_limit_error(exc, parser.error_log, where, limits) or _syntax_error(
+            exc, stream.name, parser.error_log) from None
+    _check_nesting(elem, limits, where)
+    _, event, errors = xml_event_item(elem, 0, limits=limits, document=stream.name)
     return event, errors
+
+
+def _check_nesting(elem: Any, limits: Limits, where: str) -> None:
+    """Refuse an element tree deeper than ``limits.max_nesting`` (for a tree parsed whole, not streamed)."""
+    stack = [(elem, 1)]
+    while stack:
+        node, level = stack.pop()
+        if level > limits.max_nesting:
+            chain = []
+            while node is not None and node is not elem:
+                chain.append(node)
+                node = node.getparent()
+            raise nesting_error(where + format_path(_tags(chain[::-1])), limits)
+        stack.extend((child, level + 1) for child in node if isinstance(child.tag, str))
+

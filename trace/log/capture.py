@@ -48,6 +48,7 @@ from cradletrace.projections.nodemap import NodeMap
 from cradletrace.log.prepare import Prepared, prepared_items
 from cradletrace.projections.writer import LoggedEvent, Projector
 from cradletrace.log.reader_process import prepared_events, readable_elsewhere, worth_a_reader
+from cradletrace.settings import Limits
 from cradletrace.timestamps import to_iso, utc_now
 
 BATCH_EVENTS = 2000
@@ -99,6 +100,7 @@ def capture_document(
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
     reader_process: bool | None = False,
+    limits: Limits | None = None,
 ) -> CaptureReport:
     """Capture an EPCIS 2.0 document (JSON-LD or XML), all or nothing.
 
@@ -122,6 +124,9 @@ def capture_document(
         as bytes or a path, on a machine with more than one core). The result is the same
         either way. Off by default: forking suits a command-line process (``cradletrace
         capture`` asks for ``None``), not a threaded server.
+    limits : Limits, optional
+        Nesting, value length, events and size the readers accept (:mod:`cradletrace.epcis.limits`);
+        the ``CRADLETRACE_MAX_*`` settings when not given.
 
     Returns
     -------
@@ -132,15 +137,17 @@ def capture_document(
     ValidationFailed
         When any event is invalid; it lists each fault with its event index and field.
     InvalidInput
-        When the document itself cannot be read.
+        When the document itself cannot be read; :class:`~cradletrace.errors.LimitExceeded` when it is
+        beyond ``limits`` (naming the event index and field).
     """
     record_time = utc_now()
     record_iso = to_iso(record_time)
     use_reader = worth_a_reader(source) if reader_process is None else reader_process
     if use_reader and readable_elsewhere(source):
-        document_name, items = prepared_events(source, format=format, name=name, record_iso=record_iso)
+        document_name, items = prepared_events(source, format=format, name=name, record_iso=record_iso,
+                                               limits=limits)
     else:
-        document = read_document(source, format=format, name=name)
+        document = read_document(source, format=format, name=name, limits=limits)
         document_name, items = document.name, prepared_items(document.events, record_iso)
     try:
         return _capture(session, items, name=document_name or name, dry_run=dry_run, progress=progress,

@@ -10,15 +10,26 @@ each payload back into the event dict (the form ``rebuild`` reads too) and write
 The reader touches no database: it works on its own copy of the document and sends back
 plain tuples and :class:`~cradletrace.errors.TraceError` objects. The pipe's buffer bounds
 how far it runs ahead. Closing the generator (an abandoned capture) stops the reader.
+
+The reader never outlives the capturing process, even one killed with ``kill -9``: each
+process closes the pipe end it does not use, so a reader writing to a dead parent gets a
+broken pipe; on Linux the kernel also sends it SIGKILL when its parent dies
+(``prctl(PR_SET_PDEATHSIG)``); and everywhere a watchdog thread ends it once its parent
+process is no longer its parent (``os.getppid()`` changes when the parent dies), which also
+covers a reader busy parsing rather than writing.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
 import queue
+import signal
+import sys
 import threading
+import time
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -26,8 +37,10 @@ from typing import Any
 import orjson
 
 from cradletrace.epcis import read_document
+from cradletrace.epcis.limits import resolve_limits
 from cradletrace.errors import TraceError
 from cradletrace.log.prepare import Prepared, prepared_items
+from cradletrace.settings import Limits
 
 READER_PROCESS_BYTES = 4_000_000
 """Documents at least this large (about 7,000 events) are read in a second process."""
@@ -35,6 +48,8 @@ READER_PROCESS_BYTES = 4_000_000
 _BATCH = 500
 _AHEAD = 16  # batches the reader may run ahead: 8,000 events, about 25 MB
 _Item = tuple[int, Prepared | None, list[TraceError]]
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_WATCH_SECONDS = 0.2  # how often the reader's watchdog looks for its parent
 
 
 def readable_elsewhere(source: Any) -> bool:
@@ -58,19 +73,24 @@ def worth_a_reader(source: Any) -> bool:
         return False  # let the ordinary path report the missing file
 
 
-def prepared_events(source: Any, *, format: str | None, name: str | None,
-                    record_iso: str) -> tuple[str | None, Generator[_Item, None, None]]:
+def prepared_events(source: Any, *, format: str | None, name: str | None, record_iso: str,
+                    limits: Limits | None = None) -> tuple[str | None, Generator[_Item, None, None]]:
     """The document's name and its events as ``(index, prepared or None, errors)``, read in a reader process.
 
     Raises (from the iterator) what reading the document would raise: an
-    :class:`~cradletrace.errors.InvalidInput` for a document that cannot be read.
+    :class:`~cradletrace.errors.InvalidInput` for a document that cannot be read, a
+    :class:`~cradletrace.errors.LimitExceeded` for one beyond ``limits`` (``CRADLETRACE_MAX_*``
+    when not given), naming the event index and field as in one process.
     """
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    reader = context.Process(target=_read, args=(source, format, name, record_iso, sender), daemon=True,
-                             name="cradletrace-capture-reader")
+    # The death signal follows the thread that forks: only the main thread lives as long as the process.
+    main_thread = threading.current_thread() is threading.main_thread()
+    reader = context.Process(target=_read, args=(source, format, name, record_iso, resolve_limits(limits), sender,
+                                                 receiver, os.getpid(), main_thread),
+                             daemon=True, name="cradletrace-capture-reader")
     reader.start()
-    sender.close()
+    sender.close()  # the reader holds the only write end: its exit is our EOF
     try:
         first = _receive(receiver, reader)
     except BaseException:
@@ -143,25 +163,67 @@ def _stop(receiver: Any, reader: Any) -> None:
     receiver.close()
 
 
-def _read(source: Any, format: str | None, name: str | None, record_iso: str, sender: Any) -> None:
+class _ParentGone(Exception):
+    """The capturing process closed its end of the pipe (it ended): nobody is left to read for."""
+
+
+def _read(source: Any, format: str | None, name: str | None, record_iso: str, limits: Limits, sender: Any,
+          receiver: Any, parent: int, main_thread: bool) -> None:
     """The reader process: the document's name, then batches of prepared events, then ``None``."""
+    receiver.close()  # else a dead parent's pipe stays open, and a full pipe blocks this process for ever
+    _follow_parent(parent, death_signal=main_thread)
     gc.disable()  # as in the capturing process: the cyclic collector slows large parses down
+
+    def send(message: Any) -> None:
+        try:
+            sender.send(message)
+        except (BrokenPipeError, ConnectionResetError):
+            raise _ParentGone from None
+
+    index = -1
     try:
-        document = read_document(source, format=format, name=name)
-        sender.send(document.name or name)
-        batch: list[tuple[int, tuple[Any, ...] | None, list[TraceError]]] = []
-        for index, p, errors in prepared_items(document.events, record_iso):
-            # The event dict is not sent: the capturing process decodes it from the payload.
-            fields = None if p is None else (p.event_id, p.event_hash, p.declares_error, p.event_time, p.payload)
-            batch.append((index, fields, errors))
-            if len(batch) >= _BATCH:
-                sender.send(batch)
-                batch = []
-        sender.send(batch)
-        sender.send(None)
-    except TraceError as exc:
-        sender.send(exc)
-    except BaseException as exc:  # noqa: BLE001 - reported in the capturing process, not lost here
-        sender.send(TraceError(f"the capture reader process failed: {exc!r}"))
+        try:
+            document = read_document(source, format=format, name=name, limits=limits)
+            send(document.name or name)
+            batch: list[tuple[int, tuple[Any, ...] | None, list[TraceError]]] = []
+            for index, p, errors in prepared_items(document.events, record_iso):
+                # The event dict is not sent: the capturing process decodes it from the payload.
+                fields = None if p is None else (p.event_id, p.event_hash, p.declares_error, p.event_time, p.payload)
+                batch.append((index, fields, errors))
+                if len(batch) >= _BATCH:
+                    send(batch)
+                    batch = []
+            send(batch)
+            send(None)
+        except TraceError as exc:
+            send(exc)
+        except _ParentGone:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - reported in the capturing process, not lost here
+            send(TraceError(f"the capture reader process failed after event[{index}]: {exc!r}"
+                            if index >= 0 else f"the capture reader process failed: {exc!r}"))
+    except _ParentGone:
+        return  # quietly: the capture is over
     finally:
         sender.close()
+
+
+def _follow_parent(parent: int, *, death_signal: bool) -> None:
+    """End this process when ``parent`` ends: a kernel death signal where there is one, and a watchdog thread."""
+    if death_signal and sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl in this C library: the watchdog is enough
+            pass
+    watchdog = threading.Thread(target=_watch_parent, args=(parent,), daemon=True,
+                                name="cradletrace-capture-reader-watchdog")
+    watchdog.start()
+
+
+def _watch_parent(parent: int) -> None:
+    # A process whose parent died is adopted (by init or a subreaper): its parent ID changes.
+    # The first look comes at once, in case the parent died before the death signal was set.
+    while os.getppid() == parent:
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)
