@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from cradletrace.log.audit import verify_chain
-from cradletrace.cli.options import database_option, format_option, session_scope
+from cradletrace.cli.options import database_option, format_option, print_json, session_scope
 from cradletrace.cli.progress import progress_bar
 from cradletrace.log.rebuild import check_projections, rebuild_projections
 
@@ -24,9 +24,7 @@ def verify_command(deep: bool, fmt: str, database: str | None) -> None:
     with session_scope(database, commit=False) as session, progress_bar("verify") as update:
         result = verify_chain(session, deep=deep, progress=update)
     if fmt == "json":
-        import orjson
-
-        click.echo(orjson.dumps(result.__dict__).decode())
+        print_json(result.__dict__)
     else:
         click.echo(result.summary())
     if not result.ok:
@@ -35,18 +33,28 @@ def verify_command(deep: bool, fmt: str, database: str | None) -> None:
 
 @click.command("rebuild")
 @click.option("--check", is_flag=True, help="Compare the stored projections with a rebuild instead; change nothing.")
+@format_option("text", "json")
 @database_option
-def rebuild_command(check: bool, database: str | None) -> None:
+def rebuild_command(check: bool, fmt: str, database: str | None) -> None:
     """Rebuild every projection (states, edges, indexes) from the log; --check reports differences (exit 1)."""
     if check:
         with session_scope(database, commit=False) as session:
             differences = check_projections(session)
-        if not differences:
+        if fmt == "json":
+            print_json({"ok": not differences, "differences": [
+                {"table": d.table, "only_stored": d.only_stored, "only_rebuilt": d.only_rebuilt}
+                for d in differences]})
+        elif differences:
+            for difference in differences:
+                click.echo(difference.summary())
+        else:
             click.echo("OK: the projections equal a rebuild from the log")
-            return
-        for difference in differences:
-            click.echo(difference.summary())
-        raise SystemExit(1)
+        if differences:
+            raise SystemExit(1)
+        return
     with session_scope(database) as session, progress_bar("rebuild") as update:
         replayed = rebuild_projections(session, progress=update)
-    click.echo(f"rebuilt the projections from {replayed} events")
+    if fmt == "json":
+        print_json({"rebuilt": True, "events": replayed})
+    else:
+        click.echo(f"rebuilt the projections from {replayed} events")
