@@ -117,7 +117,7 @@ def validate_event(event: Mapping[str, Any], index: int = 0, *,
     """
     ck = _Checker(f"event[{index}]", syntax)
     event_type = event.get("type")
-    if event_type not in EVENT_TYPES:
+    if not isinstance(event_type, str) or event_type not in EVENT_TYPES:  # a list or object is no type (nor hashable)
         if event_type is None:
             ck.fail("type", "missing: every event needs a type (ObjectEvent, AggregationEvent, "
                             "TransactionEvent, TransformationEvent or AssociationEvent)")
@@ -219,7 +219,7 @@ def _text(ck: _Checker, path: str, value: Any) -> Any:
 
 
 def _action(ck: _Checker, path: str, value: Any) -> Any:
-    if value not in ACTIONS:
+    if not isinstance(value, str) or value not in ACTIONS:  # a list is no action (nor hashable)
         ck.fail(path, f"{value!r} is not an action: use ADD, OBSERVE or DELETE")
     return value
 
