@@ -276,3 +276,17 @@ def test_many_mutated_documents(session: Session, name: str) -> None:
         attempt(session, data)
 
     run()
+
+
+@pytest.mark.parametrize("value", ["1e308", "1e20", "-1e19", "99999999999999999999", "9" * 5000])
+def test_numbers_beyond_64_bits_are_captured_or_cleanly_rejected(session: Session, value: str) -> None:
+    """Found by these tests: an integral float beyond 64 bits (1e20) became an int the payload could not hold."""
+    json_document = json.loads(_bytes(JSON_FILES[0]))
+    json_document["epcisBody"]["eventList"][0]["example:reading"] = "__number__"
+    data = json.dumps(json_document).replace('"__number__"', value).encode()
+    if len(value) < 20:  # the JSON reader itself refuses long integers ("integer overflow")
+        assert attempt(session, data) is True
+    xml = _bytes(XML_FILES[0])
+    closing = b"</ObjectEvent>" if b"</ObjectEvent>" in xml else b"</AssociationEvent>"
+    reading = f'<x:reading xmlns:x="urn:example:x">{value}</x:reading>'.encode()
+    assert attempt(session, xml.replace(closing, reading + closing, 1)) is True

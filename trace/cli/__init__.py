@@ -16,6 +16,7 @@ from typing import Any
 import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from cradletrace.cli.options import echo_error
 from cradletrace.errors import TraceError
 
 
@@ -82,8 +83,6 @@ def database_hint(reason: str) -> str:
 
 
 def _fail(message: str) -> None:
-    from cradletrace.cli.options import echo_error
-
     echo_error(message)
     sys.exit(1)
 

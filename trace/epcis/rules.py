@@ -62,6 +62,8 @@ _ALL_FIELDS = frozenset(f for positions in FIELD_POSITION.values() for f in posi
 
 JSON = "json"
 XML = "xml"
+#: Integers are stored as 64-bit values in the event payload (orjson); larger ones stay floats or are refused.
+INT64_LIMIT = 2 ** 63
 
 
 class _Checker:
@@ -246,14 +248,26 @@ def _epc_list(ck: _Checker, path: str, value: Any) -> Any:
     return [_identifier(ck, f"{path}[{i}]", v) for i, v in enumerate(value)]
 
 
+def integral(value: float) -> int | float:
+    """An integral float as int, when it fits in 64 bits; any other float as it is.
+
+    Examples
+    --------
+    >>> integral(26.0), integral(12.5), integral(1e20)
+    (26, 12.5, 1e+20)
+    """
+    return int(value) if value.is_integer() and abs(value) < INT64_LIMIT else value
+
+
 def _number(ck: _Checker, path: str, value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         ck.fail(path, f"{value!r} is not a number")
         return value
     if isinstance(value, int):
+        if abs(value) >= INT64_LIMIT:
+            ck.fail(path, f"{value} is too large: integers must fit in 64 bits")
         return value
-    value = float(value)
-    return int(value) if value.is_integer() else value
+    return integral(float(value))
 
 
 def _quantity_list(ck: _Checker, path: str, value: Any) -> Any:

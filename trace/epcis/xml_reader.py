@@ -33,7 +33,7 @@ from cradletrace.epcis.fields import (
     SENSOR_REPORT_FIELDS,
 )
 from cradletrace.epcis.namespaces import EPCIS_QUERY_XML_NS, EPCIS_XML_NS, RDFS_COMMENT, XSI_NS
-from cradletrace.epcis.rules import XML, validate_event
+from cradletrace.epcis.rules import INT64_LIMIT, XML, integral, validate_event
 from cradletrace.errors import InvalidInput, TraceError
 
 _ROOTS = {
@@ -335,8 +335,13 @@ def xml_number(text: str) -> Any:
     --------
     >>> xml_number("200"), xml_number("26.0"), xml_number("12.5"), xml_number("1e3"), xml_number("n/a")
     (200, 26, 12.5, 1000, 'n/a')
+    >>> xml_number("1e20"), xml_number("99999999999999999999")  # beyond 64 bits: a float
+    (1e+20, 1e+20)
+    >>> xml_number("9" * 5000) == "9" * 5000  # beyond any float: the text
+    True
     """
-    if _INTEGER.fullmatch(text):
+    # The length test first: int() refuses text of more than 4,300 digits, and 19 digits hold 64 bits.
+    if _INTEGER.fullmatch(text) and len(text.lstrip("+-")) <= 19 and abs(int(text)) < INT64_LIMIT:
         return int(text)
     try:
         value = float(text)
@@ -344,7 +349,7 @@ def xml_number(text: str) -> Any:
         return text
     if value != value or value in (float("inf"), float("-inf")):
         return text
-    return int(value) if value.is_integer() else value
+    return integral(value)
 
 
 def _quantity_list(elem: Any, errors: list[TraceError], where: str) -> Any:
