@@ -203,6 +203,11 @@ class _DocumentReader:
                     continue
                 if self.depth == event_depth:
                     self.depth -= 1
+                    if elem.getparent() is not self.event_list:
+                        # The events of a second EventList (or EPCISBody) would be taken from a list
+                        # the reader does not hold: the document has one EventList.
+                        raise InvalidInput("a second EventList: an EPCIS document keeps all its events in one "
+                                           "EPCISBody/EventList", where=f"{self.name} line {elem.sourceline}")
                     yield xml_event_item(elem, index)
                     index += 1
                     elem.clear()
