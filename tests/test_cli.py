@@ -94,3 +94,31 @@ def test_capture_command_pauses_the_garbage_collector_of_its_own_process(
     result = CliRunner().invoke(main, ["capture", str(doc), "--database", make_database(backend)])
     assert result.exit_code == 0, result.output
     assert calls == ["disable", "enable"]
+
+
+@pytest.mark.postgres
+def test_a_missing_postgresql_database_is_to_be_created_first() -> None:
+    """`db upgrade` cannot create a PostgreSQL database: the hint says to create it (it said `db upgrade`)."""
+    server = os.environ.get("CRADLETRACE_TEST_POSTGRES_URL")
+    if not server:
+        pytest.skip("needs CRADLETRACE_TEST_POSTGRES_URL")
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server).set(database="ct_never_created").render_as_string(hide_password=False)
+    for args in (["db", "upgrade"], ["query"], ["audit", "verify"]):
+        result = CliRunner().invoke(main, [*args, "--database", url])
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        (line,) = result.output.splitlines()
+        assert line.startswith("error: database error: ") and 'database "ct_never_created" does not exist' in line
+        assert line.endswith("(create the database first, e.g. `createdb ct_never_created`, "
+                             "then run `cradletrace db upgrade`)"), line
+
+
+def test_a_database_without_the_schema_asks_for_db_upgrade(backend: str, make_database: Callable[..., str]) -> None:
+    url = make_database(backend, migrated=False)
+    if backend == "sqlite":
+        Path(url.removeprefix("sqlite:///")).touch()  # an empty file, as `sqlite3 ct.db` leaves one
+    result = CliRunner().invoke(main, ["query", "--database", url])
+    assert result.exit_code == 1
+    (line,) = result.output.splitlines()
+    assert line.startswith("error: database error: ") and line.endswith("(has `cradletrace db upgrade` been run?)")

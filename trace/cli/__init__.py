@@ -1,27 +1,48 @@
 """Command-line interface: the ``cradletrace`` console script (click).
 
 Every command takes ``--database URL``. A user error (any :class:`~cradletrace.errors.TraceError`,
-a database that cannot be reached) prints one line to stderr and exits with status 1,
-never a traceback.
+a database that cannot be reached or does not exist, a missing file, and click's usage errors:
+an unknown option, a bad ``--format``, a missing argument) prints one line starting with
+``error:`` to stderr and exits with status 1, never a traceback. ``capture`` may follow a
+rejected file's ``error:`` line with its faults, one indented line each.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Any
 
 import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from cradletrace.cli.options import echo_error
 from cradletrace.errors import TraceError
 
 
 class CradletraceGroup(click.Group):
     """A click group that turns expected errors into one clear line and exit status 1."""
 
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        # The group's own options (`cradletrace --bogus`) are parsed here, outside invoke().
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.exceptions.NoArgsIsHelpError:
+            raise  # plain `cradletrace` shows the help, as click does
+        except click.UsageError as exc:
+            _usage_fail(exc)
+            raise  # not reached: _usage_fail exits
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.exceptions.NoArgsIsHelpError:
+            raise
+        except click.UsageError as exc:
+            # A subcommand's arguments are parsed inside the group's invoke(): an unknown option,
+            # a bad --format or a missing argument is a user error like any other.
+            _usage_fail(exc)
         except BrokenPipeError:
             # The reader went away (`cradletrace recall ... | head`): stop quietly, as Unix tools do.
             # stdout is pointed at devnull so the interpreter's final flush does not complain.
@@ -33,15 +54,42 @@ class CradletraceGroup(click.Group):
             _fail(str(exc))
         except (OperationalError, ProgrammingError) as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            hint = " (has `cradletrace db upgrade` been run?)" if "no such table" in reason or "does not exist" in reason else ""
-            _fail(f"database error: {reason}{hint}")
+            _fail(f"database error: {reason}{database_hint(reason)}")
         except OSError as exc:
             _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
 
 
+_MISSING_DATABASE = re.compile(r'database "([^"]+)" does not exist')
+
+
+def database_hint(reason: str) -> str:
+    """Advice for a database error: create a missing PostgreSQL database, or migrate a missing schema.
+
+    Examples
+    --------
+    >>> database_hint('connection failed: ... FATAL:  database "ct" does not exist')
+    ' (create the database first, e.g. `createdb ct`, then run `cradletrace db upgrade`)'
+    >>> database_hint('relation "events" does not exist')
+    ' (has `cradletrace db upgrade` been run?)'
+    >>> database_hint("connection refused")
+    ''
+    """
+    missing = _MISSING_DATABASE.search(reason)
+    if missing:
+        return f" (create the database first, e.g. `createdb {missing.group(1)}`, then run `cradletrace db upgrade`)"
+    if "no such table" in reason or "does not exist" in reason:
+        return " (has `cradletrace db upgrade` been run?)"
+    return ""
+
+
 def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
+    echo_error(message)
     sys.exit(1)
+
+
+def _usage_fail(exc: click.UsageError) -> None:
+    command = exc.ctx.command_path if exc.ctx else "cradletrace"
+    _fail(f"{exc.format_message().rstrip('.')} (see `{command} --help`)")
 
 
 @click.group(cls=CradletraceGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
+from alembic.util import CommandError
 
 from cradletrace import migrate
-from cradletrace.cli.options import database_option, resolve_url
+from cradletrace.cli.options import database_option, require_database, resolve_url
+from cradletrace.errors import InvalidInput
 
 
 @click.group("db")
@@ -19,7 +24,8 @@ def db_group() -> None:
 def upgrade_command(database: str | None, revision: str) -> None:
     """Migrate the database up to REVISION (creating it if it is a new SQLite file)."""
     url = resolve_url(database)
-    migrate.upgrade(url, revision)
+    with _revision_errors():
+        migrate.upgrade(url, revision)
     click.echo(f"database at {_safe(url)} is at revision {revision}")
 
 
@@ -29,8 +35,20 @@ def upgrade_command(database: str | None, revision: str) -> None:
 def downgrade_command(database: str | None, revision: str) -> None:
     """Migrate the database down to REVISION."""
     url = resolve_url(database)
-    migrate.downgrade(url, revision)
+    require_database(url)  # only upgrade creates a database
+    with _revision_errors():
+        migrate.downgrade(url, revision)
     click.echo(f"database at {_safe(url)} is at revision {revision}")
+
+
+@contextmanager
+def _revision_errors() -> Iterator[None]:
+    """Alembic's own errors (an unknown revision) are the user's: one ``error:`` line, not a traceback."""
+    try:
+        yield
+    except CommandError as exc:
+        message = str(exc)
+        raise InvalidInput(message[:1].lower() + message[1:], where="--revision") from None
 
 
 def _safe(url: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,8 @@ def query_command(params: tuple[str, ...], per_page: int, page_token: str | None
         click.echo(orjson.dumps({"events": page.events, "nextPageToken": page.next_page_token},
                                 option=orjson.OPT_INDENT_2).decode())
         return
+    if not page.events:
+        click.echo("no events match")
     for event in page.events:
         objects = event.get("epcList") or event.get("childEPCs") or event.get("outputEPCList") or []
         click.echo(f"{event['eventTime']}  {event['type']:<20} {event.get('action', ''):<8} "
@@ -89,12 +92,20 @@ def export_command(params: tuple[str, ...], fmt: str, output: Path, database: st
     with session_scope(database, commit=False) as session:
         events = counter.wrap(iter_events(session, query))
         if str(output) == "-":
-            writer(events, click.get_binary_stream("stdout"))
+            writer(events, sys.stdout.buffer)
         else:
-            with output.open("wb") as fp:
-                writer(events, fp)
+            # Written beside the target and moved there when complete: a failed export (a bad
+            # query parameter, a lost connection) leaves no partial document under OUTPUT's name.
+            partial = output.with_name(f".{output.name}.partial")
+            try:
+                with partial.open("wb") as fp:
+                    writer(events, fp)
+                partial.replace(output)
+            finally:
+                partial.unlink(missing_ok=True)
     if str(output) != "-":
-        click.echo(f"wrote {counter.count} events to {output} ({fmt})")
+        click.echo(f"wrote {counter.count} events to {output} ({fmt})" if counter.count
+                   else f"no events match: wrote an empty document to {output} ({fmt})")
 
 
 class _Counter:

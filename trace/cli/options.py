@@ -1,16 +1,19 @@
-"""Options and helpers shared by every CLI command: ``--database``, ``--format``, sessions, one-line errors."""
+"""Options and helpers shared by every CLI command: ``--database``, ``--format``, sessions, JSON output."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import click
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from cradletrace.db import create_db_engine, make_session_factory
+from cradletrace.db import create_db_engine, make_session_factory, normalize_url
+from cradletrace.errors import ConfigurationError, NotFound
 from cradletrace.settings import load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,13 +47,58 @@ def resolve_url(database: str | None) -> str:
     return database or load_settings().database_url
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL, or ``None`` for another database, an in-memory one or a ``file:`` URI.
+
+    Examples
+    --------
+    >>> sqlite_file("sqlite:////srv/ct/cradletrace.db")
+    PosixPath('/srv/ct/cradletrace.db')
+    >>> sqlite_file("sqlite://") is None, sqlite_file("postgresql://db/ct") is None
+    (True, True)
+    """
+    try:
+        parsed = make_url(normalize_url(url))
+    except Exception:
+        return None  # create_db_engine names a malformed URL
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
+
+
+def require_database(url: str) -> None:
+    """Refuse a SQLite URL whose file does not exist, before anything connects (and would create it).
+
+    Only ``db upgrade`` creates a database; every other command works on one that exists.
+
+    Examples
+    --------
+    >>> require_database("sqlite:////nonexistent/ct.db")
+    Traceback (most recent call last):
+    ...
+    cradletrace.errors.NotFound: --database: no SQLite database at /nonexistent/ct.db (create it with `cradletrace db upgrade`)
+    """
+    path = sqlite_file(url)
+    if path is None:
+        return
+    if path.is_dir():
+        raise ConfigurationError(f"{path} is a folder, not a SQLite database file", where="--database")
+    if not path.exists():
+        raise NotFound(f"no SQLite database at {path} (create it with `cradletrace db upgrade`)", where="--database")
+
+
 @contextmanager
 def session_scope(database: str | None, *, commit: bool = True) -> Iterator[Session]:
     """A session for one command: committed on success, rolled back on error, always closed.
 
     The command owns the transaction; the core functions it calls flush and never commit.
+    The database must exist already (:func:`require_database`): no command but
+    ``db upgrade`` creates one, so a mistyped path is an error, not a new empty file.
     """
-    engine = create_db_engine(resolve_url(database))
+    url = resolve_url(database)
+    require_database(url)
+    engine = create_db_engine(url)
     factory = make_session_factory(engine)
     try:
         with factory() as session:
@@ -65,6 +113,30 @@ def session_scope(database: str | None, *, commit: bool = True) -> Iterator[Sess
                 raise
     finally:
         engine.dispose()
+
+
+def one_line(message: str) -> str:
+    """``message`` on one line (a reason quoting a document may hold newlines).
+
+    Examples
+    --------
+    >>> one_line("malformed XML:\\n  line 3")
+    'malformed XML: line 3'
+    """
+    return " ".join(message.split())
+
+
+def echo_error(message: str) -> None:
+    """Print the one ``error:`` line of a user error to stderr."""
+    click.echo(f"error: {one_line(message)}", err=True)
+
+
+def print_json(value: Any) -> None:
+    """Print ``value`` as indented JSON (datetimes in UTC with ``Z``; other odd values as text)."""
+    import orjson
+
+    click.echo(orjson.dumps(value, default=str,
+                            option=orjson.OPT_INDENT_2 | orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z).decode())
 
 
 def progress_enabled() -> bool:

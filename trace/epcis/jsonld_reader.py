@@ -40,7 +40,7 @@ from cradletrace.epcis.namespaces import (
     context_prefixes,
     key_to_clark,
 )
-from cradletrace.epcis.rules import JSON, validate_event
+from cradletrace.epcis.rules import JSON, integral, validate_event
 from cradletrace.errors import InvalidInput, LimitExceeded, TraceError
 from cradletrace.settings import Limits
 
@@ -549,8 +549,8 @@ def _extension_value(value: Any, prefixes: Mapping[str, str]) -> Any:
         return {(_key(k, prefixes) if ":" in k else k): _extension_value(v, prefixes) for k, v in value.items()}
     if isinstance(value, list):
         return [_extension_value(v, prefixes) for v in value]
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    if isinstance(value, float):
+        return integral(value)
     return value
 
 

@@ -61,6 +61,8 @@ _ALL_FIELDS = frozenset(f for positions in FIELD_POSITION.values() for f in posi
 
 JSON = "json"
 XML = "xml"
+#: Integers are stored as 64-bit values in the event payload (orjson); larger ones stay floats or are refused.
+INT64_LIMIT = 2 ** 63
 
 
 class _Checker:
@@ -116,7 +118,7 @@ def validate_event(event: Mapping[str, Any], index: int = 0, *,
     """
     ck = _Checker(f"event[{index}]", syntax)
     event_type = event.get("type")
-    if event_type not in EVENT_TYPES:
+    if not isinstance(event_type, str) or event_type not in EVENT_TYPES:  # a list or object is no type (nor hashable)
         if event_type is None:
             ck.fail("type", "missing: every event needs a type (ObjectEvent, AggregationEvent, "
                             "TransactionEvent, TransformationEvent or AssociationEvent)")
@@ -218,7 +220,7 @@ def _text(ck: _Checker, path: str, value: Any) -> Any:
 
 
 def _action(ck: _Checker, path: str, value: Any) -> Any:
-    if value not in ACTIONS:
+    if not isinstance(value, str) or value not in ACTIONS:  # a list is no action (nor hashable)
         ck.fail(path, f"{value!r} is not an action: use ADD, OBSERVE or DELETE")
     return value
 
@@ -290,14 +292,26 @@ def _object(fields: Mapping[str, _Handler], shape: str, *, required: Mapping[str
     return handler
 
 
+def integral(value: float) -> int | float:
+    """An integral float as int, when it fits in 64 bits; any other float as it is.
+
+    Examples
+    --------
+    >>> integral(26.0), integral(12.5), integral(1e20)
+    (26, 12.5, 1e+20)
+    """
+    return int(value) if value.is_integer() and abs(value) < INT64_LIMIT else value
+
+
 def _number(ck: _Checker, path: str, value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         ck.fail(path, f"{value!r} is not a number")
         return value
     if isinstance(value, int):
+        if abs(value) >= INT64_LIMIT:
+            ck.fail(path, f"{value} is too large: integers must fit in 64 bits")
         return value
-    value = float(value)
-    return int(value) if value.is_integer() else value
+    return integral(float(value))
 
 
 def _uom(ck: _Checker, path: str, value: Any) -> Any:

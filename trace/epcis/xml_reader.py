@@ -47,7 +47,7 @@ from cradletrace.epcis.fields import (
     xml_field_table,
 )
 from cradletrace.epcis.namespaces import EPCIS_QUERY_XML_NS, EPCIS_XML_NS, RDFS_COMMENT, XSI_NS
-from cradletrace.epcis.rules import XML, validate_event
+from cradletrace.epcis.rules import INT64_LIMIT, XML, integral, validate_event
 from cradletrace.errors import InvalidInput, LimitExceeded, TraceError
 from cradletrace.settings import Limits
 
@@ -261,6 +261,11 @@ class _DocumentReader:
                     self.depth -= 1
                     if index >= max_events:
                         raise events_error(name, limits)
+                    if elem.getparent() is not self.event_list:
+                        # The events of a second EventList (or EPCISBody) would be taken from a list
+                        # the reader does not hold: the document has one EventList.
+                        raise InvalidInput("a second EventList: an EPCIS document keeps all its events in one "
+                                           "EPCISBody/EventList", where=f"{self.name} line {elem.sourceline}")
                     yield xml_event_item(elem, index, limits=limits, document=name)
                     index += 1
                     elem.clear()
@@ -430,19 +435,21 @@ def xml_number(text: str) -> Any:
     --------
     >>> xml_number("200"), xml_number("26.0"), xml_number("12.5"), xml_number("1e3"), xml_number("n/a")
     (200, 26, 12.5, 1000, 'n/a')
+    >>> xml_number("1e20"), xml_number("99999999999999999999")  # beyond 64 bits: a float
+    (1e+20, 1e+20)
+    >>> xml_number("9" * 5000) == "9" * 5000  # beyond any float: the text
+    True
     """
-    if _INTEGER.fullmatch(text):
-        try:
-            return int(text)
-        except ValueError:  # past Python's 4,300-digit limit for int(): not a quantity anyone means
-            return text
+    # The length test first: int() refuses text of more than 4,300 digits, and 19 digits hold 64 bits.
+    if _INTEGER.fullmatch(text) and len(text.lstrip("+-")) <= 19 and abs(int(text)) < INT64_LIMIT:
+        return int(text)
     try:
         value = float(text)
     except ValueError:
         return text
     if value != value or value in (float("inf"), float("-inf")):
         return text
-    return int(value) if value.is_integer() else value
+    return integral(value)
 
 
 def _quantity_list(elem: Any, errors: list[TraceError], where: str) -> Any:

@@ -3,7 +3,7 @@
 The walk streams the log in id order. For each entry it checks that the ids run on
 without a gap (a deleted entry) and that the stored chain hash equals
 ``link(previous, event_hash, payload)`` (an edited or inserted entry). With ``columns``
-(``audit verify --columns``, and ``--deep``) it also checks that every column derived from
+(``audit verify`` by default, not ``--chain-only``) it also checks that every column derived from
 the event (eventID, type, action, bizStep, disposition, times, readPoint and bizLocation,
 error declaration) holds what the payload says, computed by the very function capture
 writes them with (:func:`cradletrace.log.columns.derived_columns`); places are compared
