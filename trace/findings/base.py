@@ -8,7 +8,7 @@ commissioning, and the object roles and node kinds the checks look at.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -77,3 +77,21 @@ def _commissioning(events: Any, objects: Any) -> ColumnElement[bool]:
     return or_(objects.c.role == ObjectRole.OUTPUT,
                and_(events.c.event_type == EventType.OBJECT, events.c.action == Action.ADD,
                     objects.c.role == ObjectRole.EPC))
+
+
+def grouped(pairs: Iterable[tuple[Hashable, Any]]) -> dict[Any, list[Any]]:
+    """``(key, value)`` rows as ``{key: [values]}``, in row order, each value once, ``None`` left out.
+
+    The checks read one row per (finding, event or identifier) and report one finding per key.
+
+    Examples
+    --------
+    >>> grouped([("u1", "e1"), ("u2", "e2"), ("u1", "e3"), ("u1", "e1"), ("u3", None)])
+    {'u1': ['e1', 'e3'], 'u2': ['e2'], 'u3': []}
+    """
+    found: dict[Any, dict[Any, None]] = {}
+    for key, value in pairs:
+        values = found.setdefault(key, {})
+        if value is not None:
+            values[value] = None
+    return {key: list(values) for key, values in found.items()}

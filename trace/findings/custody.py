@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 
 from sqlalchemy import and_, exists, not_, select
 from sqlalchemy.orm import Session
 
-from cradletrace.findings.base import _CLASS_KINDS, _OBJECT_ROLES, Check, Finding, _aliases, _live, _seconds
+from cradletrace.findings.base import _CLASS_KINDS, _OBJECT_ROLES, Check, Finding, _aliases, _live, _seconds, grouped
 from cradletrace.identifiers import key_pairs
 from cradletrace.models import BizTransaction
 
@@ -31,13 +30,10 @@ def _shipped_not_received(session: Session, tol: float) -> list[Finding]:
         .where(events.c.biz_step == "shipping", _live(events), objects.c.role.in_(_OBJECT_ROLES), not_(received))
         .order_by(events.c.id, nodes.c.identifier)
     ).all()
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for event_id, ident in rows:
-        grouped[event_id].append(ident)
     return [Finding(SHIPPED_NOT_RECEIVED, "CC-06", "warn", idents, [event_id],
                     f"{_count(idents)} shipped but never received: {', '.join(idents[:3])}"
                     + (" ..." if len(idents) > 3 else ""))
-            for event_id, idents in grouped.items()]
+            for event_id, idents in grouped(rows).items()]
 
 
 def _count(idents: list[str]) -> str:
@@ -62,13 +58,10 @@ def _received_without_shipment(session: Session, tol: float) -> list[Finding]:
                not_(shipped), not_(documented))
         .order_by(events.c.id, nodes.c.identifier)
     ).all()
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for event_id, ident in rows:
-        grouped[event_id].append(ident)
     return [Finding(RECEIVED_WITHOUT_SHIPMENT, "CC-06", "warn", idents, [event_id],
                     f"{_count(idents)} received with no shipment before it (and no despatch advice): "
                     + ", ".join(idents[:3]) + (" ..." if len(idents) > 3 else ""))
-            for event_id, idents in grouped.items()]
+            for event_id, idents in grouped(rows).items()]
 
 
 def _site(identifier: str) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from collections import defaultdict
 from sqlalchemy import and_, case, exists, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 
-from cradletrace.findings.base import _CLASS_KINDS, Check, Finding, _aliases, _commissioning, _live, _seconds
+from cradletrace.findings.base import _CLASS_KINDS, Check, Finding, _aliases, _commissioning, _live, _seconds, grouped
 from cradletrace.identifiers.own_vocabulary import DISPOSING, RECYCLING
 from cradletrace.models import Action, EventType, NodeKind, ObjectRole
 
@@ -57,13 +57,9 @@ def _event_after_end(session: Session, tol: float) -> list[Finding]:
                          func.coalesce(later.c.biz_step, "").in_(STEPS_AFTER_DECOMMISSIONING))))
         .order_by(nodes.c.identifier, ends.c.end_time, later.c.event_time, later.c.id)
     ).all()
-    grouped: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for ident, kind, end_id, later_id in rows:
-        if later_id not in grouped[(ident, kind, end_id)]:
-            grouped[(ident, kind, end_id)].append(later_id)
     return [Finding(EVENT_AFTER_END, "CC-04", "error", [ident], [end_id, *later_ids],
                     f"{ident} has {len(later_ids)} event(s) after it was {kind}", {"end": kind})
-            for (ident, kind, end_id), later_ids in grouped.items()]
+            for (ident, kind, end_id), later_ids in grouped(((i, k, e), later) for i, k, e, later in rows).items()]
 
 
 def _event_before_commissioning(session: Session, tol: float) -> list[Finding]:
@@ -82,13 +78,9 @@ def _event_before_commissioning(session: Session, tol: float) -> list[Finding]:
         .where(_live(events), _seconds(session, born.c.born, events.c.event_time) > tol)
         .order_by(nodes.c.identifier, events.c.event_time, events.c.id)
     ).all()
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for ident, event_id in rows:
-        if event_id not in grouped[ident]:
-            grouped[ident].append(event_id)
     return [Finding(EVENT_BEFORE_COMMISSIONING, "CC-03", "error", [ident], ids,
                     f"{ident} has {len(ids)} event(s) before its commissioning")
-            for ident, ids in grouped.items()]
+            for ident, ids in grouped(rows).items()]
 
 
 def _never_commissioned(session: Session, tol: float) -> list[Finding]:
@@ -103,13 +95,9 @@ def _never_commissioned(session: Session, tol: float) -> list[Finding]:
         .where(_live(events), nodes.c.kind == NodeKind.UNIT, not_(commissioned))
         .order_by(nodes.c.identifier, events.c.id)
     ).all()
-    grouped: dict[str, list[str]] = defaultdict(list)
-    for ident, event_id in rows:
-        if event_id not in grouped[ident]:
-            grouped[ident].append(event_id)
     return [Finding(NEVER_COMMISSIONED, "CC-01", "error", [ident], ids,
                     f"{ident} is named by {len(ids)} event(s) but was never commissioned (possible counterfeit)")
-            for ident, ids in grouped.items()]
+            for ident, ids in grouped(rows).items()]
 
 
 def _double_commissioning(session: Session, tol: float) -> list[Finding]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cradletrace.findings.base import Check, Finding, _aliases
+from cradletrace.findings.base import Check, Finding, _aliases, grouped
 
 RETRACTED = "retracted"
 
@@ -21,14 +21,9 @@ def _retracted(session: Session, tol: float) -> list[Finding]:
         .where(events.c.retracted_by.is_not(None))
         .order_by(events.c.id, nodes.c.identifier)
     ).all()
-    grouped: dict[tuple[str, str], list[str]] = {}
-    for event_id, declared_by, ident in rows:
-        idents = grouped.setdefault((event_id, declared_by), [])
-        if ident and ident not in idents:
-            idents.append(ident)
     return [Finding(RETRACTED, "CC-05", "info", idents, [event_id, declared_by],
                     f"event {event_id} was retracted by an error declaration")
-            for (event_id, declared_by), idents in grouped.items()]
+            for (event_id, declared_by), idents in grouped(((e, d), i) for e, d, i in rows).items()]
 
 
 CHECKS: dict[str, Check] = {RETRACTED: _retracted}
