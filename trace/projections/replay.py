@@ -128,6 +128,6 @@ class Replay:
         if not updates:
             return
         existing = stored_ilmd(self.session, updates)
-        merge_ilmd(self.session, {node_id: {**(existing[node_id] or {}), **updates[node_id]}
+        merge_ilmd(self.session, {node_id: (existing[node_id][0], {**(existing[node_id][1] or {}), **updates[node_id]})
                                   for node_id in updates if node_id in existing})
 

@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import Table, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from cradletrace.bulk import bulk_insert, chunks
@@ -130,29 +130,25 @@ def upsert_states(session: Session, states: dict[int, State]) -> None:
     bulk_insert(session, UnitState.__table__, rows, on_conflict=("node_id",), update=_STATE_COLUMNS)
 
 
-def merge_ilmd(session: Session, merged: dict[int, dict[str, Any] | None]) -> None:
-    """Store the ILMD of units and lots (``None``: none is left)."""
-    if not merged:
-        return
-    for model in (Unit, Lot):
-        table = model.__table__
-        present: set[int] = set()
-        for chunk in chunks(sorted(merged)):
-            present.update(session.execute(select(table.c.node_id).where(table.c.node_id.in_(chunk))).scalars())
-        rows = [{"n": node_id, "ilmd": merged[node_id]} for node_id in sorted(present)]
-        if rows:
-            session.execute(update(table).where(table.c.node_id == bindparam("n")).values(ilmd=bindparam("ilmd"))
-                            .execution_options(synchronize_session=False), rows)
+def merge_ilmd(session: Session, merged: dict[int, tuple[Table, dict[str, Any] | None]]) -> None:
+    """Store the ILMD of units and lots: ``{node id: (its table, ILMD or None when none is left)}``."""
+    by_table: dict[Table, list[dict[str, Any]]] = {}
+    for node_id, (table, ilmd) in sorted(merged.items()):
+        by_table.setdefault(table, []).append({"n": node_id, "ilmd": ilmd})
+    for table, rows in by_table.items():
+        session.execute(update(table).where(table.c.node_id == bindparam("n")).values(ilmd=bindparam("ilmd"))
+                        .execution_options(synchronize_session=False), rows)
 
 
-def stored_ilmd(session: Session, node_ids: Iterable[int]) -> dict[int, dict[str, Any] | None]:
-    """The ILMD stored on the units and lots among ``node_ids``."""
-    found: dict[int, dict[str, Any] | None] = {}
+def stored_ilmd(session: Session, node_ids: Iterable[int]) -> dict[int, tuple[Table, dict[str, Any] | None]]:
+    """The units and lots among ``node_ids``, each with its table and its stored ILMD."""
+    found: dict[int, tuple[Table, dict[str, Any] | None]] = {}
     ordered = sorted(node_ids)
     for model in (Unit, Lot):
         table = model.__table__
         for chunk in chunks(ordered):
-            found.update(session.execute(select(table.c.node_id, table.c.ilmd).where(table.c.node_id.in_(chunk))).all())
+            found.update((node_id, (table, ilmd)) for node_id, ilmd in session.execute(
+                select(table.c.node_id, table.c.ilmd).where(table.c.node_id.in_(chunk))))
     return found
 
 
@@ -452,13 +448,13 @@ class Projector:
                     updates.setdefault(ids[ident], []).append((item.key, fx.ilmd))
         if not updates and not refold:
             return
-        existing = stored_ilmd(self.session, updates)
+        existing = stored_ilmd(self.session, set(updates) | refold)
         merged: dict[int, dict[str, Any] | None] = {}
-        again = set(refold)
+        again = {node_id for node_id in refold if node_id in existing}
         for node_id, entries in updates.items():
             if node_id not in existing:
                 continue
-            if existing[node_id] is not None:
+            if existing[node_id][1] is not None:
                 again.add(node_id)
                 continue
             result: dict[str, Any] = {}
@@ -467,7 +463,7 @@ class Projector:
             merged[node_id] = result
         if again:
             merged.update(self._remerge_ilmd(again))
-        merge_ilmd(self.session, merged)
+        merge_ilmd(self.session, {node_id: (existing[node_id][0], ilmd) for node_id, ilmd in merged.items()})
 
     def _remerge_ilmd(self, node_ids: set[int]) -> dict[int, dict[str, Any] | None]:
         rows = self._live_events_of(node_ids, (ObjectRole.EPC, ObjectRole.OUTPUT), only_ilmd=True)
