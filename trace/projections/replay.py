@@ -26,6 +26,7 @@ from cradletrace.projections.writer import (
     edge_rows,
     load_states,
     merge_ilmd,
+    resolve_nodes,
     stored_ilmd,
     upsert_states,
     write_objects,
@@ -58,12 +59,7 @@ class Replay:
         if not page:
             return
         effects = [effects_of(item.event) for item in page]
-        identifiers: set[str] = set()
-        kinds: dict[str, str] = {}
-        for fx in effects:
-            identifiers |= fx.identifiers()
-            kinds.update((doc, "document") for doc, _type in fx.documents)
-        ids = self.nodes.resolve(identifiers, kinds)
+        ids = resolve_nodes(self.nodes, effects)
         write_objects(self.session, page, effects, ids)
         live = [(item, fx) for item, fx in zip(page, effects)
                 if item.seq not in self.retracted and not item.declares_error]

@@ -87,6 +87,16 @@ def write_objects(session: Session, batch: Sequence[LoggedEvent], effects: Seque
         bulk_insert(session, BizTransaction.__table__, documents)
 
 
+def resolve_nodes(nodes: NodeMap, effects: Sequence[Effects]) -> dict[str, int]:
+    """The node ids of every identifier a batch's effects name (business documents as such), in one go."""
+    identifiers: set[str] = set()
+    document_kinds: dict[str, str] = {}
+    for fx in effects:
+        identifiers |= fx.identifiers()
+        document_kinds.update((doc, "document") for doc, _type in fx.documents)
+    return nodes.resolve(identifiers, document_kinds)
+
+
 def edge_rows(item: LoggedEvent, fx: Effects, ids: dict[str, int], retracted: bool) -> list[dict[str, Any]]:
     """The edges one event opens, not yet closed.
 
@@ -214,13 +224,7 @@ class Projector:
         if not batch:
             return
         effects = [effects_of(item.event) for item in batch]
-        identifiers: set[str] = set()
-        document_kinds: dict[str, str] = {}
-        for fx in effects:
-            identifiers |= fx.identifiers()
-            for doc, _type in fx.documents:
-                document_kinds[doc] = "document"
-        ids = self.nodes.resolve(identifiers, document_kinds)
+        ids = resolve_nodes(self.nodes, effects)
         write_objects(self.session, batch, effects, ids)
 
         retracted = self._retract(batch)
