@@ -67,17 +67,9 @@ def check_value(value: Any, limits: Limits, where: str, *, nesting: bool = True)
 
 def _fits(value: Any, room: int, max_chars: int) -> bool:
     if type(value) is dict:
-        for key, item in value.items():
-            if len(key) > max_chars:
-                return False
-            kind = type(item)
-            if kind is str:
-                if len(item) > max_chars:
-                    return False
-            elif kind is dict or kind is list:
-                if room <= 0 or not _fits(item, room - 1, max_chars):
-                    return False
-        return True
+        if any(len(key) > max_chars for key in value):
+            return False
+        value = value.values()
     for item in value:
         kind = type(item)
         if kind is str:

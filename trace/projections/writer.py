@@ -245,9 +245,13 @@ class Projector:
             for chunk in chunks(sorted(earlier)):
                 self.session.execute(update(edges).where(edges.c.event_id.in_(chunk)).values(retracted=True)
                                      .execution_options(synchronize_session=False))
-            for pid, when in self._parents_of(earlier).items():
+            withdrawn = self._parents_of(earlier)
+            for pid, when in withdrawn.items():
                 touched[pid] = min(when, touched.get(pid, when))
-        self._refold_intervals(touched, [e for e in new_edges if e["kind"] is EdgeKind.PART_OF], keys)
+        else:
+            withdrawn = {}
+        self._refold_intervals(touched, [e for e in new_edges if e["kind"] is EdgeKind.PART_OF], keys,
+                               withdrawn=set(withdrawn))
         if new_edges:
             bulk_insert(self.session, Edge.__table__, new_edges)
 
@@ -300,14 +304,16 @@ class Projector:
 
     # -- part_of intervals -----------------------------------------------------------------------
     def _refold_intervals(self, touched: dict[int, datetime], new_edges: list[dict[str, Any]],
-                          keys: dict[int, EventKey]) -> None:
+                          keys: dict[int, EventKey], withdrawn: set[int]) -> None:
         """Recompute the end of every part_of edge of the touched parents that the batch can have changed.
 
         An edge ends at the first removing DELETE after its ADD in event order: a DELETE of its
         parent that names its child, or names no child (everything inside). Nothing before a
         parent's earliest touched time changed, so only edges still open or closed at or after
-        it are read, with the parent's live DELETEs from then on. ``new_edges`` (not yet written)
-        are set in place; stored edges that change are updated with one executemany.
+        it are read, with the parent's live DELETEs from then on; a parent with no such DELETE
+        keeps its stored edges as they are, unless it lost an event to a retraction (``withdrawn``),
+        which can reopen them. ``new_edges`` (not yet written) are set in place; stored edges that
+        change are updated with one executemany.
         """
         if not touched:
             return
@@ -330,11 +336,14 @@ class Projector:
             ):
                 if when >= touched[parent]:
                     removing.setdefault(parent, {}).setdefault(child, []).append(((when, ehash, eid), seq))
+            changing = [p for p in chunk if p in removing or p in withdrawn]
+            if not changing:
+                continue  # packing without unpacking, the usual batch: no stored edge can have changed
             for edge_id, src, dst, valid_to, closed_by, valid_from, ehash, eid in self.session.execute(
                 select(edges.c.id, edges.c.src, edges.c.dst, edges.c.valid_to, edges.c.closed_by, edges.c.valid_from,
                        events.c.event_hash, events.c.event_id)
                 .join(events, events.c.id == edges.c.event_id)
-                .where(edges.c.kind == EdgeKind.PART_OF, edges.c.dst.in_(chunk),
+                .where(edges.c.kind == EdgeKind.PART_OF, edges.c.dst.in_(changing),
                        or_(edges.c.valid_to.is_(None), edges.c.valid_to >= since))
             ):
                 if valid_to is None or valid_to >= touched[dst]:
