@@ -122,3 +122,35 @@ def test_a_database_without_the_schema_asks_for_db_upgrade(backend: str, make_da
     assert result.exit_code == 1
     (line,) = result.output.splitlines()
     assert line.startswith("error: database error: ") and line.endswith("(has `cradletrace db upgrade` been run?)")
+
+
+def test_commands_of_packages_above_the_core_plug_in_through_entry_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``labels`` and ``serve`` come from cradletrace.labels and cradletrace.web, which the core never imports."""
+    import importlib.metadata
+
+    import click
+    from click.testing import CliRunner
+
+    import cradletrace.cli as cli
+
+    @click.command("hello")
+    @click.option("--name", default="world")
+    def hello(name: str) -> None:
+        """Say hello."""
+        click.echo(f"hello {name}")
+
+    class Point:
+        name, value = "hello-plugin", "somewhere.above:hello"
+
+        def load(self) -> click.Command:
+            return hello
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: [Point()] if group == cli.PLUGIN_GROUP else [])
+    monkeypatch.delitem(cli.main.commands, "hello-plugin", raising=False)
+    cli._register_plugins()
+    try:
+        result = CliRunner().invoke(cli.main, ["hello-plugin", "--name", "you"])
+        assert result.exit_code == 0 and result.output == "hello you\n"
+        assert "Say hello." in CliRunner().invoke(cli.main, ["--help"]).output
+    finally:
+        cli.main.commands.pop("hello-plugin", None)

@@ -105,6 +105,7 @@ def _register() -> None:
     from cradletrace.cli.findings import findings_command
     from cradletrace.cli.lineage import history_command, recall_command, trace_command
     from cradletrace.cli.log import audit_group, rebuild_command
+    from cradletrace.cli.report import report_group
 
     main.add_command(db_group)
     main.add_command(capture_command)
@@ -116,6 +117,51 @@ def _register() -> None:
     main.add_command(trace_command)
     main.add_command(recall_command)
     main.add_command(history_command)
+    main.add_command(report_group)
+    _register_plugins()
+
+
+PLUGIN_GROUP = "cradletrace.commands"
+
+
+def _register_plugins() -> None:
+    """Add the commands that packages above the core contribute (``labels`` from cradletrace.labels,
+    ``serve`` from cradletrace.web, ...) through the ``cradletrace.commands`` entry points.
+
+    The core never imports the web application or the label renderers (a layer contract holds it),
+    yet DESIGN puts ``labels`` and ``serve`` on the one console script: they plug in from above.
+    An entry point is loaded only when its command runs (``LazyCommand``), so ``cradletrace query``
+    does not pay for importing Flask.
+    """
+    from importlib.metadata import entry_points
+
+    for point in entry_points(group=PLUGIN_GROUP):
+        if point.name not in main.commands:
+            main.add_command(LazyCommand(point))
+
+
+class LazyCommand(click.Command):
+    """A command that stands for an entry point's click command and loads it on first use."""
+
+    def __init__(self, point: Any) -> None:
+        super().__init__(point.name, help=f"(from {point.value.split(':')[0]}; see `cradletrace {point.name} --help`)")
+        self._point = point
+        self._loaded: click.Command | None = None
+
+    def _target(self) -> click.Command:
+        if self._loaded is None:
+            self._loaded = self._point.load()
+        return self._loaded
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        return self._target().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return self._target().invoke(ctx)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return self._target().get_short_help_str(limit)
 
 
 _register()
