@@ -62,7 +62,7 @@ def upgrade() -> None:
     with op.batch_alter_table('masterdata_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_masterdata_versions_capture_id'), ['capture_id'], unique=False)
         batch_op.create_index('ix_masterdata_versions_node_id_vtype_valid_from', ['node_id', 'vtype', 'valid_from'],
-                              unique=True)
+                              unique=False)
     _edge_kinds(_KINDS + ('child_of',))
 
 

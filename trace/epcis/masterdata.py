@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
+from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -274,6 +275,16 @@ def _elements(parent: Any, document: str, allowed: tuple[str, ...]) -> list[Any]
     return found
 
 
+def _xml_text(elem: Any) -> str:
+    """``elem`` as XML text, declaring only the namespaces it uses (and those its ``xsi:type`` values name)."""
+    copy = deepcopy(elem)
+    copy.tail = None
+    qnames = {value.partition(":")[0] for e in copy.iter() if isinstance(e.tag, str)
+              for value in e.attrib.values() if ":" in value and "/" not in value}
+    etree.cleanup_namespaces(copy, keep_ns_prefixes=sorted(qnames))
+    return etree.tostring(copy, encoding="unicode")
+
+
 def _xml_element(element: Any, document: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "id" in element.attrib:
@@ -290,7 +301,7 @@ def _xml_element(element: Any, document: str) -> dict[str, Any]:
                 entry["id"] = child.attrib["id"]
             content = [c for c in child if isinstance(c.tag, str)]
             if content:
-                entry["attribute"] = "".join(etree.tostring(c, with_tail=False, encoding="unicode") for c in content)
+                entry["attribute"] = "".join(_xml_text(c) for c in content)
                 entry["xml"] = True
             else:
                 entry["attribute"] = (child.text or "").strip()

@@ -93,7 +93,7 @@ class MasterDataVersion(Base):
 
     __tablename__ = "masterdata_versions"
     __table_args__ = (
-        Index("ix_masterdata_versions_node_id_vtype_valid_from", "node_id", "vtype", "valid_from", unique=True),
+        Index("ix_masterdata_versions_node_id_vtype_valid_from", "node_id", "vtype", "valid_from"),
         CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="valid_interval"),
     )
 
