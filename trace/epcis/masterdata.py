@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
-from copy import deepcopy
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,6 +40,7 @@ LOCATION_VTYPES = frozenset({BUSINESS_LOCATION, READ_POINT, VTYPE + "Location"})
 CLASS_VTYPES = frozenset({EPC_CLASS})
 
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 _MDA = re.compile(r"^(?:urn:epcglobal:cbv:mda[#:]|https?://ref\.gs1\.org/cbv/mda[#/:]?|cbvmda:)(.+)$")
 
 
@@ -277,8 +277,8 @@ def _elements(parent: Any, document: str, allowed: tuple[str, ...]) -> list[Any]
 
 def _xml_text(elem: Any) -> str:
     """``elem`` as XML text, declaring only the namespaces it uses (and those its ``xsi:type`` values name)."""
-    copy = deepcopy(elem)
-    copy.tail = None
+    # tostring declares every namespace in scope; a re-parsed copy can then drop the unused ones.
+    copy = etree.fromstring(etree.tostring(elem, with_tail=False), _PARSER)
     qnames = {value.partition(":")[0] for e in copy.iter() if isinstance(e.tag, str)
               for value in e.attrib.values() if ":" in value and "/" not in value}
     etree.cleanup_namespaces(copy, keep_ns_prefixes=sorted(qnames))
@@ -315,3 +315,59 @@ def _xml_element(element: Any, document: str) -> dict[str, Any]:
     out["attributes"] = attributes
     out["children"] = children
     return out
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+def vocabulary_list(descriptions: Iterable[Description]) -> list[dict[str, Any]]:
+    """Descriptions in the JSON-LD shape of ``epcisMasterData.vocabularyList``, grouped by type in first-seen order.
+
+    XML content is given as its XML text (JSON-LD has no XML values).
+
+    Examples
+    --------
+    >>> vocabulary_list([Description(READ_POINT, "urn:x:1", [{"id": "urn:a", "value": "b"}], ["urn:x:2"])])
+    [{'type': 'urn:epcglobal:epcis:vtype:ReadPoint', 'vocabularyElementList': [{'id': 'urn:x:1', 'attributes': [{'id': 'urn:a', 'attribute': 'b'}], 'children': ['urn:x:2']}]}]
+    """
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for d in descriptions:
+        element: dict[str, Any] = {"id": d.id}
+        if d.attributes:
+            element["attributes"] = [{"id": a["id"], "attribute": a["value"]} for a in d.attributes]
+        if d.children:
+            element["children"] = list(d.children)
+        grouped.setdefault(d.vtype, []).append(element)
+    return [{"type": vtype, "vocabularyElementList": elements} for vtype, elements in grouped.items()]
+
+
+def xml_vocabulary_list(descriptions: Iterable[Description]) -> Any:
+    """Descriptions as an XML ``VocabularyList`` element; XML content is written back as XML.
+
+    Examples
+    --------
+    >>> etree.tostring(xml_vocabulary_list([Description(READ_POINT, "urn:x:1",
+    ...     [{"id": "urn:a", "value": "<b>c</b>", "xml": True}])])).decode()
+    '<VocabularyList><Vocabulary type="urn:epcglobal:epcis:vtype:ReadPoint"><VocabularyElementList><VocabularyElement id="urn:x:1"><attribute id="urn:a"><b>c</b></attribute></VocabularyElement></VocabularyElementList></Vocabulary></VocabularyList>'
+    """
+    root = etree.Element("VocabularyList")
+    lists: dict[str, Any] = {}
+    for d in descriptions:
+        element_list = lists.get(d.vtype)
+        if element_list is None:
+            vocabulary = etree.SubElement(root, "Vocabulary", type=d.vtype)
+            element_list = lists[d.vtype] = etree.SubElement(vocabulary, "VocabularyElementList")
+        element = etree.SubElement(element_list, "VocabularyElement", id=d.id)
+        for a in d.attributes:
+            attribute = etree.SubElement(element, "attribute", id=a["id"])
+            value = a["value"]
+            if a.get("xml") and isinstance(value, str):
+                for child in etree.fromstring(f"<x>{value}</x>", _PARSER):
+                    attribute.append(child)
+            elif value is not None:
+                attribute.text = value if isinstance(value, str) else orjson.dumps(value).decode()
+        if d.children:
+            children = etree.SubElement(element, "children")
+            for child_id in d.children:
+                etree.SubElement(children, "id").text = child_id
+    return root

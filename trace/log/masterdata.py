@@ -201,14 +201,14 @@ def store_masterdata(session: Session, descriptions: Sequence[Description], *, r
     for chunk in chunks(closing):
         session.execute(update(table).where(table.c.id.in_(chunk)).values(valid_to=record_time))
     bulk_insert(session, table, rows)
-    versions = _current_versions(session, sorted(changed))
+    versions = current_descriptions(session, sorted(changed))
     _update_rows(session, versions, ids)
     _update_edges(session, versions, ids, record_time)
     return report
 
 
-def _current_versions(session: Session, node_ids: list[int]) -> dict[int, list[Description]]:
-    """The current descriptions of each node, BusinessLocation first."""
+def current_descriptions(session: Session, node_ids: Sequence[int]) -> dict[int, list[Description]]:
+    """The current descriptions of each node, BusinessLocation first (one query per chunk of nodes)."""
     table = MasterDataVersion.__table__
     nodes = Node.__table__
     out: dict[int, list[Description]] = {}

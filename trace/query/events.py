@@ -32,12 +32,15 @@ from sqlalchemy import (
     select,
     text,
     tuple_,
+    union,
 )
 from sqlalchemy.orm import Session
 
+from cradletrace.epcis.masterdata import Description
 from cradletrace.errors import InvalidIdentifier, InvalidInput
 from cradletrace.identifiers import canonical, key_pairs, normalize_epc, normalize_epc_class
 from cradletrace.models import Action, BizTransaction, EdgeKind, Event, EventObject, EventType, Node, ObjectRole
+from cradletrace.log.masterdata import current_descriptions
 from cradletrace.projections.walk import Dialect, dialect_of, walk_cte
 from cradletrace.timestamps import to_utc
 from cradletrace.identifiers.cbv import to_bare
@@ -234,6 +237,30 @@ def _within(d: Dialect, name: str, values: list[str]) -> TextualSelect:
     clause = text(f"WITH RECURSIVE {sql}\nSELECT node FROM {cte}").bindparams(
         bindparam(param, value=[_any_identifier(v) for v in values], expanding=True))
     return clause.columns(column("node", Integer))
+
+
+def masterdata_of_events(session: Session, params: Mapping[str, str | list[str]] | None = None) -> list[Description]:
+    """The current master data of the places the matching events name, and of every place above them.
+
+    What an export writes in its header, so that the document, imported elsewhere, keeps the
+    places' names and hierarchy. Three statements: the places, the walk up their ``child_of``
+    edges (the lineage walk), the descriptions.
+    """
+    params = {k: v for k, v in (params or {}).items() if k not in ("perPage", "nextPageToken", "orderBy",
+                                                                      "orderDirection")}
+    d = dialect_of(session.get_bind().dialect.name)
+    stmt, _sort, _per_page = build_query(params, dialect=d.name)
+    events = Event.__table__
+    used = union(stmt.with_only_columns(events.c.biz_location_id.label("node")),
+                 stmt.with_only_columns(events.c.read_point_id.label("node"))).subquery()
+    starts = [n for n in session.scalars(select(used.c.node)) if n is not None]
+    if not starts:
+        return []
+    sql = walk_cte(d, "above", "down", kinds=(EdgeKind.CHILD_OF.value,)).replace(":max_depth", str(WITHIN_DEPTH))
+    nodes = set(session.scalars(text(f"WITH RECURSIVE {sql}\nSELECT node FROM above").bindparams(
+        bindparam("starts", value=starts, expanding=True))))
+    found = current_descriptions(session, sorted(nodes))
+    return [description for node in sorted(found) for description in found[node]]
 
 
 def _token(params: Mapping[str, Any], key: Any, seq: int) -> str:
