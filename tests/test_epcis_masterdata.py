@@ -69,6 +69,15 @@ def test_gs1_masterdata_examples_are_read_as_the_files_have_them(conformance: Pa
                 assert attribute["value"] == (xml.text or "").strip() and "xml" not in attribute
 
 
+@pytest.mark.parametrize("name", MASTERDATA_FILES[:2])
+def test_master_data_documents_the_masterdata_xsd_accepts_are_accepted(conformance: Path, name: str) -> None:
+    import xmlschema
+
+    schema = xmlschema.XMLSchema(str(conformance / "epcis" / "xsd" / "EPCglobal-epcis-masterdata-2_0.xsd"))
+    assert schema.is_valid(str(conformance / "epcis" / name))
+    assert read(conformance / "epcis" / name)
+
+
 def test_the_cbv_example_names_its_sub_sites(conformance: Path) -> None:
     found = read(conformance / "epcis" / MASTERDATA_FILES[0])
     line1 = next(d for d in found if d.id.endswith("/254/1"))
