@@ -150,9 +150,9 @@ def describe(session: Session, identifier: str) -> dict[str, Any]:
     >>> upgrade("sqlite:///doctest.db")
     >>> session = Session(create_db_engine("sqlite:///doctest.db"))
     >>> _ = add_location(session, "urn:epc:id:sgln:9506000.00001.0", "Plant 1", country="DE")
-    >>> info = describe(session, "(414)9506000000012")
+    >>> info = describe(session, "urn:epc:id:sgln:9506000.00001.0")
     >>> info["identifier"], info["location"]["name"], info["location"]["country"], info["current"]
-    ('https://id.gs1.org/414/9506000000012', 'Plant 1', 'DE', [])
+    ('https://id.gs1.org/414/9506000000015', 'Plant 1', 'DE', [])
     >>> session.rollback()
     """
     node = resolve(session, identifier)
