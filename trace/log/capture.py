@@ -114,6 +114,10 @@ def capture_document(
 ) -> CaptureReport:
     """Capture an EPCIS 2.0 document (JSON-LD or XML), all or nothing.
 
+    Master data, in an XML ``EPCISMasterDataDocument`` or in the header of an
+    ``EPCISDocument``, is checked with the events and stored in the same savepoint
+    (:mod:`cradletrace.log.masterdata`); it is not an event and does not enter the chain.
+
     Parameters
     ----------
     session : Session

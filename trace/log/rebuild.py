@@ -1,7 +1,8 @@
 """``rebuild``: recompute every projection from the log, or (``check``) compare them with a fresh rebuild.
 
 Projections are event_objects, biz_transactions, the lineage edges written by
-capture (every kind but ``follows``, which commerce services write), unit_states,
+capture (every kind but ``follows``, which commerce services write, and ``child_of``, which
+master data writes), unit_states,
 the ILMD of units and lots, and the retraction marks on events. Nodes are an
 append-only registry of identifiers that master data also refers to: a rebuild
 keeps them. Capture projects through :class:`~cradletrace.projections.writer.Projector` as events
