@@ -226,3 +226,39 @@ def test_master_data_costs_the_same_statements_for_any_number_of_elements(sessio
         return len(sent)
 
     assert cost(3, 100) == cost(40, 200)
+
+
+def json_doc(header_last: bool) -> bytes:
+    import orjson
+
+    header = {"epcisMasterData": {"vocabularyList": [{"type": "urn:epcglobal:epcis:vtype:BusinessLocation",
+                                                      "vocabularyElementList": [{"id": SITE, "children": SUBS[:1],
+                                                                                 "attributes": [{"id": "cbvmda:ssd",
+                                                                                                 "attribute": "x"}]}]}]}}
+    body = {"eventList": [{"type": "ObjectEvent", "action": "OBSERVE", "eventTime": "2025-01-01T00:00:00Z",
+                           "eventTimeZoneOffset": "+00:00", "epcList": ["urn:epc:id:sgtin:9506000.013435.J"],
+                           "bizLocation": {"id": SUBS[0]}}]}
+    doc: dict[str, object] = {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+                              "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2025-01-01T00:00:00Z"}
+    if header_last:
+        doc |= {"epcisBody": body, "epcisHeader": header}
+    else:
+        doc |= {"epcisHeader": header, "epcisBody": body}
+    return orjson.dumps(doc)
+
+
+@pytest.mark.parametrize("header_last", [False, True])
+@pytest.mark.parametrize("reader_process", [False, True])
+def test_json_ld_header_master_data_wherever_it_is_and_however_it_is_read(
+        session: Session, header_last: bool, reader_process: bool) -> None:
+    report = capture_document(session, json_doc(header_last), reader_process=reader_process)
+    assert (report.captured, report.masterdata) == (1, 1)
+    assert len(query_events(session, {"WD_bizLocation": SITE}).events) == 1
+    (version,) = session.scalars(select(MasterDataVersion))
+    assert version.attributes == [{"id": "urn:epcglobal:cbv:mda:ssd", "value": "x"}]
+
+
+def test_xml_header_master_data_through_the_reader_process(session: Session, conformance: Path) -> None:
+    path = conformance / "epcis" / MASTERDATA_FILES[2]
+    report = capture_document(session, path.read_bytes(), reader_process=True)
+    assert report.masterdata == 2
