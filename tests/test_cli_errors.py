@@ -40,9 +40,11 @@ NEEDS = {
     "trace": ["U1"],
     "recall": ["U1"],
     "history": ["U1"],
+    "masterdata show": ["U1"],
 }
 #: Commands that print data, and so take --format.
-FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", "trace", "recall", "history")
+FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", "trace", "recall", "history",
+           "masterdata show")
 #: Bad arguments beyond the database and --format: (command line, what the error line must name).
 BAD = [
     (["capture", "{tmp}/nothere.json"], "nothere.json: no such file"),
@@ -61,6 +63,7 @@ BAD = [
     (["recall", "(01)123"], "identifier"),
     (["recall", UNIT, "-o", "{tmp}/no/such/folder/r.csv"], "No such file or directory"),
     (["history", "urn:example:missing"], "is not a recorded"),
+    (["masterdata", "show", "urn:example:missing"], "is not a recorded"),
     (["findings", "--check", "nonsense"], "nonsense"),
     (["findings", "--tolerance", "-5"], "--tolerance"),
     (["db", "downgrade"], "--revision"),

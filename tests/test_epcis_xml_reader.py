@@ -64,7 +64,8 @@ def test_undefined_entity_reference_is_a_syntax_error() -> None:
 
 @pytest.mark.parametrize("data, words", [
     (b'<epcis:EPCISMasterDataDocument xmlns:epcis="urn:epcglobal:epcis-masterdata:xsd:2"/>',
-     "not an EPCIS event document"),
+     "missing the schemaVersion attribute"),
+    (b'<epcis:EPCISCaptureJob xmlns:epcis="urn:epcglobal:epcis:xsd:2"/>', "not an EPCIS document"),
     (b'<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0"/>',
      "missing the creationDate attribute"),
     (b'<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" schemaVersion="2.0"'

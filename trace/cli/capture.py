@@ -103,6 +103,7 @@ def capture_command(files: tuple[str, ...], dry_run: bool, fmt: str, database: s
                                           reader_process=None)
             results.append({"file": file, "captured": report.captured, "duplicates": len(report.duplicates),
                             "duplicate_ids": report.duplicates, "rejected": False,
+                            "masterdata": report.masterdata, "masterdata_unchanged": report.masterdata_unchanged,
                             "capture_id": report.capture_id, "summary": report.summary()})
         except TraceError as exc:
             # Invalid events, or a document that cannot be read at all (not JSON or XML, truncated,

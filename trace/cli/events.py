@@ -10,7 +10,7 @@ import click
 
 from cradletrace.cli.options import database_option, session_scope
 from cradletrace.errors import InvalidInput
-from cradletrace.query import iter_events, query_events
+from cradletrace.query import iter_events, masterdata_of_events, query_events
 
 _SHORTCUTS = {
     "epc": "MATCH_anyEPC", "biz_step": "EQ_bizStep", "event_type": "eventType",
@@ -83,7 +83,10 @@ def query_command(params: tuple[str, ...], per_page: int, page_token: str | None
 @database_option
 def export_command(params: tuple[str, ...], fmt: str, output: Path, database: str | None,
                    **shortcuts: str | None) -> None:
-    """Write the matching events (all events without a query) as one EPCIS 2.0 document."""
+    """Write the matching events (all events without a query) as one EPCIS 2.0 document.
+
+    The header carries the master data of the places the events name (and of the places above them).
+    """
     from cradletrace.epcis import write_jsonld, write_xml
 
     query = collect_params(params, **shortcuts)
@@ -91,15 +94,16 @@ def export_command(params: tuple[str, ...], fmt: str, output: Path, database: st
     counter = _Counter()
     with session_scope(database, commit=False) as session:
         events = counter.wrap(iter_events(session, query))
+        masterdata = masterdata_of_events(session, query)
         if str(output) == "-":
-            writer(events, sys.stdout.buffer)
+            writer(events, sys.stdout.buffer, masterdata=masterdata)
         else:
             # Written beside the target and moved there when complete: a failed export (a bad
             # query parameter, a lost connection) leaves no partial document under OUTPUT's name.
             partial = output.with_name(f".{output.name}.partial")
             try:
                 with partial.open("wb") as fp:
-                    writer(events, fp)
+                    writer(events, fp, masterdata=masterdata)
                 partial.replace(output)
             finally:
                 partial.unlink(missing_ok=True)

@@ -118,7 +118,8 @@ def history_command(identifier: str, no_parts: bool, fmt: str, database: str | N
         mark = " [retracted]" if e.retracted else " [error declaration]" if e.declares_error else ""
         parts = [i for i, _role in e.objects] if e.depth else []
         about = f" (part {', '.join(parts)})" if parts else ""
+        place = f" at {e.biz_location_name or e.biz_location}" if e.biz_location else ""
         click.echo(f"{to_iso(e.event_time)}  {e.event_type:<20} {e.action or '':<8} {e.biz_step or '':<16}"
-                   f"{about}{mark}  {e.event_id}")
+                   f"{place}{about}{mark}  {e.event_id}")
     if not entries:
         click.echo("no events")

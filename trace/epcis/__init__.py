@@ -3,7 +3,7 @@
 Public API
 ----------
 read_document, ParsedDocument
-    Stream an EPCISDocument or EPCISQueryDocument (JSON-LD or XML): header now, events lazily,
+    Stream an EPCISDocument, EPCISQueryDocument or (XML) EPCISMasterDataDocument: header now, events lazily,
     each as ``(index, event, errors)`` in the canonical form of ``docs/event-form.md``.
 read_event
     One event (a JSON object with its own ``@context``, or an XML event element).
@@ -18,7 +18,9 @@ Modules: :mod:`~cradletrace.epcis.document` (format detection, entry points),
 :mod:`~cradletrace.epcis.eventhash` (the EPCIS event hash),
 :mod:`~cradletrace.epcis.rules` (validation and normalisation), :mod:`~cradletrace.epcis.fields`
 (the standard fields per event type, in XSD order), :mod:`~cradletrace.epcis.namespaces`,
-:mod:`~cradletrace.epcis.jsonld_writer`, :mod:`~cradletrace.epcis.xml_writer`.
+:mod:`~cradletrace.epcis.jsonld_writer`, :mod:`~cradletrace.epcis.xml_writer`,
+:mod:`~cradletrace.epcis.masterdata` (master data of EPCISMasterDataDocuments and document headers,
+checked and normalised; both readers keep it in ``header["epcisHeader"]``).
 
 Examples
 --------

@@ -8,12 +8,13 @@ the writer never needs to see all events before writing the first one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
 import orjson
 
 from cradletrace.epcis.fields import ALERT_TYPES, MEASUREMENT_TYPES
+from cradletrace.epcis.masterdata import Description, vocabulary_list
 from cradletrace.epcis.namespaces import EPCIS_CONTEXT_URL, GS1_VOC, PrefixAllocator, split_clark
 from cradletrace.timestamps import to_iso, utc_now
 
@@ -21,7 +22,8 @@ _NESTED_EXTENSIBLE = ("readPoint", "bizLocation", "errorDeclaration", "ilmd")
 
 
 def write_jsonld(events: Iterable[Mapping[str, Any]], fp: IO[bytes], *, query: bool = False,
-                 namespaces: Mapping[str, str] | None = None, creation_date: str | None = None) -> int:
+                 namespaces: Mapping[str, str] | None = None, creation_date: str | None = None,
+                 masterdata: Sequence[Description] = ()) -> int:
     """Write canonical events as an EPCISDocument (or EPCISQueryDocument) in JSON-LD, one event at a time.
 
     Parameters
@@ -38,6 +40,8 @@ def write_jsonld(events: Iterable[Mapping[str, Any]], fp: IO[bytes], *, query: b
         in the ``@context`` of the events that use them.
     creation_date : str, optional
         The document's creationDate; now (UTC) by default.
+    masterdata : sequence of Description, optional
+        Master data to write in ``epcisHeader.epcisMasterData`` (XML values as their XML text).
 
     Returns
     -------
@@ -64,6 +68,8 @@ def write_jsonld(events: Iterable[Mapping[str, Any]], fp: IO[bytes], *, query: b
         context.append(allocator.extension_prefixes())
     head = {"@context": context, "type": "EPCISQueryDocument" if query else "EPCISDocument",
             "schemaVersion": "2.0", "creationDate": creation_date or to_iso(utc_now())}
+    if masterdata:
+        head["epcisHeader"] = {"epcisMasterData": {"vocabularyList": vocabulary_list(masterdata)}}
     fp.write(orjson.dumps(head)[:-1])
     if query:
         fp.write(b',"epcisBody":{"queryResults":{"queryName":"SimpleEventQuery","resultsBody":{"eventList":[')

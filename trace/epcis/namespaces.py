@@ -14,6 +14,8 @@ from collections.abc import Mapping
 EPCIS_XML_NS = "urn:epcglobal:epcis:xsd:2"
 #: The XML namespace of EPCIS 2.0 query documents.
 EPCIS_QUERY_XML_NS = "urn:epcglobal:epcis-query:xsd:2"
+#: Namespace of the XML EPCISMasterDataDocument root.
+EPCIS_MASTERDATA_XML_NS = "urn:epcglobal:epcis-masterdata:xsd:2"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 XSD_NS = "http://www.w3.org/2001/XMLSchema"
 RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -38,9 +38,10 @@ class ParsedDocument:
     name : str
         The document's name in messages (file name, or ``"document"``).
     format : {'json', 'xml'}
-    kind : {'EPCISDocument', 'EPCISQueryDocument'}
+    kind : {'EPCISDocument', 'EPCISQueryDocument', 'EPCISMasterDataDocument'}
     header : dict
-        ``schemaVersion``, ``creationDate``, ``namespaces`` ({prefix: namespace}) and
+        ``schemaVersion``, ``creationDate``, ``namespaces`` ({prefix: namespace}),
+        ``epcisHeader`` (master data, :mod:`cradletrace.epcis.masterdata`) and
         document-level extension fields under Clark keys. Fields that follow the event
         list in the document are added when iteration reaches them.
     events : iterator of (int, dict, list of TraceError)

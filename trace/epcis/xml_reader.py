@@ -46,7 +46,14 @@ from cradletrace.epcis.fields import (
     SENSOR_REPORT_FIELDS,
     xml_field_table,
 )
-from cradletrace.epcis.namespaces import EPCIS_QUERY_XML_NS, EPCIS_XML_NS, RDFS_COMMENT, XSI_NS
+from cradletrace.epcis.masterdata import xml_vocabularies
+from cradletrace.epcis.namespaces import (
+    EPCIS_MASTERDATA_XML_NS,
+    EPCIS_QUERY_XML_NS,
+    EPCIS_XML_NS,
+    RDFS_COMMENT,
+    XSI_NS,
+)
 from cradletrace.epcis.rules import INT64_LIMIT, XML, integral, validate_event
 from cradletrace.errors import InvalidInput, LimitExceeded, TraceError
 from cradletrace.settings import Limits
@@ -54,6 +61,7 @@ from cradletrace.settings import Limits
 _ROOTS = {
     "{" + EPCIS_XML_NS + "}EPCISDocument": "EPCISDocument",
     "{" + EPCIS_QUERY_XML_NS + "}EPCISQueryDocument": "EPCISQueryDocument",
+    "{" + EPCIS_MASTERDATA_XML_NS + "}EPCISMasterDataDocument": "EPCISMasterDataDocument",
 }
 _PROLOG_LIMIT = 1 << 16
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
@@ -180,8 +188,9 @@ class _DocumentReader:
         self.depth = 1
         kind = _ROOTS.get(root.tag)
         if kind is None:
-            raise InvalidInput(f"the root element is {root.tag}, not an EPCIS event document "
-                               f"({{{EPCIS_XML_NS}}}EPCISDocument or {{{EPCIS_QUERY_XML_NS}}}EPCISQueryDocument)",
+            raise InvalidInput(f"the root element is {root.tag}, not an EPCIS document "
+                               f"({{{EPCIS_XML_NS}}}EPCISDocument, {{{EPCIS_QUERY_XML_NS}}}EPCISQueryDocument "
+                               f"or {{{EPCIS_MASTERDATA_XML_NS}}}EPCISMasterDataDocument)",
                                where=f"{self.name} line {root.sourceline}")
         docinfo = root.getroottree().docinfo
         if docinfo.internalDTD is not None and docinfo.internalDTD.entities():
@@ -222,8 +231,15 @@ class _DocumentReader:
             tag = elem.tag
             if tag == "EPCISHeader":
                 self.in_header = False
+                found = elem.find("extension/EPCISMasterData/VocabularyList")
+                if found is not None:
+                    self._masterdata(found)
             elif tag == "EPCISBody":
                 self.seen_body = True
+                if self.kind == "EPCISMasterDataDocument":
+                    found = elem.find("VocabularyList")
+                    if found is not None:
+                        self._masterdata(found)
             elif isinstance(tag, str) and tag.startswith("{"):
                 value = extension_value(elem)
                 check_value({tag: value}, self.limits, f"{self.name} header", nesting=False)
@@ -236,6 +252,13 @@ class _DocumentReader:
                 parent.remove(elem)
         elif depth > 2 and elem.tag in ("queryName", "subscriptionID") and not self.in_header:
             self.header[elem.tag] = (elem.text or "").strip()
+
+    def _masterdata(self, vocabulary_list: Any) -> None:
+        """Keep a VocabularyList in the header, in the JSON-LD shape (:mod:`cradletrace.epcis.masterdata`)."""
+        vocabularies = xml_vocabularies(vocabulary_list, self.name)
+        check_value(vocabularies, self.limits, f"{self.name} header", nesting=False)
+        held = self.header.setdefault("epcisHeader", {}).setdefault("epcisMasterData", {})
+        held.setdefault("vocabularyList", []).extend(vocabularies)
 
     def _require_body(self) -> None:
         if self.event_list is None and not self.seen_body:

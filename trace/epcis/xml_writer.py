@@ -9,12 +9,13 @@ extension values: a JSON number or boolean in an extension is written as its tex
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import IO, Any
 
 from lxml import etree
 
+from cradletrace.epcis.masterdata import Description, xml_vocabulary_list
 from cradletrace.epcis.fields import FIELD_ORDER, SENSOR_METADATA_FIELDS, SENSOR_REPORT_ORDER, xml_field_table
 from cradletrace.epcis.namespaces import (
     EPCIS_QUERY_XML_NS,
@@ -31,7 +32,8 @@ _SUB = etree.SubElement
 
 
 def write_xml(events: Iterable[Mapping[str, Any]], fp: IO[bytes], *, query: bool = False,
-              namespaces: Mapping[str, str] | None = None, creation_date: str | None = None) -> int:
+              namespaces: Mapping[str, str] | None = None, creation_date: str | None = None,
+              masterdata: Sequence[Description] = ()) -> int:
     """Write canonical events as an EPCIS 2.0 XML EPCISDocument (or EPCISQueryDocument), one event at a time.
 
     Parameters
@@ -47,6 +49,8 @@ def write_xml(events: Iterable[Mapping[str, Any]], fp: IO[bytes], *, query: bool
         declared on the events that use them, with ``extN`` prefixes.
     creation_date : str, optional
         The creationDate attribute; now (UTC) by default.
+    masterdata : sequence of Description, optional
+        Master data to write in ``EPCISHeader/extension/EPCISMasterData``.
 
     Returns
     -------
@@ -72,22 +76,31 @@ def write_xml(events: Iterable[Mapping[str, Any]], fp: IO[bytes], *, query: bool
     root_map.update(allocator.used)
     attributes = {"schemaVersion": "2.0", "creationDate": creation_date or to_iso(utc_now())}
     root_tag = "{%s}EPCISQueryDocument" % EPCIS_QUERY_XML_NS if query else "{%s}EPCISDocument" % EPCIS_XML_NS
-    count = 0
     with etree.xmlfile(fp, encoding="UTF-8") as xf:
         xf.write_declaration()
-        with xf.element(root_tag, attributes, nsmap=root_map), xf.element("EPCISBody"):
-            if query:
-                with xf.element("{%s}QueryResults" % EPCIS_QUERY_XML_NS):
-                    xf.write(_element("queryName", "SimpleEventQuery"))
-                    with xf.element("resultsBody"), xf.element("EventList"):
-                        for event in events:
-                            xf.write(event_to_xml(event, allocator))
-                            count += 1
-            else:
-                with xf.element("EventList"):
+        with xf.element(root_tag, attributes, nsmap=root_map):
+            if masterdata:
+                with xf.element("EPCISHeader"), xf.element("extension"), xf.element("EPCISMasterData"):
+                    xf.write(xml_vocabulary_list(masterdata))
+            count = _write_body(xf, events, allocator, query)
+    return count
+
+
+def _write_body(xf: Any, events: Iterable[Mapping[str, Any]], allocator: PrefixAllocator, query: bool) -> int:
+    count = 0
+    with xf.element("EPCISBody"):
+        if query:
+            with xf.element("{%s}QueryResults" % EPCIS_QUERY_XML_NS):
+                xf.write(_element("queryName", "SimpleEventQuery"))
+                with xf.element("resultsBody"), xf.element("EventList"):
                     for event in events:
                         xf.write(event_to_xml(event, allocator))
                         count += 1
+        else:
+            with xf.element("EventList"):
+                for event in events:
+                    xf.write(event_to_xml(event, allocator))
+                    count += 1
     return count
 
 

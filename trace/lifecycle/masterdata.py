@@ -2,7 +2,10 @@
 
 They describe things rather than record lifecycle actions, so they are written
 directly (not through capture). Each function creates the row or updates the
-existing one, flushes, and never commits.
+existing one, flushes, and never commits. They write the same rows that EPCIS master
+data captured from partners sets (:mod:`cradletrace.log.masterdata`), keyed by the same
+node or GTIN, so a place a service created and one a partner described are one row;
+:func:`describe` shows both, with the master-data history and hierarchy.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradletrace.errors import NotFound
-from cradletrace.identifiers import gtin14
+from cradletrace.identifiers import gtin14, key_pairs
 from cradletrace.lifecycle.common import instance_id
-from cradletrace.models import Location, Party, Product
+from cradletrace.lineage.resolve import resolve
+from cradletrace.log.masterdata import versions_of
+from cradletrace.models import Edge, EdgeKind, Location, Node, Party, Product
 from cradletrace.projections.nodemap import node_ids
 
 
@@ -114,3 +119,62 @@ def add_location(
             raise NotFound(f"party {instance_id(party)} is not registered")
     return _save(session, Location, {"node_id": node_id}, name=name, attributes=attributes, party_id=party_id,
                  country=country)
+
+
+_ROW_COLUMNS = {
+    "location": ("name", "country", "street_address", "city", "postal_code", "state", "latitude", "longitude",
+                 "site", "sst", "ssa", "sdt", "ssd"),
+    "party": ("name", "country"),
+    "product": ("gtin", "name", "description", "net_content", "country_of_origin", "mass_kg"),
+}
+
+
+def describe(session: Session, identifier: str) -> dict[str, Any]:
+    """Everything known about one place, party or product: its row, its master data and its history, its hierarchy.
+
+    ``identifier`` may be in any form (EPC URN, Digital Link, element string, URI). Returns
+    ``{"identifier", "kind", "location"|"party"|"product": {columns} or absent, "current":
+    [versions], "history": [closed versions], "parents": [...], "children": [...]}``; each
+    version is ``{"vtype", "valid_from", "valid_to", "attributes", "children"}``. The
+    hierarchy is the open ``child_of`` edges.
+
+    Raises
+    ------
+    NotFound
+        For an identifier that no event, master data or service has named.
+
+    Examples
+    --------
+    >>> from cradletrace.db import create_db_engine
+    >>> from cradletrace.migrate import upgrade
+    >>> upgrade("sqlite:///doctest.db")
+    >>> session = Session(create_db_engine("sqlite:///doctest.db"))
+    >>> _ = add_location(session, "urn:epc:id:sgln:9506000.00001.0", "Plant 1", country="DE")
+    >>> info = describe(session, "urn:epc:id:sgln:9506000.00001.0")
+    >>> info["identifier"], info["location"]["name"], info["location"]["country"], info["current"]
+    ('https://id.gs1.org/414/9506000000015', 'Plant 1', 'DE', [])
+    >>> session.rollback()
+    """
+    node = resolve(session, identifier)
+    out: dict[str, Any] = {"identifier": node.identifier, "kind": node.kind}
+    rows: list[tuple[str, Any, Any]] = [("location", Location, Location.node_id == node.id),
+                                        ("party", Party, Party.node_id == node.id)]
+    path = key_pairs(node.identifier)
+    if path is not None and len(path) == 1 and path[0][0] == "01":
+        rows.append(("product", Product, Product.gtin == path[0][1]))
+    for name, model, condition in rows:
+        record = session.scalar(select(model).where(condition))
+        if record is not None:
+            out[name] = {c: getattr(record, c) for c in _ROW_COLUMNS[name]}
+            out[name]["attributes"] = record.attributes or {}
+    versions = [{"vtype": v.vtype, "valid_from": v.valid_from, "valid_to": v.valid_to, "attributes": v.attributes,
+                 "children": v.children} for v in versions_of(session, [node.id]).get(node.id, [])]
+    out["current"] = [v for v in versions if v["valid_to"] is None]
+    out["history"] = [v for v in versions if v["valid_to"] is not None]
+    edges, nodes = Edge.__table__, Node.__table__
+    for key, mine, other in (("parents", edges.c.src, edges.c.dst), ("children", edges.c.dst, edges.c.src)):
+        out[key] = list(session.scalars(
+            select(nodes.c.identifier).join(edges, other == nodes.c.id)
+            .where(edges.c.kind == EdgeKind.CHILD_OF, mine == node.id, edges.c.valid_to.is_(None))
+            .order_by(nodes.c.identifier)))
+    return out

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from cradletrace.lineage.resolve import DEFAULT_MAX_DEPTH, NodeRef, dialect, resolve, run
 from cradletrace.lineage.sql import Direction, edges_sql, history_sql, recall_sql
+from cradletrace.log.masterdata import place_names
 from cradletrace.timestamps import naive_utc, utc_now
 
 # bizSteps of the events that build a unit; the as-built composition is the one right after the last of them.
@@ -150,6 +151,8 @@ class HistoryEntry:
     """0 for an event of the unit itself, else the depth of the shallowest part it names."""
     declares_error: bool
     retracted_by: str | None
+    biz_location_name: str | None = None
+    """The place's master-data name as it was when the event was captured (a later name if it had none then)."""
 
     @property
     def retracted(self) -> bool:
@@ -440,7 +443,8 @@ def history(session: Session, identifier: str, include_parts: bool = True, *,
     A part's events count from the event that fitted it to the one that removed it
     (both included), through every level of sub-assembly. Retracted events are
     included and flagged (``retracted_by``); error declarations have ``declares_error``.
-    One recursive query.
+    One recursive query, and two more for the names of the places (master data valid when
+    each event was captured, :func:`cradletrace.log.masterdata.place_names`).
 
     Raises
     ------
@@ -461,7 +465,10 @@ def history(session: Session, identifier: str, include_parts: bool = True, *,
                 "depth": r.depth, "declares_error": bool(r.declares_error), "retracted_by": r.retracted_by}
         entry["objects"].setdefault((r.identifier, _enum_value(r.role)), None)
         entry["depth"] = min(entry["depth"], r.depth)
-    return [HistoryEntry(**{**e, "objects": tuple(e["objects"])}) for e in entries.values()]
+    names = place_names(session, [(e["biz_location"], e["record_time"]) for e in entries.values() if e["biz_location"]])
+    return [HistoryEntry(**{**e, "objects": tuple(e["objects"]),
+                            "biz_location_name": names.get((e["biz_location"], e["record_time"]))})
+            for e in entries.values()]
 
 
 def as_dict(row: Any) -> dict[str, Any]:

@@ -41,8 +41,10 @@ from sqlalchemy.orm import Session, SessionTransaction
 from cradletrace.bulk import bulk_insert
 from cradletrace.log.chain import Head, link, lock_head, store_head
 from cradletrace.epcis import read_document, validate_event
+from cradletrace.epcis.masterdata import Description, masterdata_field, validate_masterdata
 from cradletrace.errors import DocumentConflict, EventConflict, TraceError, ValidationFailed
 from cradletrace.log.columns import derived_columns, places
+from cradletrace.log.masterdata import check_descriptions, store_masterdata
 from cradletrace.models import Capture, CaptureStatus, Event
 from cradletrace.projections.nodemap import NodeMap
 from cradletrace.log.prepare import Prepared, prepared_items
@@ -71,6 +73,9 @@ class CaptureReport:
         hash: not stored again.
     event_ids : list of str
         eventIDs of the appended events, in log order.
+    masterdata, masterdata_unchanged : int
+        Vocabulary element descriptions (master data of the header or of an
+        EPCISMasterDataDocument) stored as new or changed, and those already current.
     """
 
     capture_id: str | None
@@ -79,6 +84,8 @@ class CaptureReport:
     duplicates: list[str] = field(default_factory=list)
     event_ids: list[str] = field(default_factory=list)
     dry_run: bool = False
+    masterdata: int = 0
+    masterdata_unchanged: int = 0
 
     @property
     def total(self) -> int:
@@ -88,7 +95,10 @@ class CaptureReport:
     def summary(self) -> str:
         """One line for people."""
         verb = "valid, would capture" if self.dry_run else "captured"
-        return f"{self.name or 'input'}: {self.total} events, {verb} {self.captured}, duplicates {len(self.duplicates)}"
+        line = f"{self.name or 'input'}: {self.total} events, {verb} {self.captured}, duplicates {len(self.duplicates)}"
+        if self.masterdata or self.masterdata_unchanged:
+            line += f"; master data: {self.masterdata} stored, {self.masterdata_unchanged} unchanged"
+        return line
 
 
 def capture_document(
@@ -103,6 +113,10 @@ def capture_document(
     limits: Limits | None = None,
 ) -> CaptureReport:
     """Capture an EPCIS 2.0 document (JSON-LD or XML), all or nothing.
+
+    Master data, in an XML ``EPCISMasterDataDocument`` or in the header of an
+    ``EPCISDocument``, is checked with the events and stored in the same savepoint
+    (:mod:`cradletrace.log.masterdata`); it is not an event and does not enter the chain.
 
     Parameters
     ----------
@@ -143,15 +157,28 @@ def capture_document(
     record_time = utc_now()
     record_iso = to_iso(record_time)
     use_reader = worth_a_reader(source) if reader_process is None else reader_process
+    header: dict[str, Any] = {}
     if use_reader and readable_elsewhere(source):
         document_name, items = prepared_events(source, format=format, name=name, record_iso=record_iso,
-                                               limits=limits)
+                                               limits=limits, header=header)
+        syntax = format
     else:
         document = read_document(source, format=format, name=name, limits=limits)
         document_name, items = document.name, prepared_items(document.events, record_iso)
+        header, syntax = document.header, document.format
+
+    def masterdata() -> tuple[list[Description], list[TraceError]]:
+        # Read once the events are: a JSON-LD header may follow the event list.
+        vocabularies = masterdata_field(header)
+        if vocabularies is None:
+            return [], []
+        found, errors = validate_masterdata(vocabularies, prefixes=header.get("namespaces"),
+                                            syntax=header.get("format", syntax))
+        return found, errors + check_descriptions(found)
+
     try:
         return _capture(session, items, name=document_name or name, dry_run=dry_run, progress=progress,
-                        record_time=record_time)
+                        record_time=record_time, masterdata=masterdata)
     finally:
         items.close()  # a capture that stopped early (too many errors) also stops its reader
 
@@ -182,6 +209,7 @@ def _capture(
     dry_run: bool,
     record_time: datetime,
     progress: Callable[[int], None] | None = None,
+    masterdata: Callable[[], tuple[list[Description], list[TraceError]]] | None = None,
 ) -> CaptureReport:
     writer = _LogWriter(session, name=name, dry_run=dry_run, record_time=record_time)
     errors = writer.errors  # invalid events, and eventIDs that conflict (found by the writer)
@@ -195,6 +223,9 @@ def _capture(
                 progress(handled)
             if len(errors) >= MAX_ERRORS:
                 break
+        if masterdata is not None and len(errors) < MAX_ERRORS:
+            writer.descriptions, masterdata_errors = masterdata()
+            errors.extend(masterdata_errors)
         writer.finish()
         if errors:
             only_conflicts = all(isinstance(e, EventConflict) for e in errors)
@@ -262,6 +293,7 @@ class _LogWriter:
         self.spooled = 0
         self.nodes = NodeMap(session)
         self.projector = Projector(session, self.nodes)
+        self.descriptions: list[Description] = []
 
     def offer(self, index: int, p: Prepared) -> bool:
         """Take event ``index`` of the input; True when that completed a batch (handed on to be written)."""
@@ -308,6 +340,8 @@ class _LogWriter:
         if self.dry_run or self.errors:
             for spooled in self._drain():
                 self._write(spooled)
+            if self.dry_run and not self.errors:
+                self.report.masterdata = len(self.descriptions)
             return
         if self.head is None:
             self._lock()
@@ -316,6 +350,10 @@ class _LogWriter:
         if self.errors:
             return  # a conflict with the log, found while writing: the caller raises, abandon() undoes
         assert self.head is not None and self.savepoint is not None
+        if self.descriptions:
+            stored = store_masterdata(self.session, self.descriptions, record_time=self.record_time,
+                                      capture_id=self.report.capture_id, nodes=self.nodes)
+            self.report.masterdata, self.report.masterdata_unchanged = stored.stored, stored.unchanged
         store_head(self.session, self.head)
         self.session.execute(
             update(Capture).where(Capture.id == self.report.capture_id).values(

@@ -74,8 +74,12 @@ def worth_a_reader(source: Any) -> bool:
 
 
 def prepared_events(source: Any, *, format: str | None, name: str | None, record_iso: str,
-                    limits: Limits | None = None) -> tuple[str | None, Generator[_Item, None, None]]:
+                    limits: Limits | None = None,
+                    header: dict[str, Any] | None = None) -> tuple[str | None, Generator[_Item, None, None]]:
     """The document's name and its events as ``(index, prepared or None, errors)``, read in a reader process.
+
+    Once the events are read, ``header`` (if given) receives the document's master data
+    (``epcisHeader``), its ``namespaces`` and its ``format``.
 
     Raises (from the iterator) what reading the document would raise: an
     :class:`~cradletrace.errors.InvalidInput` for a document that cannot be read, a
@@ -96,10 +100,10 @@ def prepared_events(source: Any, *, format: str | None, name: str | None, record
     except BaseException:
         _stop(receiver, reader)
         raise
-    return first, _items(receiver, reader)
+    return first, _items(receiver, reader, {} if header is None else header)
 
 
-def _items(receiver: Any, reader: Any) -> Generator[_Item, None, None]:
+def _items(receiver: Any, reader: Any, header: dict[str, Any]) -> Generator[_Item, None, None]:
     # A thread drains the pipe into a bounded queue, so the reader can run up to
     # _AHEAD batches ahead while this process writes (a pipe alone holds one batch:
     # the reader would wait for every read, and the two would take turns).
@@ -121,6 +125,9 @@ def _items(receiver: Any, reader: Any) -> Generator[_Item, None, None]:
         while (message := ahead.get()) is not None:
             if isinstance(message, BaseException):
                 raise message
+            if isinstance(message, dict):
+                header.update(message)
+                continue
             for index, fields, errors in message:
                 if fields is None:
                     yield index, None, errors
@@ -194,6 +201,8 @@ def _read(source: Any, format: str | None, name: str | None, record_iso: str, li
                     send(batch)
                     batch = []
             send(batch)
+            send({key: document.header[key] for key in ("epcisHeader", "namespaces") if key in document.header}
+                 | {"format": document.format})
             send(None)
         except TraceError as exc:
             send(exc)

@@ -1,7 +1,8 @@
 """``rebuild``: recompute every projection from the log, or (``check``) compare them with a fresh rebuild.
 
 Projections are event_objects, biz_transactions, the lineage edges written by
-capture (every kind but ``follows``, which commerce services write), unit_states,
+capture (every kind but ``follows``, which commerce services write, and ``child_of``, which
+master data writes), unit_states,
 the ILMD of units and lots, and the retraction marks on events. Nodes are an
 append-only registry of identifiers that master data also refers to: a rebuild
 keeps them. Capture projects through :class:`~cradletrace.projections.writer.Projector` as events
@@ -40,7 +41,7 @@ def rebuild_projections(session: Session, *, progress: Callable[[int], None] | N
     edges = Edge.__table__
     session.execute(delete(EventObject.__table__))
     session.execute(delete(BizTransaction.__table__))
-    session.execute(delete(edges).where(edges.c.kind != EdgeKind.FOLLOWS))
+    session.execute(delete(edges).where(edges.c.kind.not_in([EdgeKind.FOLLOWS, EdgeKind.CHILD_OF])))
     session.execute(delete(UnitState.__table__))
     session.execute(update(Unit.__table__).values(ilmd=None))
     session.execute(update(Lot.__table__).values(ilmd=None))
@@ -131,7 +132,8 @@ def _snapshot(session: Session) -> dict[str, Counter[tuple[Any, ...]]]:
         "event_objects": _rows(session, EventObject.__table__, ["node_id", "event_id", "role", "quantity", "uom"]),
         "biz_transactions": _rows(session, BizTransaction.__table__, ["event_id", "node_id", "type"]),
         "edges": _rows(session, edges, ["kind", "src", "dst", "valid_from", "valid_to", "event_id", "closed_by",
-                                        "quantity", "uom", "mass_kg", "retracted"], edges.c.kind != EdgeKind.FOLLOWS),
+                                        "quantity", "uom", "mass_kg", "retracted"],
+                        edges.c.kind.not_in([EdgeKind.FOLLOWS, EdgeKind.CHILD_OF])),
         "unit_states": _rows(session, UnitState.__table__, [c.name for c in UnitState.__table__.c]),
         "units": _rows(session, Unit.__table__, ["node_id", "gtin", "serial", "ilmd"]),
         "lots": _rows(session, Lot.__table__, ["node_id", "gtin", "lot_number", "ilmd"]),

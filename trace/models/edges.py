@@ -3,7 +3,9 @@
 ``input_of`` (input -> output of a TransformationEvent), ``part_of`` (child ->
 parent, open from ``valid_from`` until a DELETE closes it at ``valid_to``),
 ``documented_by`` (object -> business document) and ``follows`` (document ->
-document, written by commerce services). The two composite indexes serve the
+document, written by commerce services) and ``child_of`` (a sub-location -> its parent, or any
+vocabulary element -> its parent, from master data's ``children``; written by master-data capture,
+open until a later description of the parent no longer lists the child). The two composite indexes serve the
 upstream (by ``dst``) and downstream (by ``src``) steps of the recursive queries.
 """
 
@@ -25,6 +27,7 @@ class EdgeKind(enum.Enum):
     PART_OF = "part_of"
     DOCUMENTED_BY = "documented_by"
     FOLLOWS = "follows"
+    CHILD_OF = "child_of"
 
 
 class Edge(Base):

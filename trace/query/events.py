@@ -18,12 +18,30 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    TextualSelect,
+    and_,
+    bindparam,
+    column,
+    exists,
+    false,
+    or_,
+    select,
+    text,
+    tuple_,
+    union,
+)
 from sqlalchemy.orm import Session
 
+from cradletrace.epcis.masterdata import Description
 from cradletrace.errors import InvalidIdentifier, InvalidInput
 from cradletrace.identifiers import canonical, key_pairs, normalize_epc, normalize_epc_class
-from cradletrace.models import Action, BizTransaction, Event, EventObject, EventType, Node, ObjectRole
+from cradletrace.models import Action, BizTransaction, EdgeKind, Event, EventObject, EventType, Node, ObjectRole
+from cradletrace.log.masterdata import current_descriptions
+from cradletrace.projections.walk import Dialect, dialect_of, walk_cte
 from cradletrace.timestamps import to_utc
 from cradletrace.identifiers.cbv import to_bare
 
@@ -42,10 +60,13 @@ _ROLE_PARAMS: dict[str, tuple[tuple[ObjectRole, ...], bool]] = {
     "MATCH_outputEPCClass": ((ObjectRole.OUTPUT,), False),
     "MATCH_anyEPCClass": (tuple(ObjectRole), False),
 }
+_WITHIN = {"WD_readPoint": "read_point_id", "WD_bizLocation": "biz_location_id"}
 _SIMPLE = {"eventType", "GE_eventTime", "LT_eventTime", "GE_recordTime", "LT_recordTime", "EQ_action",
            "EQ_bizStep", "EQ_disposition", "EQ_readPoint", "EQ_bizLocation", "EQ_eventID",
-           "EXISTS_errorDeclaration", "orderBy", "orderDirection", "perPage", "nextPageToken"}
+           "EXISTS_errorDeclaration", "orderBy", "orderDirection", "perPage", "nextPageToken", *_WITHIN}
 _ORDER_COLUMNS = {"eventTime": "event_time", "recordTime": "record_time"}
+#: Levels of the location hierarchy a WD_ parameter walks down (sites, buildings, rooms, docks...).
+WITHIN_DEPTH = 32
 _IDPAT = re.compile(r"^urn:epc:idpat:sgtin:(\d+)\.(\d+)\.\*$")
 _BIZ_TX = "EQ_bizTransaction_"
 
@@ -98,10 +119,13 @@ def _match_identifier(node_column: Any, exact: list[str], prefixes: list[str]) -
     return and_(Node.id == node_column, or_(*conditions) if conditions else false())
 
 
-def build_query(params: Mapping[str, str | list[str]]) -> tuple[Select[Any], tuple[str, str], int]:
+def build_query(params: Mapping[str, str | list[str]], *,
+                dialect: str = "sqlite") -> tuple[Select[Any], tuple[str, str], int]:
     """Translate EPCIS query parameters into a SELECT over ``events``.
 
     Returns the statement (without paging), the sort (column name, direction) and the page size.
+    ``dialect`` (the SQLAlchemy dialect name) picks the form of the recursive walk that
+    ``WD_readPoint`` and ``WD_bizLocation`` need.
 
     Raises
     ------
@@ -132,6 +156,9 @@ def build_query(params: Mapping[str, str | list[str]]) -> tuple[Select[Any], tup
         elif name not in _SIMPLE:
             raise InvalidInput("unknown or unsupported query parameter", where=f"query parameter {name}")
     conditions.extend(_simple_conditions(params))
+    for name, column in _WITHIN.items():
+        if name in params:
+            conditions.append(events.c[column].in_(_within(dialect_of(dialect), name, _split(params[name]))))
 
     order_name = str(params.get("orderBy", "") or "")
     if order_name and order_name not in _ORDER_COLUMNS:
@@ -197,6 +224,45 @@ def _simple_conditions(params: Mapping[str, Any]) -> list[ColumnElement[bool]]:
     return out
 
 
+def _within(d: Dialect, name: str, values: list[str]) -> TextualSelect:
+    """The nodes named by ``values`` and every node below them in the master-data hierarchy (``child_of``).
+
+    The lineage walk (:func:`cradletrace.projections.walk.walk_cte`) run up the ``child_of``
+    edges from the named places, over all time: a place that was ever a sub-location counts.
+    """
+    cte = f"wd_{name[3:].lower()}"
+    param = f"{cte}_ids"
+    sql = walk_cte(d, cte, "up", kinds=(EdgeKind.CHILD_OF.value,))
+    sql = sql.replace("n.id IN :starts", f"n.identifier IN :{param}").replace(":max_depth", str(WITHIN_DEPTH))
+    clause = text(f"WITH RECURSIVE {sql}\nSELECT node FROM {cte}").bindparams(
+        bindparam(param, value=[_any_identifier(v) for v in values], expanding=True))
+    return clause.columns(column("node", Integer))
+
+
+def masterdata_of_events(session: Session, params: Mapping[str, str | list[str]] | None = None) -> list[Description]:
+    """The current master data of the places the matching events name, and of every place above them.
+
+    What an export writes in its header, so that the document, imported elsewhere, keeps the
+    places' names and hierarchy. Three statements: the places, the walk up their ``child_of``
+    edges (the lineage walk), the descriptions.
+    """
+    params = {k: v for k, v in (params or {}).items() if k not in ("perPage", "nextPageToken", "orderBy",
+                                                                      "orderDirection")}
+    d = dialect_of(session.get_bind().dialect.name)
+    stmt, _sort, _per_page = build_query(params, dialect=d.name)
+    events = Event.__table__
+    used = union(stmt.with_only_columns(events.c.biz_location_id.label("node")),
+                 stmt.with_only_columns(events.c.read_point_id.label("node"))).subquery()
+    starts = [n for n in session.scalars(select(used.c.node)) if n is not None]
+    if not starts:
+        return []
+    sql = walk_cte(d, "above", "down", kinds=(EdgeKind.CHILD_OF.value,)).replace(":max_depth", str(WITHIN_DEPTH))
+    nodes = set(session.scalars(text(f"WITH RECURSIVE {sql}\nSELECT node FROM above").bindparams(
+        bindparam("starts", value=starts, expanding=True))))
+    found = current_descriptions(session, sorted(nodes))
+    return [description for node in sorted(found) for description in found[node]]
+
+
 def _token(params: Mapping[str, Any], key: Any, seq: int) -> str:
     body = orjson.dumps({"k": key.isoformat() if hasattr(key, "isoformat") else key, "i": seq, "q": _fingerprint(params)})
     return base64.urlsafe_b64encode(body).decode().rstrip("=")
@@ -235,7 +301,7 @@ def query_events(session: Session, params: Mapping[str, str | list[str]]) -> Que
     QueryPage
         The events in canonical form, and the next page's token.
     """
-    stmt, (column_name, direction), per_page = build_query(params)
+    stmt, (column_name, direction), per_page = build_query(params, dialect=session.get_bind().dialect.name)
     events = Event.__table__
     sort = events.c[column_name]
     if params.get("nextPageToken"):
