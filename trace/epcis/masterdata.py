@@ -59,12 +59,15 @@ class Description:
         given twice (an array) appears twice.
     children : list of str
         Canonical identifiers of the element's children (its sub-locations).
+    where : str
+        Its place in the document (``vocabulary[0].element[2]``) for messages; not part of its value.
     """
 
     vtype: str
     id: str
     attributes: list[dict[str, Any]] = field(default_factory=list)
     children: list[str] = field(default_factory=list)
+    where: str = field(default="", compare=False, repr=False)
 
     @property
     def digest(self) -> str:
@@ -223,7 +226,7 @@ def _element(element: Any, where: str, vtype: str, normalize: Any, names: Mappin
             children.append(canonical)
     if identifier is None:
         return None
-    return Description(vtype, identifier, attributes, children)
+    return Description(vtype, identifier, attributes, children, where)
 
 
 # --- XML ------------------------------------------------------------------------------------

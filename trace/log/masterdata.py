@@ -108,7 +108,7 @@ def _columns(d: Description) -> dict[str, Any]:
         value = mapped.get(attribute)
         if value is None or column in out:
             continue
-        where = f"masterdata {d.id} {attribute}"
+        where = f"{d.where}.{attribute}" if d.where else f"masterdata {d.id} {attribute}"
         if column in ("latitude", "longitude"):
             limit = 90 if column == "latitude" else 180
             try:
