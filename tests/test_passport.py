@@ -32,7 +32,7 @@ def section(passport: dict[str, Any], name: str) -> dict[str, Any]:
 
 
 def test_the_full_passport_has_every_section_with_data(full: dict[str, Any]) -> None:
-    assert [s["name"] for s in full["sections"]] == ["identity", "status", "composition", "timeline", "lineage"]
+    assert [s["name"] for s in full["sections"]] == ["identity", "status", "integrity", "composition", "timeline", "lineage"]
     identity = section(full, "identity")["data"]
     assert (identity["gtin"], identity["serial"], identity["element_string"]) == (
         world.G_PACK, "P1", "(01)09506000134352(21)P1")
@@ -146,3 +146,18 @@ def test_more_roles_never_see_less_and_nothing_is_invented(roles: set[str]) -> N
         wider = _leaves([s for s in passport_for(SYNTHETIC, roles | {role})["sections"] if not s.get("locked")])
         assert seen <= wider
     assert ("secret" in [s["name"] for s in view["sections"] if not s.get("locked")]) == bool(roles & STAFF)
+
+
+def test_the_history_check_finds_an_edited_entry(session) -> None:
+    from sqlalchemy import select, update
+
+    from cradletrace.models import Event
+
+    world.build(session)
+    check = section(build_passport(session, world.P1), "integrity")["data"]
+    assert check["intact"] and check["entries"] == 6 and check["broken"] == []
+    sale = session.scalar(select(Event.id).where(Event.biz_step == "retail_selling"))
+    session.execute(update(Event).where(Event.id == sale).values(payload='{"edited": true}'))
+    check = section(build_passport(session, world.P1), "integrity")["data"]
+    assert not check["intact"] and len(check["broken"]) == 1
+    assert "broken" not in section(passport_for(build_passport(session, world.P1), []), "integrity")["data"]

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session, aliased
 from cradletrace import lineage
 from cradletrace.identifiers import GS1Identifier, parse, to_epc_urn
 from cradletrace.lineage import NodeRef
-from cradletrace.models import BizTransaction, Event, Location, Node, Party, Product, UnitState
+from cradletrace.log.chain import link
+from cradletrace.models import GENESIS_CHAIN_HASH, BizTransaction, Event, Location, Node, Party, Product, UnitState
 from cradletrace.passport.visibility import COMMERCIAL, CUSTODY, PUBLIC, STAFF, Visibility
 from cradletrace.timestamps import to_iso, utc_now
 
@@ -209,6 +210,25 @@ def status(ctx: Context) -> dict[str, Any] | None:
     return {k: v for k, v in data.items() if v is not None}
 
 
+def integrity(ctx: Context) -> dict[str, Any] | None:
+    """Whether each of the unit's log entries links to the entry before it in the hash chain.
+
+    One statement reads the entries with their predecessors' chain hashes; each link is recomputed
+    (:func:`cradletrace.log.chain.link`). It shows that the unit's own history was not edited
+    without rewriting the chain; ``cradletrace audit verify`` checks the whole log.
+    """
+    ids = [e.event_id for e in ctx.history]
+    if not ids:
+        return None
+    before = aliased(Event)
+    rows = ctx.session.execute(
+        select(Event.event_id, Event.event_hash, Event.payload, Event.chain_hash, Event.id, before.chain_hash)
+        .outerjoin(before, before.id == Event.id - 1).where(Event.event_id.in_(ids))).all()
+    broken = [r[0] for r in rows
+              if link(r[5] if r[5] is not None else GENESIS_CHAIN_HASH if r[4] == 1 else "", r[1], r[2]) != r[3]]
+    return {"entries": len(rows), "intact": not broken, "broken": broken}
+
+
 def timeline(ctx: Context) -> dict[str, Any] | None:
     entries = ctx.history
     if not entries:
@@ -299,6 +319,7 @@ SECTIONS: list[Section] = [
     Section("identity", "Identity", identity, Visibility(PUBLIC)),
     Section("status", "Status and place", status, Visibility(PUBLIC, {
         "place": CUSTODY, "place_name": CUSTODY, "owner": COMMERCIAL, "owner_name": COMMERCIAL})),
+    Section("integrity", "History check", integrity, Visibility(PUBLIC, {"broken": CUSTODY})),
     Section("composition", "Components", composition, Visibility(PUBLIC, {
         "added[].event_id": CUSTODY, "removed[].event_id": CUSTODY})),
     Section("timeline", "Life-cycle timeline", timeline, Visibility(PUBLIC, {
