@@ -26,6 +26,11 @@ def guarded(app: Flask) -> Flask:
     def finance_only() -> dict:
         return {"user": g.user.name}
 
+    @app.post("/_test/record")
+    @login_required("warehouse")
+    def record() -> str:
+        return "recorded"
+
     @app.get("/_test/open")
     @public
     def open_view() -> str:
@@ -92,6 +97,15 @@ def test_anonymous_api_requests_get_401_and_browsers_a_redirect(guarded: Flask) 
     browser = client.get("/_test/finance?x=1", headers={"Accept": "text/html"})
     assert browser.status_code == 302 and browser.headers["Location"].startswith("/login?next=/_test/finance")
     assert client.get("/_test/open").data == b"open"
+
+
+def test_an_anonymous_form_post_is_sent_to_sign_in_and_a_signed_in_one_needs_the_token(guarded: Flask,
+                                                                                      signed_in) -> None:
+    anonymous = guarded.test_client().post("/_test/record", headers={"Accept": "text/html"})
+    assert anonymous.status_code == 302 and anonymous.headers["Location"].startswith("/login")
+    worker = signed_in("warehouse")
+    assert worker.post("/_test/record").status_code == 400
+    assert worker.post("/_test/record", data={"csrf_token": csrf_of(worker)}).data == b"recorded"
 
 
 def test_a_bad_token_is_401_even_on_a_public_page(guarded: Flask) -> None:

@@ -81,7 +81,7 @@ def page(browser: Any) -> Iterator[Any]:
     # A phone-sized viewport: the warehouse and the public use phones.
     context = browser.new_context(viewport={"width": 412, "height": 915}, device_scale_factor=1)
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(60_000)  # generous: CI machines are shared
     yield page
     context.close()
 

@@ -77,19 +77,22 @@ def test_serve_answers_over_http(database: str) -> None:
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        deadline = time.monotonic() + 90  # a loaded CI machine can take a while to import and start
+        while True:
             try:
-                urllib.request.urlopen(base + "/login", timeout=1)
+                urllib.request.urlopen(base + "/login", timeout=5)
                 break
             except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
-        page = urllib.request.urlopen(base + "/01/09506000134352/21/P1", timeout=5)
+                assert server.poll() is None, server.stdout.read().decode()  # type: ignore[union-attr]
+                assert time.monotonic() < deadline, "serve did not answer within 90 s"
+                time.sleep(0.2)
+        page = urllib.request.urlopen(base + "/01/09506000134352/21/P1", timeout=30)
         assert page.status == 200 and page.headers["Server"] == "cradletrace"
         assert "Battery pack 48 V" in page.read().decode()
         request = urllib.request.Request(base + "/01/09506000134352/21/P1", headers={"Accept": "application/json"})
-        assert json.loads(urllib.request.urlopen(request, timeout=5).read())["kind"] == "unit"
+        assert json.loads(urllib.request.urlopen(request, timeout=30).read())["kind"] == "unit"
         with pytest.raises(urllib.error.HTTPError) as unknown:
-            urllib.request.urlopen(base + "/01/09506000134413/21/FAKE", timeout=5)
+            urllib.request.urlopen(base + "/01/09506000134413/21/FAKE", timeout=30)
         assert unknown.value.code == 404
     finally:
         server.terminate()

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from typing import Any
 
-from flask import Flask, abort, g, request, session
+from flask import Flask, abort, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask.wrappers import Response
-
-from cradletrace.web.negotiation import API_PREFIXES
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
@@ -35,7 +32,6 @@ class TLSAwareSessionInterface(SecureCookieSessionInterface):
 
 def init_app(app: Flask) -> None:
     app.session_interface = TLSAwareSessionInterface()
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.before_request(check_csrf)
@@ -54,11 +50,12 @@ def check_csrf() -> None:
     """Refuse an unsafe request that a cookie could carry but whose CSRF token is missing or wrong.
 
     A request with a bearer token carries no cookie authority, so it needs none; neither does an
-    anonymous request to the API (it is refused 401 by its view instead).
+    anonymous request to a view that needs a sign-in (the view refuses it: 401 or the login page).
     """
     if request.method not in UNSAFE_METHODS or not request.endpoint or g.get("via_token"):
         return
-    if request.path.startswith(API_PREFIXES) and g.get("user") is None:
+    view = current_app.view_functions.get(request.endpoint)
+    if g.get("user") is None and getattr(view, "access", None) == "login":
         return
     sent = request.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
     expected = session.get(CSRF_FIELD, "")
