@@ -106,6 +106,7 @@ def _register() -> None:
     from cradletrace.cli.lineage import history_command, recall_command, trace_command
     from cradletrace.cli.log import audit_group, rebuild_command
     from cradletrace.cli.masterdata import masterdata_group
+    from cradletrace.cli.passport import passport_command
     from cradletrace.cli.report import report_group
 
     main.add_command(db_group)
@@ -120,6 +121,7 @@ def _register() -> None:
     main.add_command(history_command)
     main.add_command(masterdata_group)
     main.add_command(report_group)
+    main.add_command(passport_command)
     _register_plugins()
 
 
