@@ -23,7 +23,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from cradletrace.errors import InvalidInput, NotFound
-from cradletrace.identifiers import GS1Identifier, gtin14, read_key_uri, sgtin_uri
+from cradletrace.identifiers import GS1Identifier, gtin14, parse, read_key_uri, sgtin_uri
 from cradletrace.identifiers.digital_link import build_digital_link
 from cradletrace.lineage.resolve import candidates, resolve, resolve_many
 from cradletrace.models import Edge, EdgeKind, Location, Lot, Node, Product, Unit
@@ -248,6 +248,9 @@ def fetch_labels(session: Session, identifiers: Sequence[str], *, resolver_url: 
             missing.append(value)
         else:
             by_value[value] = row
+    for value in missing:  # a malformed key says what is wrong with it, not merely that it names nothing
+        if value.strip().startswith(("(", "]", "^", "urn:epc:", "http://", "https://")):
+            parse(value)
     if missing:  # resolve's own rules: bare serials, and its errors for what names nothing
         refs = resolve_many(session, missing, where="labels")
         rows = {row.id: row for row in session.execute(_label_query().where(nodes.c.id.in_({r.id for r in refs})))}

@@ -63,12 +63,12 @@ def render(session: Session, identifiers: Sequence[str], fmt: str, *, layout: st
     InvalidInput, InvalidIdentifier, NotFound
         A bad format or option, an identifier that is malformed, unknown or not labelable.
     """
-    options = _options(fmt, layout, page, label_size, margins, dpi)  # bad options fail before any query
+    options = render_options(fmt, layout, page, label_size, margins, dpi)  # bad options fail before any query
     labels = fetch_labels(session, identifiers, resolver_url=resolver_url)
     return render_labels(labels, fmt, progress=progress, **options)
 
 
-def _options(fmt: str, layout: str, page: str, label_size: LabelSize | str | None,
+def render_options(fmt: str, layout: str, page: str, label_size: LabelSize | str | None,
              margins: tuple[float, float] | None, dpi: int | None) -> dict:  # type: ignore[type-arg]
     if fmt not in FORMATS:
         raise InvalidInput(f"{fmt!r} is not a label format: give {', '.join(FORMATS)}", where="--format")

@@ -104,7 +104,7 @@ def qr_symbol(data: str) -> Symbol:
     Raises
     ------
     qrcode.exceptions.DataOverflowError
-        If ``data`` is too long for a version 40 symbol (2,331 bytes at level Q).
+        If ``data`` is too long for a version 40 symbol (1,663 bytes at level Q).
 
     Examples
     --------
@@ -114,7 +114,11 @@ def qr_symbol(data: str) -> Symbol:
     """
     code = qrcode.QRCode(error_correction=ERROR_CORRECTION)
     code.add_data(data)
-    version = code.best_fit()
+    try:
+        version = code.best_fit()
+    except ValueError:  # qrcode's own check of a version past 40
+        raise qrcode.exceptions.DataOverflowError(f"{len(data.encode())} bytes do not fit a QR Code at level Q") \
+            from None
     template = _template(version)
     codewords = np.frombuffer(bytes(util.create_data(version, ERROR_CORRECTION, code.data_list)), dtype=np.uint8)
     bits = np.zeros(len(template.rows), dtype=bool)
@@ -237,9 +241,10 @@ def version_for(data: str) -> int:
     limits = util.BIT_LIMIT_TABLE[ERROR_CORRECTION]
     version = 1
     for _ in range(3):  # the character count field widens at versions 10 and 27
-        bits = 4 + util.length_in_bits(util.MODE_8BIT_BYTE, version) + 8 * length
+        bits = 4 + util.length_in_bits(util.MODE_8BIT_BYTE, min(version, 40)) + 8 * length
         found = bisect_left(limits, bits, 1)
-        if found == version:
+        if found == version or found > 40:
+            version = found
             break
         version = found
     if version > 40:
