@@ -42,6 +42,8 @@ EXPIRY_KEYS = tuple(ns + "itemExpirationDate" for ns in _MDA)
 namespace that EPCIS bindings give it, and in cradletrace's own vocabulary as the lifecycle services write it)."""
 LOT_KEYS = tuple(ns + "lotNumber" for ns in _MDA)
 """ILMD keys that name the lot a unit belongs to (CBV master data ``lotNumber``)."""
+_SHORT_NAMES = {"414": "GLN", "254": "EXT", "00": "SSCC"}
+"""What a label calls a key's parts where the syntax dictionary's title is not what people say."""
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _TRAILING_DIGITS = re.compile(r"^(.*?)(\d+)$")
 
@@ -103,9 +105,9 @@ class Label:
         if self.serial:
             out.append(("field", f"SN {self.serial}"))
         if not self.gtin:
-            out.append(("field", f"{key.title} {key.primary_value}"))
+            out.append(("field", f"{_SHORT_NAMES.get(key.primary_ai, key.title)} {key.primary_value}"))
             for ai, value in key.qualifiers:
-                out.append(("field", f"({ai}) {value}"))
+                out.append(("field", f"{_SHORT_NAMES.get(ai, f'({ai})')} {value}"))
         if self.expiry:
             out.append(("field", f"EXP {self.expiry.isoformat()}"))
         out.append(("hri", self.element_string))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from cradletrace.labels.content import Label
@@ -40,6 +41,11 @@ def pdf_sheets(labels: Sequence[Label], symbols: Callable[[int], Symbol], grid: 
     return out.getvalue()
 
 
+def _bold_width(text: str, size: float) -> float:
+    # The title is bold: every line is measured as bold, the wider face, so none crosses the safe margin.
+    return stringWidth(text, "Helvetica-Bold", size)
+
+
 def _draw_label(canvas: Canvas, label: Label, symbol: Symbol, placement, left: float, top: float,
                 page_height: float) -> None:  # type: ignore[no-untyped-def]
     k = POINTS_PER_MM
@@ -51,6 +57,6 @@ def _draw_label(canvas: Canvas, label: Label, symbol: Symbol, placement, left: f
         path.rect(x0 + col * module, y0 - (row + 1) * module, length * module, module)
     canvas.setFillGray(0)
     canvas.drawPath(path, stroke=0, fill=1)
-    for line in fit_text(label.lines(), placement.text):
+    for line in fit_text(label.lines(), placement.text, _bold_width):
         canvas.setFont("Helvetica-Bold" if line.role == "title" else "Helvetica", line.size * k)
         canvas.drawString((left + line.x) * k, page_height - (top + line.baseline) * k, line.text)

@@ -82,3 +82,13 @@ def pdf_pages(pdf: bytes, dpi: float = 200.0) -> list:  # type: ignore[type-arg]
         return [document[i].render(scale=dpi / 72).to_pil().convert("L") for i in range(len(document))]
     finally:
         document.close()
+
+
+def sample_labels(count: int, *, name: str = "Battery pack 48 V, lithium iron phosphate", serial_width: int = 4):  # type: ignore[no-untyped-def]
+    """``count`` unit labels made without a database (for the renderers' tests)."""
+    from datetime import date
+
+    from cradletrace.labels.content import make_label
+
+    return [make_label(unit(f"{i:0{serial_width}d}"), "unit", name=name, expiry=date(2026, 12, 31),
+                       resolver_url=RESOLVER) for i in range(1, count + 1)]
