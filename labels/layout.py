@@ -153,15 +153,24 @@ def fit_text(lines: Sequence[tuple[str, str]], box: Box, measure: Measure = helv
     --------
     >>> out = fit_text([("title", "Battery pack"), ("hri", "(01)09506000134352(21)4711")], Box(0, 0, 30, 10))
     >>> [(line.text, round(line.size, 2)) for line in out]
-    [('Battery pack', 2.59), ('(01)09506000134352', 2.59), ('(21)4711', 2.59)]
+    [('Battery pack', 2.71), ('(01)09506000134352', 2.71), ('(21)4711', 2.71)]
     """
+    # Widths grow in proportion to the size, so the widest piece that must not be cut (a field, an
+    # AI of the element string) bounds the size at once; then only the height is searched.
     size = max_size if max_size is not None else min(8.0, max(3.0, box.h / 6))
+    pieces = [t for r, t in lines if r == "field"] + [p for r, t in lines if r == "hri" for p in _hri_parts(t)]
+    widest = max((measure(p, 1.0) for p in pieces), default=0.0)
+    if widest > 0:
+        size = min(size, box.w / widest * 0.999)  # a hair under, so rounding cuts nothing
+    size = max(size, min_size)
+    hri_widths = [[measure(p, 1.0) for p in _hri_parts(t)] for r, t in lines if r == "hri"]
+    others = sum(1 for r, _ in lines if r != "hri")
     while True:
-        laid = _wrap(lines, box.w, size, measure)
-        whole = all(text == _whole(lines, role, text) for role, text in laid if role != "title")
-        if (whole and len(laid) * size * leading <= box.h) or size <= min_size:
+        count = others + sum(_greedy_lines(widths, box.w / size) for widths in hri_widths)
+        if count * size * leading <= box.h or size <= min_size:
             break
-        size = max(min_size, size * 0.93)
+        size = max(min_size, size * 0.95)
+    laid = _wrap(lines, box.w, size, measure)
     fits = max(1, int(box.h / (size * leading)))
     if len(laid) > fits:
         laid = laid[:fits - 1] + laid[-1:] if fits > 1 else laid[-1:]
@@ -174,11 +183,20 @@ def fit_text(lines: Sequence[tuple[str, str]], box: Box, measure: Measure = helv
             for i, (role, text) in enumerate(laid)]
 
 
-def _whole(lines: Sequence[tuple[str, str]], role: str, text: str) -> str:
-    """``text`` if it is not cut short (a field line, or a part of the wrapped element string)."""
-    if text.endswith(ELLIPSIS) and not any(text == t for r, t in lines if r == role):
-        return ""
-    return text
+def _hri_parts(text: str) -> list[str]:
+    """An element string's AI and value pieces: ``(01)...``, ``(21)...``."""
+    return [p for p in re.split(r"(?=\()", text) if p]
+
+
+def _greedy_lines(widths: Sequence[float], width: float) -> int:
+    """Lines that pieces of these widths take when joined greedily up to ``width``."""
+    lines, used = 0, 0.0
+    for w in widths:
+        if lines and used + w <= width:
+            used += w
+        else:
+            lines, used = lines + 1, w
+    return lines
 
 
 def _wrap(lines: Sequence[tuple[str, str]], width: float, size: float, measure: Measure) -> list[tuple[str, str]]:
@@ -192,7 +210,7 @@ def _wrap(lines: Sequence[tuple[str, str]], width: float, size: float, measure: 
 
 
 def _wrap_hri(text: str, width: float, size: float, measure: Measure) -> list[str]:
-    parts = [p for p in re.split(r"(?=\()", text) if p]
+    parts = _hri_parts(text)
     out: list[str] = []
     for part in parts:
         if out and measure(out[-1] + part, size) <= width:
