@@ -40,6 +40,7 @@ NEEDS = {
     "trace": ["U1"],
     "recall": ["U1"],
     "history": ["U1"],
+    "labels": ["U1", "-o", "{tmp}/labels.pdf"],  # plugged in from cradletrace.labels; its --format is a label format
 }
 #: Commands that print data, and so take --format.
 FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", "trace", "recall", "history")
