@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             failures.append(f"eventhash: {exc!r}")
     if _wanted(only, "labels"):  # no database either: the labels are made in memory
         try:
-            labels_bench.run(results, 20 if args.quick else 1_000)
+            labels_bench.run(results, 10 if args.quick else 1_000)
         except Exception as exc:
             import traceback
 
