@@ -32,6 +32,7 @@ LINEAGE = [
     "lineage.where_used.raw_lot.orm_speedup", "lineage.where_used.raw_lot.statements", "lineage.recall.raw_lot",
     "lineage.recall_csv.raw_lot", "lineage.growth.upstream.now.p95",
 ]
+LABELS = ["labels.pdf", "labels.png", "labels.zpl"]
 SQLITE_ONLY = ["sqlite.plan.analyze", "sqlite.plan.optimize"]
 
 
@@ -71,7 +72,7 @@ def _check(lines: list[dict], database: str, names: list[str]) -> None:
 def test_bench_quick_sqlite(tmp_path: Path) -> None:
     lines = _run_quick(tmp_path)
     _check(lines, "sqlite", CAPTURE + LINEAGE + SQLITE_ONLY)
-    _check(lines, "-", ["eventhash.throughput"])  # no database: measured once per run
+    _check(lines, "-", ["eventhash.throughput", *LABELS])  # no database: measured once per run
     (hashing,) = [line for line in lines if line["name"] == "eventhash.throughput"]
     assert 0 < hashing["ratio"] < 1 and hashing["floor_name"].startswith("hashlib")  # hashing is part of the work
 

@@ -46,6 +46,7 @@ NEEDS = {
     "token add": ["ann"],
     "token revoke": ["1"],
     "serve": [],
+    "labels": ["U1", "-o", "{tmp}/labels.pdf"],  # plugged in from cradletrace.labels; its --format is a label format
 }
 #: Commands that print data, and so take --format.
 FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", "trace", "recall", "history",

@@ -26,12 +26,13 @@ if str(HERE) not in sys.path:
 
 import capture_bench  # noqa: E402
 import eventhash_bench  # noqa: E402
+import labels_bench  # noqa: E402
 import lineage_bench  # noqa: E402
 import plots  # noqa: E402
 from common import REPO, Backend, log  # noqa: E402
 from results import Results, machine_info, write_meta  # noqa: E402
 
-GROUPS = ("capture", "capture.concurrent", "capture.shuffled", "lineage", "eventhash")
+GROUPS = ("capture", "capture.concurrent", "capture.shuffled", "lineage", "eventhash", "labels")
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -81,6 +82,14 @@ def main(argv: list[str] | None = None) -> int:
 
             traceback.print_exc()
             failures.append(f"eventhash: {exc!r}")
+    if _wanted(only, "labels"):  # no database either: the labels are made in memory
+        try:
+            labels_bench.run(results, 10 if args.quick else 1_000)
+        except Exception as exc:
+            import traceback
+
+            traceback.print_exc()
+            failures.append(f"labels: {exc!r}")
     with tempfile.TemporaryDirectory(prefix="ct-bench-") as tmp_dir:
         tmp = Path(tmp_dir)
         for db, url in databases.items():
