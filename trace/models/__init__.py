@@ -2,6 +2,17 @@
 these classes describe it for queries, and a test checks that the two agree."""
 
 from cradletrace.models.base import Base, NAMING_CONVENTION
+from cradletrace.models.commerce import (
+    Account,
+    Allocation,
+    Application,
+    CreditHold,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    Line,
+    NumberSeries,
+)
 from cradletrace.models.edges import Edge, EdgeKind
 from cradletrace.models.events import (
     GENESIS_CHAIN_HASH,
@@ -21,7 +32,9 @@ from cradletrace.models.nodes import Node, NodeKind
 from cradletrace.models.state import LifecycleStatus, UnitState
 
 __all__ = [
-    "GENESIS_CHAIN_HASH", "NAMING_CONVENTION", "Action", "Base", "BizTransaction", "Capture", "CaptureStatus",
+    "GENESIS_CHAIN_HASH", "NAMING_CONVENTION", "Account", "Action", "Allocation", "Application", "Base",
+    "BizTransaction", "Capture", "CaptureStatus", "CreditHold", "Document", "DocumentKind", "DocumentStatus",
+    "Line", "NumberSeries",
     "Edge", "EdgeKind", "Event", "EventObject", "EventType", "LifecycleStatus", "Location", "LogHead", "Lot",
     "Node", "NodeKind", "ObjectRole", "Party", "Product", "Unit", "UnitState",
 ]
