@@ -100,12 +100,14 @@ def main() -> None:
 
 def _register() -> None:
     from cradletrace.cli.capture import capture_command
+    from cradletrace.cli.commerce import import_command
     from cradletrace.cli.db import db_group
     from cradletrace.cli.events import export_command, query_command
     from cradletrace.cli.findings import findings_command
     from cradletrace.cli.lineage import history_command, recall_command, trace_command
     from cradletrace.cli.log import audit_group, rebuild_command
     from cradletrace.cli.report import report_group
+    from cradletrace.cli.report_commerce import l2c_command, o2c_command  # noqa: F401 - they join report_group
 
     main.add_command(db_group)
     main.add_command(capture_command)
@@ -118,6 +120,7 @@ def _register() -> None:
     main.add_command(recall_command)
     main.add_command(history_command)
     main.add_command(report_group)
+    main.add_command(import_command)
     _register_plugins()
 
 
