@@ -211,7 +211,9 @@ def _convert(col: str, value: Any) -> Any:
     if col == "currency":
         return currency_code(str(value))
     if col == "customer":
-        return instance_id(str(value))
+        text = str(value).strip()
+        # ERPs keep a party's bare GLN; any other form (Digital Link, element string, URI) as given.
+        return instance_id(f"(417){text}" if text.isdigit() and len(text) == 13 else text)
     if col == "biz_transaction":
         return instance_id(str(value))
     return str(value).strip()
@@ -289,8 +291,9 @@ def _with_lines(session: Session, kind: str, doc: Document | None, members: Sequ
         fields["due_at"] = head.get("due_date") or head["date"] + timedelta(days=terms)
     if doc is None:
         status = fields.pop("status", DocumentStatus.ISSUED)
+        party, created = fields.pop("party_id"), fields.pop("created_at")
         doc = new_document(session, doc_kind, head["number"], status=status, uri=head.get("biz_transaction"),
-                           follows=follows, when=head["date"].replace(tzinfo=timezone.utc), **fields)
+                           follows=follows, when=created.replace(tzinfo=timezone.utc), party=party, **fields)
     else:
         if head.get("biz_transaction") and head["biz_transaction"] != identifier_of(session, doc):
             raise members[0][0].fail("biz_transaction", f"{doc.kind.value} {doc.number} was imported with "
