@@ -176,7 +176,7 @@ def aging(items: pd.DataFrame, at: datetime, *, by: str = "due_at") -> dict[str,
     >>> aging(items, datetime(2026, 4, 1))["31-60"]
     Decimal('1000')
     """
-    buckets = {name: Decimal(0) for name in AGING_BUCKETS}
+    buckets = {name: Decimal("0.00") for name in AGING_BUCKETS}
     for amount, ref in zip(items["open"] if len(items) else [], items[by] if len(items) else []):
         late = (at - pd.Timestamp(ref).to_pydatetime()) // DAY
         name = ("current" if late <= 0 else "1-30" if late <= 30 else "31-60" if late <= 60
