@@ -180,8 +180,7 @@ def require_status(doc: Document, allowed: Iterable[DocumentStatus], action: str
     allowed = list(allowed)
     if doc.status not in allowed:
         wanted = " or ".join(s.value for s in allowed)
-        raise RuleViolation(f"{doc.kind.value} {doc.number} is {doc.status.value}; it must be {wanted} to be {action}",
-                            where=f"{doc.kind.value} {doc.number}")
+        raise RuleViolation(f"{doc.kind.value} {doc.number} is {doc.status.value}; it must be {wanted} to be {action}")
 
 
 def identifier_of(session: Session, doc: Document) -> str:

@@ -174,7 +174,7 @@ def aging(items: pd.DataFrame, at: datetime, *, by: str = "due_at") -> dict[str,
     >>> items = pd.DataFrame({"open": [Decimal("60"), Decimal("1000")],
     ...                       "due_at": pd.to_datetime(["2026-03-12", "2026-02-19"])})
     >>> aging(items, datetime(2026, 4, 1))["31-60"]
-    Decimal('1000')
+    Decimal('1000.00')
     """
     buckets = {name: Decimal("0.00") for name in AGING_BUCKETS}
     for amount, ref in zip(items["open"] if len(items) else [], items[by] if len(items) else []):
