@@ -1,6 +1,6 @@
 """Invoices: from the shipped quantities, gap-free numbers per series, due dates from payment terms, tax.
 
-An invoice bills what shipped and was not billed yet (partial shipments, partial invoices): one
+An invoice bills what shipped and was neither billed nor returned yet (partial shipments, partial invoices): one
 line per order line, at the order line's price, discount and tax rate. Its number is the next of
 its series (``INV-000001``, ...), taken under a row lock in the same transaction, so a rolled-back
 invoice leaves no gap. The due date is the invoice date plus the customer's payment terms
@@ -77,7 +77,8 @@ def invoice_order(session: Session, order: str | Document, *, series: str = "INV
     when = aware(when)
     query = (select(Allocation, Line, Node.identifier).join(Line, Line.id == Allocation.line_id)
              .join(Node, Node.id == Allocation.object_id)
-             .where(Line.document_id == doc.id, Allocation.shipment_id.is_not(None), Allocation.invoice_id.is_(None))
+             .where(Line.document_id == doc.id, Allocation.shipment_id.is_not(None), Allocation.invoice_id.is_(None),
+                    Allocation.rma_id.is_(None))
              .order_by(Line.line_no, Allocation.id))
     if shipments is not None:
         chosen = [get(session, DocumentKind.SHIPMENT, s).id for s in shipments]

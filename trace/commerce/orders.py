@@ -11,13 +11,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from cradletrace.commerce.credit import check_credit
 from cradletrace.commerce.documents import currency_code, get, new_document, require_status
 from cradletrace.commerce.lines import add_lines, lines_of
 from cradletrace.errors import InvalidInput
-from cradletrace.models import Document, DocumentKind, DocumentStatus
+from cradletrace.models import Allocation, Document, DocumentKind, DocumentStatus, Line
 from cradletrace.timestamps import naive_utc
 
 
@@ -50,9 +51,13 @@ def create_order(session: Session, number: str, *, party: str | int | None = Non
 
 
 def cancel_order(session: Session, order: str | Document, *, reason: str) -> Document:
-    """Cancel an order that has not shipped."""
+    """Cancel an order that has not shipped; its allocated units are free again."""
     doc = get(session, DocumentKind.ORDER, order)
     require_status(doc, [DocumentStatus.CONFIRMED, DocumentStatus.HELD], "cancelled")
-    doc.status, doc.reason = DocumentStatus.CANCELLED, reason
+    if not (reason and reason.strip()):
+        raise InvalidInput("a cancellation needs a reason", where=f"order {doc.number}")
+    doc.status, doc.reason = DocumentStatus.CANCELLED, reason.strip()
+    session.execute(update(Allocation).where(Allocation.line_id.in_(select(Line.id).where(Line.document_id == doc.id)))
+                    .values(active=False))
     session.flush()
     return doc
