@@ -98,3 +98,10 @@ def test_import_commits_and_a_bad_file_writes_nothing(backend: str, make_databas
     result = CliRunner().invoke(main, ["report", "o2c", "--from", "2026-01-01", "--to", "2026-04-01",
                                        "--format", "json", "--database", url])
     assert json.loads(result.output)["orders"] == 1
+
+
+def test_report_csv_holds_the_figures(world_url: str) -> None:
+    result = CliRunner().invoke(main, ["report", "l2c", "--from", "2026-01-01", "--to", "2026-04-01",
+                                       "--format", "csv", "--database", world_url])
+    assert result.exit_code == 0, result.output
+    assert "conversion_rate,75.0" in result.output and "sales_cycle_length.mean,21.0" in result.output

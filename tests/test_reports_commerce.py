@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
 import commerce_world as world
@@ -115,3 +117,20 @@ def test_a_period_before_anything_is_empty(frames: kpi.Frames) -> None:
     f = kpi.o2c_figures(frames, datetime(2025, 1, 1), datetime(2025, 2, 1))
     assert f["credit_sales"] == 0 and f["dso"] is None and f["order_cycle_time"]["count"] == 0
     assert kpi.l2c_figures(frames, datetime(2025, 1, 1), datetime(2025, 2, 1))["conversion_rate"] is None
+
+
+@given(st.lists(st.tuples(st.decimals(min_value="0.01", max_value="100000", places=2),
+                          st.integers(min_value=-400, max_value=400)), max_size=30))
+def test_aging_always_sums_to_the_open_total(items: list[tuple[Decimal, int]]) -> None:
+    at = datetime(2026, 4, 1)
+    frame = pd.DataFrame({"open": [a for a, _d in items],
+                          "due_at": [pd.Timestamp(at) - pd.Timedelta(days=d) for _a, d in items]})
+    assert sum(kpi.aging(frame, at).values(), Decimal(0)) == sum((a for a, _d in items), Decimal(0))
+
+
+@given(ar=st.integers(min_value=0, max_value=10**6),
+       months=st.lists(st.tuples(st.integers(min_value=1, max_value=10**6), st.sampled_from([28, 30, 31])),
+                       min_size=1, max_size=12))
+def test_countback_never_counts_more_days_than_the_months(ar: int, months: list[tuple[int, int]]) -> None:
+    value = kpi.dso_countback(ar, months)
+    assert 0 <= value <= sum(d for _s, d in months) + 0.01

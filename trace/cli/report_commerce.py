@@ -44,6 +44,9 @@ def _command(name: str, title: str):  # type: ignore[no-untyped-def]
         report = Report(name, title, period=(start, end),
                         filters={k: v for k, v in (("customer", customer), ("product", product)) if v},
                         figures=figures, tables=kpi.tables(frames, start, end) if name == "o2c" else {})
+        if fmt in ("csv", "xlsx"):
+            # The figures as a table too, so a CSV file or a sheet holds them (text and JSON show them already).
+            report.tables = {"kpis": kpi.kpi_table(figures), **report.tables}
         if len(frames.currencies) > 1:
             report.notes.append(f"documents in several currencies ({', '.join(frames.currencies)}): "
                                 "filter by customer for one reporting currency")

@@ -477,6 +477,23 @@ def l2c_figures(frames: Frames, since: datetime, until: datetime) -> dict[str, A
     }
 
 
+def kpi_table(figures: dict[str, Any]) -> pd.DataFrame:
+    """The figures as one ``kpi, value`` table (nested ones as ``aging.1-30``, ``billing_speed.mean``), for CSV and XLSX.
+
+    Examples
+    --------
+    >>> kpi_table({"dso": 42.0, "aging": {"current": 1}}).to_dict("records")
+    [{'kpi': 'dso', 'value': 42.0}, {'kpi': 'aging.current', 'value': 1}]
+    """
+    rows = []
+    for name, value in figures.items():
+        if isinstance(value, dict):
+            rows.extend({"kpi": f"{name}.{key}", "value": v} for key, v in value.items())
+        else:
+            rows.append({"kpi": name, "value": ", ".join(value) if isinstance(value, list) else value})
+    return pd.DataFrame(rows, columns=["kpi", "value"])
+
+
 def tables(frames: Frames, since: datetime, until: datetime) -> dict[str, pd.DataFrame]:
     """The open items at the end of the period, for the report's table."""
     items = open_items(frames.invoices, frames.applications, until)
