@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
@@ -17,6 +17,7 @@ prices = st.decimals(min_value=0, max_value=10_000, places=2)
 rates = st.decimals(min_value=0, max_value=1, places=3)
 
 
+@settings(max_examples=50, deadline=None, database=None)
 @given(quantity=st.integers(min_value=1, max_value=1000), price=prices, discount=rates, tax=rates)
 def test_totals_are_cents_and_bounded(quantity: int, price: Decimal, discount: Decimal, tax: Decimal) -> None:
     net, vat = line_total(Decimal(quantity), price, discount, tax)

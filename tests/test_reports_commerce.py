@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
@@ -119,6 +119,7 @@ def test_a_period_before_anything_is_empty(frames: kpi.Frames) -> None:
     assert kpi.l2c_figures(frames, datetime(2025, 1, 1), datetime(2025, 2, 1))["conversion_rate"] is None
 
 
+@settings(max_examples=50, deadline=None, database=None)
 @given(st.lists(st.tuples(st.decimals(min_value="0.01", max_value="100000", places=2),
                           st.integers(min_value=-400, max_value=400)), max_size=30))
 def test_aging_always_sums_to_the_open_total(items: list[tuple[Decimal, int]]) -> None:
@@ -128,6 +129,7 @@ def test_aging_always_sums_to_the_open_total(items: list[tuple[Decimal, int]]) -
     assert sum(kpi.aging(frame, at).values(), Decimal(0)) == sum((a for a, _d in items), Decimal(0))
 
 
+@settings(max_examples=50, deadline=None, database=None)
 @given(ar=st.integers(min_value=0, max_value=10**6),
        months=st.lists(st.tuples(st.integers(min_value=1, max_value=10**6), st.sampled_from([28, 30, 31])),
                        min_size=1, max_size=12))
