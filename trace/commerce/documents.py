@@ -22,7 +22,7 @@ from cradletrace.bulk import bulk_insert
 from cradletrace.errors import InvalidInput, NotFound, RuleViolation
 from cradletrace.identifiers import own_vocabulary
 from cradletrace.lifecycle.common import instance_id, instance_ids, submit
-from cradletrace.lifecycle.events import biz_transactions, time_fields
+from cradletrace.lifecycle.events import time_fields
 from cradletrace.log.capture import CaptureReport
 from cradletrace.models import Document, DocumentKind, DocumentStatus, Edge, EdgeKind, Node, Party
 from cradletrace.projections.nodemap import node_ids
@@ -222,7 +222,7 @@ def record_transaction(session: Session, objects: Sequence[str], docs: Sequence[
 
 
 __all__ = [
-    "BIZ_TRANSACTION_TYPES", "biz_transactions", "currency_code", "decimal", "document_uri", "find", "get",
+    "BIZ_TRANSACTION_TYPES", "currency_code", "decimal", "document_uri", "find", "get",
     "identifier_of", "link", "money", "new_document", "party_id", "record_transaction", "require_status",
     "transaction_event",
 ]

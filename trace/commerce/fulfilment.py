@@ -9,7 +9,6 @@ carries the ``po`` and ``desadv`` (the shipment) business transactions.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
