@@ -491,7 +491,7 @@ def kpi_table(figures: dict[str, Any]) -> pd.DataFrame:
             rows.extend({"kpi": f"{name}.{key}", "value": v} for key, v in value.items())
         else:
             rows.append({"kpi": name, "value": ", ".join(value) if isinstance(value, list) else value})
-    return pd.DataFrame(rows, columns=["kpi", "value"])
+    return pd.DataFrame(rows, columns=["kpi", "value"], dtype=object)
 
 
 def tables(frames: Frames, since: datetime, until: datetime) -> dict[str, pd.DataFrame]:
