@@ -46,11 +46,14 @@ NEEDS = {
     "token add": ["ann"],
     "token revoke": ["1"],
     "serve": [],
-    "labels": ["U1", "-o", "{tmp}/labels.pdf"],  # plugged in from cradletrace.labels; its --format is a label format
+    "labels": ["U1", "-o", "{tmp    "import": ["orders", "{file}"],
+    "report o2c": [],
+    "report l2c": [],
 }
 #: Commands that print data, and so take --format.
 FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", "trace", "recall", "history",
-           "masterdata show", "passport", "user add", "token add", "token revoke")
+           "masterdata show", "passport", "user add", "token add", "token revoke", "import", "report o2c",
+           "report l2c")
 #: Bad arguments beyond the database and --format: (command line, what the error line must name).
 BAD = [
     (["capture", "{tmp}/nothere.json"], "nothere.json: no such file"),
@@ -78,6 +81,10 @@ BAD = [
     (["findings", "--check", "nonsense"], "nonsense"),
     (["findings", "--tolerance", "-5"], "--tolerance"),
     (["db", "downgrade"], "--revision"),
+    (["import", "orders", "{file}"], "a JSON import is a list of objects"),
+    (["import", "bills", "{file}"], "'bills' is not one of 'orders', 'invoices', 'payments'"),
+    (["report", "o2c", "--from", "someday"], "--from"),
+    (["report", "o2c", "--format", "xlsx"], "an XLSX report needs an output file"),
     (["db", "upgrade", "--revision", "nonsense"], "--revision: can't locate revision identified by 'nonsense'"),
     (["db", "downgrade", "--revision", "nonsense"], "--revision: can't locate revision"),
     (["nonsense"], "No such command 'nonsense'"),

@@ -100,6 +100,7 @@ def main() -> None:
 
 def _register() -> None:
     from cradletrace.cli.capture import capture_command
+    from cradletrace.cli.commerce import import_command
     from cradletrace.cli.db import db_group
     from cradletrace.cli.events import export_command, query_command
     from cradletrace.cli.findings import findings_command
@@ -108,6 +109,7 @@ def _register() -> None:
     from cradletrace.cli.masterdata import masterdata_group
     from cradletrace.cli.passport import passport_command
     from cradletrace.cli.report import report_group
+    from cradletrace.cli.report_commerce import l2c_command, o2c_command  # noqa: F401 - they join report_group
 
     main.add_command(db_group)
     main.add_command(capture_command)
@@ -122,6 +124,7 @@ def _register() -> None:
     main.add_command(masterdata_group)
     main.add_command(report_group)
     main.add_command(passport_command)
+    main.add_command(import_command)
     _register_plugins()
 
 

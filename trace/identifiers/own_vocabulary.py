@@ -21,7 +21,7 @@ import re
 
 from cradletrace.errors import InvalidInput
 
-__all__ = ["CT_NS", "DISPOSING", "RECYCLING", "REFURBISHING", "ct"]
+__all__ = ["CREDIT_NOTE", "CT_NS", "DISPOSING", "PAYMENT", "QUOTE", "RECYCLING", "REFURBISHING", "ct"]
 
 CT_NS = "https://ns.cradletrace.org/voc/"
 """Namespace of cradletrace's own extension fields, ILMD keys and vocabulary."""
@@ -51,3 +51,13 @@ def ct(name: str) -> str:
     if not _NCNAME.match(name):
         raise InvalidInput(f"extension name {name!r} is not an XML name")
     return "{" + CT_NS + "}" + name
+
+
+# Business transaction types for the commercial documents CBV 2.0 has no type for (CBV has po,
+# desadv, inv, rma, ...): written as CBV-style URIs in cradletrace's namespace.
+QUOTE = CT_NS + "BTT-quote"
+"""bizTransaction type of a sales quote."""
+PAYMENT = CT_NS + "BTT-payment"
+"""bizTransaction type of a customer payment."""
+CREDIT_NOTE = CT_NS + "BTT-creditnote"
+"""bizTransaction type of a credit note."""

@@ -3,6 +3,17 @@ these classes describe it for queries, and a test checks that the two agree."""
 
 from cradletrace.models.accounts import ApiToken, Role, UnknownScan, User, UserRole
 from cradletrace.models.base import Base, NAMING_CONVENTION
+from cradletrace.models.commerce import (
+    Account,
+    Allocation,
+    Application,
+    CreditHold,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+    Line,
+    NumberSeries,
+)
 from cradletrace.models.edges import Edge, EdgeKind
 from cradletrace.models.events import (
     GENESIS_CHAIN_HASH,
@@ -22,7 +33,9 @@ from cradletrace.models.nodes import Node, NodeKind
 from cradletrace.models.state import LifecycleStatus, UnitState
 
 __all__ = [
-    "GENESIS_CHAIN_HASH", "NAMING_CONVENTION", "Action", "ApiToken", "Base", "BizTransaction", "Capture", "CaptureStatus",
+    "GENESIS_CHAIN_HASH", "NAMING_CONVENTION", "Account", "Action", "ApiToken", "Allocation", "Application", "Base",
+    "BizTransaction", "Capture", "CaptureStatus", "CreditHold", "Document", "DocumentKind", "DocumentStatus",
+    "Line", "NumberSeries",
     "Edge", "EdgeKind", "Event", "EventObject", "EventType", "LifecycleStatus", "Location", "LogHead", "Lot",
     "MasterDataVersion",
     "Node", "NodeKind", "ObjectRole", "Party", "Product", "Role", "Unit", "UnitState", "UnknownScan", "User", "UserRole",

@@ -1,0 +1,95 @@
+"""Document lines: product, quantity, unit price, discount and tax, and the totals they make.
+
+A line's net amount is ``quantity x unit_price x (1 - discount)`` and its tax ``net x tax_rate``,
+each rounded to the cent (half up); a document's amount is the sum of its lines' net plus tax.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cradletrace.commerce.documents import CENT, decimal
+from cradletrace.errors import InvalidInput, NotFound
+from cradletrace.lifecycle.common import class_id
+from cradletrace.models import Document, Line, Product
+
+
+def line_total(quantity: Decimal, unit_price: Decimal | None, discount: Decimal = Decimal(0),
+               tax_rate: Decimal = Decimal(0)) -> tuple[Decimal, Decimal]:
+    """Net amount and tax of one line, each rounded to the cent.
+
+    Examples
+    --------
+    >>> line_total(Decimal(3), Decimal("19.99"), Decimal("0.1"), Decimal("0.2"))
+    (Decimal('53.97'), Decimal('10.79'))
+    """
+    net = (quantity * (unit_price or Decimal(0)) * (1 - discount)).quantize(CENT, rounding=ROUND_HALF_UP)
+    return net, (net * tax_rate).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def product_ids(session: Session, products: Iterable[str | int]) -> dict[str | int, int]:
+    """``products.id`` of products given by id or GTIN (any form), one query."""
+    wanted = list(dict.fromkeys(products))
+    gtins = {}
+    for p in wanted:
+        if not isinstance(p, int):
+            text = str(p).strip()
+            gtins[p] = text.zfill(14) if text.isdigit() else class_id(text).rsplit("/", 1)[-1]
+    found = dict(session.execute(select(Product.gtin, Product.id).where(Product.gtin.in_(set(gtins.values())))).all())
+    result: dict[str | int, int] = {}
+    for p in wanted:
+        if isinstance(p, int):
+            result[p] = p
+        elif gtins[p] in found:
+            result[p] = found[gtins[p]]
+        else:
+            raise NotFound(f"no product with GTIN {gtins[p]} (add it with cradletrace.lifecycle.add_product)",
+                           where="product")
+    return result
+
+
+def add_lines(session: Session, doc: Document, lines: Sequence[Mapping[str, Any]]) -> list[Line]:
+    """Add lines (``product``, ``quantity``, ``unit_price``, ``discount``, ``tax_rate``, ``source_line_id``)
+    to ``doc`` and set its amount and tax; flush."""
+    if not lines:
+        raise InvalidInput("a document needs at least one line", where=f"{doc.kind.value} {doc.number}")
+    ids = product_ids(session, [ln["product"] for ln in lines if ln.get("product") is not None])
+    made = []
+    for no, ln in enumerate(lines, start=1):
+        where = f"{doc.kind.value} {doc.number} line {no}"
+        quantity = decimal(ln.get("quantity"), where=f"{where}.quantity")
+        if quantity <= 0:
+            raise InvalidInput(f"quantity must be positive, got {quantity}", where=f"{where}.quantity")
+        price = ln.get("unit_price")
+        discount = decimal(ln.get("discount") or 0, where=f"{where}.discount")
+        if not 0 <= discount <= 1:
+            raise InvalidInput(f"discount is a fraction from 0 to 1, got {discount}", where=f"{where}.discount")
+        made.append(Line(document_id=doc.id, line_no=int(ln.get("line_no") or no),
+                         product_id=ids.get(ln["product"]) if ln.get("product") is not None else None,
+                         quantity=quantity,
+                         unit_price=None if price is None else decimal(price, where=f"{where}.unit_price"),
+                         discount=discount, tax_rate=decimal(ln.get("tax_rate") or 0, where=f"{where}.tax_rate"),
+                         source_line_id=ln.get("source_line_id")))
+    session.add_all(made)
+    session.flush()
+    set_totals(doc, made)
+    return made
+
+
+def set_totals(doc: Document, lines: Iterable[Line]) -> None:
+    """Set ``doc.amount`` (net + tax) and ``doc.tax`` from its lines."""
+    net = tax = Decimal(0)
+    for ln in lines:
+        n, t = line_total(ln.quantity, ln.unit_price, ln.discount, ln.tax_rate)
+        net, tax = net + n, tax + t
+    doc.amount, doc.tax = net + tax, tax
+
+
+def lines_of(session: Session, doc: Document) -> list[Line]:
+    """The lines of a document in line order."""
+    return list(session.execute(select(Line).where(Line.document_id == doc.id).order_by(Line.line_no)).scalars())

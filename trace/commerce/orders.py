@@ -1,0 +1,63 @@
+"""Sales orders: from an accepted quote or direct, with a requested date, lines and a status.
+
+A new order is ``confirmed``, or ``held`` when it would take the customer over the credit limit
+(:mod:`cradletrace.commerce.credit`). Shipping moves it to ``partially_shipped`` and ``shipped``,
+delivery of every shipment to ``delivered``; an order can be ``cancelled`` before it ships.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from cradletrace.commerce.credit import check_credit
+from cradletrace.commerce.documents import currency_code, get, new_document, require_status
+from cradletrace.commerce.lines import add_lines, lines_of
+from cradletrace.errors import InvalidInput
+from cradletrace.models import Allocation, Document, DocumentKind, DocumentStatus, Line
+from cradletrace.timestamps import naive_utc
+
+
+def create_order(session: Session, number: str, *, party: str | int | None = None, currency: str | None = None,
+                 lines: Sequence[Mapping[str, Any]] | None = None, quote: str | Document | None = None,
+                 requested_at: datetime | None = None, uri: str | None = None,
+                 when: datetime | None = None) -> Document:
+    """Create a sales order from an accepted quote (its lines, customer and currency) or from ``lines``.
+
+    The credit check runs at once: the order comes back ``confirmed`` or ``held``.
+    """
+    follows = []
+    if quote is not None:
+        source = get(session, DocumentKind.QUOTE, quote)
+        require_status(source, [DocumentStatus.ACCEPTED], "ordered")
+        follows.append(source)
+        party = party if party is not None else source.party_id
+        currency = currency or source.currency
+        if lines is None:
+            lines = [{"product": ln.product_id, "quantity": ln.quantity, "unit_price": ln.unit_price,
+                      "discount": ln.discount, "tax_rate": ln.tax_rate} for ln in lines_of(session, source)]
+    if party is None or not lines:
+        raise InvalidInput("an order needs a customer and lines (or an accepted quote)", where=f"order {number}")
+    doc = new_document(session, DocumentKind.ORDER, number, status=DocumentStatus.CONFIRMED, when=when, party=party,
+                       follows=follows, currency=currency_code(currency), uri=uri,
+                       requested_at=naive_utc(requested_at) if requested_at else None)
+    add_lines(session, doc, lines)
+    check_credit(session, doc, when=when)
+    return doc
+
+
+def cancel_order(session: Session, order: str | Document, *, reason: str) -> Document:
+    """Cancel an order that has not shipped; its allocated units are free again."""
+    doc = get(session, DocumentKind.ORDER, order)
+    require_status(doc, [DocumentStatus.CONFIRMED, DocumentStatus.HELD], "cancelled")
+    if not (reason and reason.strip()):
+        raise InvalidInput("a cancellation needs a reason", where=f"order {doc.number}")
+    doc.status, doc.reason = DocumentStatus.CANCELLED, reason.strip()
+    session.execute(update(Allocation).where(Allocation.line_id.in_(select(Line.id).where(Line.document_id == doc.id)))
+                    .values(active=False))
+    session.flush()
+    return doc
