@@ -2,8 +2,7 @@
 
 :func:`gather` answers for a list of units (node ids) at a time ``at``:
 
-1. one recursive walk up from every unit at once (:func:`cradletrace.lineage.sql.walk_cte`,
-   rooted, at the point ``at``, stopping at lots): each row is an edge of one unit's
+1. one recursive walk up from every unit at once (:func:`cradletrace.lineage.compositions`, at the point ``at``, stopping at lots): each row is an edge of one unit's
    composition at ``at`` (``part_of`` edges valid then, ``input_of`` edges made by then);
 2. the nodes reached (units, lots, their products and ILMD);
 3. the events of those units and lots that the metrics read (production, shipping and
@@ -28,8 +27,7 @@ from sqlalchemy.orm import Session
 
 from cradletrace.bulk import chunks
 from cradletrace.identifiers.own_vocabulary import DISPOSING, ct
-from cradletrace.lineage.resolve import DEFAULT_MAX_DEPTH, dialect, run
-from cradletrace.lineage.sql import walk_cte
+from cradletrace.lineage import DEFAULT_MAX_DEPTH, compositions
 from cradletrace.models import Event, EventObject, Location, Lot, Node, ObjectRole, Product, Unit
 
 PRODUCTION_STEPS = ("commissioning",)
@@ -124,16 +122,6 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _walk_sql(session: Session) -> str:
-    d = dialect(session)
-    cte = walk_cte(d, "walk", "up", timed=True, rooted=True, through_lots=False)
-    joins = [d.lookup("edges", "e", "e.id = w.edge_id"), d.lookup("nodes", "sn", "sn.id = e.src"),
-             d.lookup("events", "ev", "ev.id = e.event_id", outer=True)]
-    return (f"WITH RECURSIVE {cte}\nSELECT w.root, w.depth, e.id AS edge_id, e.kind, e.src, e.dst, e.quantity, e.uom,"
-            " e.mass_kg, ev.event_id, ev.biz_step\nFROM walk AS w\n  " + "\n  ".join(joins)
-            + "\nWHERE w.edge_id IS NOT NULL\nORDER BY w.root, w.depth, e.id")
-
-
 def _nodes(session: Session, where: Any) -> list[NodeInfo]:
     n, u, lo, p = Node.__table__, Unit.__table__, Lot.__table__, Product.__table__
     gtin = func.coalesce(u.c.gtin, lo.c.gtin)
@@ -178,11 +166,9 @@ def places_of(event: EventInfo) -> list[str]:
 def gather(session: Session, roots: Sequence[int], at: datetime, *, max_depth: int = DEFAULT_MAX_DEPTH) -> World:
     """Read the composition of every unit in ``roots`` at ``at`` (naive UTC) and what the metrics need of it."""
     world = World(at, list(roots))
-    sql = _walk_sql(session)
-    for chunk in chunks(list(roots)):
-        for r in run(session, sql, {"max_depth": max_depth, "walk_from": at, "walk_to": at}, starts=chunk):
-            world.edges.setdefault(r.root, []).append(EdgeRow(r.root, r.depth, r.edge_id, r.kind, r.src, r.dst,
-                                                              r.quantity, r.uom, r.mass_kg, r.event_id, r.biz_step))
+    for r in compositions(session, roots, at, through_lots=False, max_depth=max_depth):
+        world.edges.setdefault(r.root, []).append(EdgeRow(r.root, r.depth, r.edge_id, r.kind, r.src, r.dst,
+                                                          r.quantity, r.uom, r.mass_kg, r.event_id, r.biz_step))
     node_ids = sorted(set(roots) | {e.src for rows in world.edges.values() for e in rows})
     for chunk in chunks(node_ids):
         for info in _nodes(session, Node.__table__.c.id.in_(list(chunk))):

@@ -2,6 +2,14 @@
 these classes describe it for queries, and a test checks that the two agree."""
 
 from cradletrace.models.base import Base, NAMING_CONVENTION
+from cradletrace.models.compliance import (
+    Certificate,
+    Declaration,
+    DeclarationKind,
+    DeclaredSubstance,
+    Exemption,
+    MineralSource,
+)
 from cradletrace.models.edges import Edge, EdgeKind
 from cradletrace.models.events import (
     GENESIS_CHAIN_HASH,
@@ -22,6 +30,7 @@ from cradletrace.models.state import LifecycleStatus, UnitState
 
 __all__ = [
     "GENESIS_CHAIN_HASH", "NAMING_CONVENTION", "Action", "Base", "BizTransaction", "Capture", "CaptureStatus",
-    "Edge", "EdgeKind", "Event", "EventObject", "EventType", "LifecycleStatus", "Location", "LogHead", "Lot",
-    "Node", "NodeKind", "ObjectRole", "Party", "Product", "Unit", "UnitState",
+    "Certificate", "Declaration", "DeclarationKind", "DeclaredSubstance", "Edge", "EdgeKind", "Event", "EventObject",
+    "EventType", "Exemption", "LifecycleStatus", "Location", "LogHead", "Lot", "MineralSource", "Node", "NodeKind",
+    "ObjectRole", "Party", "Product", "Unit", "UnitState",
 ]
