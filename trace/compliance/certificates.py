@@ -21,7 +21,7 @@ DOC = "EU_DoC"
 def check(unit: Part, parts: list[Part], found: Evidence, at: datetime) -> list[dict[str, Any]]:
     """The certificate reasons of a unit and its parts at ``at``."""
     out = []
-    docs = [c for c in found.product_certificates.get(unit.gtin or "", ()) + found.certificates.get(unit.id, [])
+    docs = [c for c in [*found.product_certificates.get(unit.gtin or "", ()), *found.certificates.get(unit.id, ())]
             if c["kind"] == DOC]
     if not docs:
         out.append(reason("certificates", INCOMPLETE, unit.identifier,
