@@ -106,6 +106,7 @@ def _register() -> None:
     from cradletrace.cli.lineage import history_command, recall_command, trace_command
     from cradletrace.cli.log import audit_group, rebuild_command
     from cradletrace.cli.report import report_group
+    from cradletrace.cli.report_metrics import COMMANDS as METRICS_REPORTS
 
     main.add_command(db_group)
     main.add_command(capture_command)
@@ -117,6 +118,8 @@ def _register() -> None:
     main.add_command(trace_command)
     main.add_command(recall_command)
     main.add_command(history_command)
+    for command in METRICS_REPORTS:
+        report_group.add_command(command)
     main.add_command(report_group)
     _register_plugins()
 

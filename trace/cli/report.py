@@ -44,12 +44,12 @@ def output_options(*formats: str) -> Callable[[F], F]:
 
 def emit(report: Any, fmt: str, output: Path | None) -> None:
     """Write ``report`` as ``fmt`` to ``output`` or stdout; a half-written file is never left behind."""
-    from cradletrace.errors import ValidationFailed
+    from cradletrace.errors import InvalidInput
     from cradletrace.reports.output import write_report
 
     if output is None:
         if fmt == "xlsx":
-            raise ValidationFailed("an XLSX report needs an output file", where="-o/--output")
+            raise InvalidInput("an XLSX report needs an output file", where="-o/--output")
         click.echo(write_report(report, fmt), nl=False)
         return
     import shutil

@@ -84,13 +84,16 @@ def status(session: Session, unit: str, at: datetime | None = None, *, include_f
 
 
 def statuses(session: Session, roots: Sequence[int], at: datetime | None = None, *,
-             include_findings: bool = True) -> list[Status]:
-    """The status of every unit in ``roots`` (node ids) at ``at``: a few statements per 5,000 units."""
+             include_findings: bool = True, custody: Sequence[Finding] | None = None) -> list[Status]:
+    """The status of every unit in ``roots`` (node ids) at ``at``: a few statements per 5,000 units.
+
+    ``custody`` passes findings already computed (a report runs the checks once for all its units).
+    """
     moment = naive_utc(at) or utc_now()
     found = evidence(session, roots, moment)
     by_identifier: dict[str, list[Finding]] = {}
     if include_findings:
-        for f in findings(session):
+        for f in custody if custody is not None else findings(session):
             for ident in f.identifiers:
                 by_identifier.setdefault(ident, []).append(f)
     out = []
