@@ -135,6 +135,7 @@ def summarise_materials(unit: str, at: datetime, rows: list[dict[str, Any]], mas
     undeclared = []
     metal_num: dict[str, float] = defaultdict(float)
     metal_den: dict[str, float] = defaultdict(float)
+    declared: set[str] = set()
     for r in rows:
         m = r["mass_kg"]
         if m is None:
@@ -152,7 +153,9 @@ def summarise_materials(unit: str, at: datetime, rows: list[dict[str, Any]], mas
                 metal_den[metal] += m * fraction
                 if r[f"{metal}_recycled"] is not None:
                     metal_num[metal] += m * fraction * r[f"{metal}_recycled"]
-    metals = {metal: _share(metal_num[metal], metal_den[metal]) for metal in BATTERY_METALS if metal_den[metal]}
+                    declared.add(metal)
+    metals = {metal: _share(metal_num[metal], metal_den[metal]) if metal in declared else None
+              for metal in BATTERY_METALS if metal_den[metal]}
     rate = recovered / mass if recovered is not None and mass else None
     return MaterialMetrics(unit, at, mass, dict(by_material), total, _share(recycled, total), _share(pre, total),
                            _share(post, total), metals, recovered, rate, tuple(dict.fromkeys(undeclared)),
