@@ -22,7 +22,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from cradletrace.compliance import certificates, minerals, reach, rohs
+from cradletrace.compliance.certificates import check as check_certificates
+from cradletrace.compliance.minerals import check as check_minerals
+from cradletrace.compliance.reach import check as check_reach
+from cradletrace.compliance.rohs import check as check_rohs
 from cradletrace.compliance.declarations import Evidence, Part, evidence
 from cradletrace.compliance.reasons import COMPLIANT, INCOMPLETE, NOTICE, reason, worst
 from cradletrace.findings import Finding, findings
@@ -121,10 +124,10 @@ def rollup(parts: list[Part], found: Evidence, at: datetime, by_identifier: dict
                 out.append(reason("declarations", INCOMPLETE, part.identifier, "no substance declaration in force",
                                   via=part.via))
         else:
-            out += rohs.check(unit, part, substances, found, at)
-            out += reach.check(part, substances, at)
-        out += minerals.check(part, substances, found.minerals.get(part.id))
-    out += certificates.check(unit, parts, found, at)
+            out += check_rohs(unit, part, substances, found, at)
+            out += check_reach(part, substances, at)
+        out += check_minerals(part, substances, found.minerals.get(part.id))
+    out += check_certificates(unit, parts, found, at)
     seen: set[int] = set()
     for part in parts:
         for f in by_identifier.get(part.identifier, ()):

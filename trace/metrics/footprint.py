@@ -291,7 +291,7 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     Examples
     --------
     >>> round(great_circle_km(48.8566, 2.3522, 52.5200, 13.4050))  # Paris - Berlin
-    878
+    877
     """
     r = 6371.0088
     p1, p2 = math.radians(lat1), math.radians(lat2)
