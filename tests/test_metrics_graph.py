@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from cradletrace.lineage import resolve
 from cradletrace.metrics.footprint import footprint, footprint_rows
-from cradletrace.metrics.graph import gather, plain
+from cradletrace.metrics.graph import gather
+from cradletrace.identifiers.own_vocabulary import plain
 from metrics_world import AL, B1, B2, P1, P2, build, day
 
 UNITS = (P1, P2, B1, B2)

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from cradletrace.bulk import chunks
 from cradletrace.errors import InvalidInput
 from cradletrace.identifiers import gtin14
-from cradletrace.identifiers.own_vocabulary import CT_NS
+from cradletrace.identifiers.own_vocabulary import plain
 from cradletrace.lineage import compositions, resolve
 from cradletrace.models import (
     Certificate,
@@ -218,17 +218,6 @@ class Evidence:
     product_certificates: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
-_PREFIX = "{" + CT_NS + "}"
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {(k[len(_PREFIX):] if k.startswith(_PREFIX) else k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _entries(value: Any) -> list[dict[str, Any]]:
     items = value if isinstance(value, list) else [value] if value else []
     return [v for v in items if isinstance(v, dict)]
@@ -270,7 +259,7 @@ def evidence(session: Session, roots: Sequence[int], at: datetime) -> Evidence:
                        func.coalesce(lo.c.ilmd, u.c.ilmd).label("ilmd"))
                 .select_from(n.outerjoin(u, u.c.node_id == n.c.id).outerjoin(lo, lo.c.node_id == n.c.id))
                 .where(n.c.id.in_(list(chunk)))):
-            info[r.id] = (r.identifier, getattr(r.kind, "value", r.kind), r.gtin, _plain(r.ilmd or {}))
+            info[r.id] = (r.identifier, getattr(r.kind, "value", r.kind), r.gtin, plain(r.ilmd or {}))
     for root in roots:
         if root not in info:
             continue

@@ -1,4 +1,4 @@
-"""A unit's compliance status at a time: compliant, non-compliant or incomplete data, with the reasons and the parts responsible.
+"""A unit's compliance status at a time: compliant, non-compliant or incomplete data, with reasons and culprits.
 
 Everything rolls up through the unit's composition at ``at`` (:func:`cradletrace.lineage.compositions`):
 each lot drawn into the unit or into a part fitted in it, and each bought-in part (a unit

@@ -49,7 +49,7 @@ from cradletrace.metrics.factors import (
     recycled_key,
     transport_key,
 )
-from cradletrace.metrics.graph import SERVICE_FIT_STEPS, EventInfo, NodeInfo, World, gather, places_of, plain
+from cradletrace.metrics.graph import SERVICE_FIT_STEPS, EventInfo, NodeInfo, World, gather
 from cradletrace.timestamps import naive_utc, utc_now
 from cradletrace.units import mass_kg as to_kg
 
@@ -210,7 +210,8 @@ def _material(node: NodeInfo) -> str | None:
         node.ilmd.get("material") or node.product_attributes.get("material")
 
 
-def _recycled_fraction(node: NodeInfo) -> float | None:
+def recycled_fraction(node: NodeInfo) -> float | None:
+    """A lot's recycled fraction (pre- + post-consumer) from its ILMD or product, ``None`` when undeclared."""
     value = node.ilmd.get("recycledFraction")
     if value is None and (node.ilmd.get("recycledContentPre") is not None
                           or node.ilmd.get("recycledContentPost") is not None):
@@ -254,7 +255,7 @@ def _material_rows(world: World, unit: NodeInfo, lot: NodeInfo, mass: float | No
         return [_row(unit, stage, "A1", activity=mass, fac=None, method="mass drawn x material factor",
                      missing=why, **common)]
     primary = factor("material", key)
-    share = _recycled_fraction(lot)
+    share = recycled_fraction(lot)
     rkey = recycled_key(key)
     recycled = factor("material", rkey) if rkey else None
     if share and recycled is not None and recycled.value is not None:
@@ -499,7 +500,7 @@ def footprint_rows(world: World) -> list[dict[str, Any]]:
             if node.kind == "lot" and edge.kind == "input_of":
                 mass = lot_mass(world, edge.quantity, edge.uom, edge.mass_kg, node)
                 rows = _material_rows(world, unit, node, mass, stage, via or "", edge.event_id)
-                share = _recycled_fraction(node)
+                share = recycled_fraction(node)
                 key = material_key(_material(node))
                 if key and share and mass:
                     recycled_in[key] += mass * share
@@ -520,5 +521,5 @@ def footprint_rows(world: World) -> list[dict[str, Any]]:
     return out
 
 
-__all__ = ["CREDITS", "Footprint", "GHG_STAGES", "ROW_FIELDS", "STAGES", "footprint", "footprint_rows", "plain",
-           "places_of", "summarise"]
+__all__ = ["CREDITS", "Footprint", "GHG_STAGES", "ROW_FIELDS", "STAGES", "footprint", "footprint_rows", "lot_mass",
+           "recycled_fraction", "summarise"]

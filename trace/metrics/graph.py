@@ -2,8 +2,9 @@
 
 :func:`gather` answers for a list of units (node ids) at a time ``at``:
 
-1. one recursive walk up from every unit at once (:func:`cradletrace.lineage.compositions`, at the point ``at``, stopping at lots): each row is an edge of one unit's
-   composition at ``at`` (``part_of`` edges valid then, ``input_of`` edges made by then);
+1. one recursive walk up from every unit at once (:func:`cradletrace.lineage.compositions`,
+   at the point ``at``, stopping at lots): each row is an edge of one unit's composition at ``at``
+   (``part_of`` edges valid then, ``input_of`` edges made by then);
 2. the nodes reached (units, lots, their products and ILMD);
 3. the events of those units and lots that the metrics read (production, shipping and
    receiving, installation, end of life), with their payloads;
@@ -26,7 +27,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from cradletrace.bulk import chunks
-from cradletrace.identifiers.own_vocabulary import DISPOSING, ct
+from cradletrace.identifiers.own_vocabulary import DISPOSING, ct, plain
 from cradletrace.lineage import DEFAULT_MAX_DEPTH, compositions
 from cradletrace.models import Event, EventObject, Location, Lot, Node, ObjectRole, Product, Unit
 
@@ -102,24 +103,6 @@ class World:
     events: dict[int, list[EventInfo]] = field(default_factory=dict)
     locations: dict[str, tuple[str | None, dict[str, Any]]] = field(default_factory=dict)
     by_identifier: dict[str, NodeInfo] = field(default_factory=dict)
-
-
-_PREFIX = "{https://ns.cradletrace.org/voc/}"
-
-
-def plain(value: Any) -> Any:
-    """ILMD or extension values with the cradletrace namespace taken off the keys (nested too).
-
-    Examples
-    --------
-    >>> plain({"{https://ns.cradletrace.org/voc/}material": "copper", "other": [{"{x}y": 1}]})
-    {'material': 'copper', 'other': [{'{x}y': 1}]}
-    """
-    if isinstance(value, dict):
-        return {(k[len(_PREFIX):] if k.startswith(_PREFIX) else k): plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
 
 
 def _nodes(session: Session, where: Any) -> list[NodeInfo]:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from cradletrace.lineage.resolve import resolve
 from cradletrace.metrics.graph import World, gather
-from cradletrace.metrics.footprint import _recycled_fraction, lot_mass
+from cradletrace.metrics.footprint import lot_mass, recycled_fraction
 from cradletrace.timestamps import naive_utc, utc_now
 from cradletrace.units import mass_kg as to_kg
 
@@ -66,7 +66,7 @@ def material_rows(world: World) -> list[dict[str, Any]]:
             if lot is None or lot.kind != "lot" or edge.kind != "input_of":
                 continue
             mass = lot_mass(world, edge.quantity, edge.uom, edge.mass_kg, lot)
-            share = _recycled_fraction(lot)
+            share = recycled_fraction(lot)
             metals = {str(m.get("name", "")).lower(): m for m in _as_list(lot.ilmd.get("metal"))}
             out.append({"unit": unit.identifier, "gtin": unit.gtin, "lot": lot.identifier,
                         "material": lot.ilmd.get("material") or lot.product_attributes.get("material") or "(undeclared)",
