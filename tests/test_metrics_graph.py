@@ -41,7 +41,7 @@ def test_statements_do_not_grow_with_the_units(session: Session, count_statement
         gather(session, ids[:1], day(300).replace(tzinfo=None))
     with count_statements(session) as four:
         world = gather(session, ids, day(300).replace(tzinfo=None))
-    assert len(one) <= len(four) <= 5, "walk, nodes, events, locations, recovered lots"
+    assert len(one) <= len(four) <= 6, "walk, nodes, events, payloads, locations, recovered lots"
     assert {world.nodes[e.src].identifier for e in world.edges[ids[0]]} >= {AL, B2}
 
 

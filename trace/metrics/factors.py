@@ -107,7 +107,19 @@ def convert(value: float, unit: str, to: str) -> float:
     >>> convert(1500, "kg * km", "t * km"), convert(250, "W * h", "kWh")
     (1.5, 0.25)
     """
-    return float(units().Quantity(value, unit).to(to).magnitude)
+    return value * ratio(unit, to)
+
+
+@lru_cache(maxsize=256)
+def ratio(unit: str, to: str) -> float:
+    """How many ``to`` one ``unit`` is (pint, once per pair: rows of a large report reuse it).
+
+    Examples
+    --------
+    >>> ratio("t", "kg")
+    1000.0
+    """
+    return float(units().Quantity(1.0, unit).to(to).magnitude)
 
 
 def _per(unit: str) -> str:

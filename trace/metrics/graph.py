@@ -118,23 +118,33 @@ def _nodes(session: Session, where: Any) -> list[NodeInfo]:
                      r.mass_kg, r.attributes or {}) for r in rows]
 
 
-def _events(session: Session, node_ids: Sequence[int], at: datetime) -> list[EventInfo]:
+def _events(session: Session, node_ids: Sequence[int], at: datetime,
+            payloads: dict[int, tuple[dict[str, Any], int]]) -> list[EventInfo]:
+    """The events of ``node_ids`` the metrics read; each event's payload is parsed once (``payloads``
+    caches them by event row id: a shipment of 5,000 units is one payload, not 5,000)."""
     ev, eo, n = Event.__table__, EventObject.__table__, Node.__table__
-    o2 = EventObject.__table__.alias("o2")
-    outputs = (select(func.count()).select_from(o2)
-               .where(o2.c.event_id == ev.c.id, o2.c.role.in_([ObjectRole.OUTPUT, ObjectRole.EPC]))
-               .scalar_subquery())
     rows = session.execute(
-        select(eo.c.node_id, eo.c.role, ev.c.event_id, ev.c.event_type, ev.c.biz_step, ev.c.event_time,
-               eo.c.quantity, eo.c.uom, outputs.label("outputs"), n.c.identifier.label("location"), ev.c.payload)
+        select(eo.c.node_id, eo.c.role, ev.c.id, ev.c.event_id, ev.c.event_type, ev.c.biz_step, ev.c.event_time,
+               eo.c.quantity, eo.c.uom, n.c.identifier.label("location"))
         .select_from(eo.join(ev, ev.c.id == eo.c.event_id).outerjoin(n, n.c.id == ev.c.biz_location_id))
         .where(eo.c.node_id.in_(list(node_ids)), ev.c.retracted_by.is_(None), ev.c.declares_error.is_(False),
                ev.c.event_time <= at, ev.c.biz_step.in_(_STEPS),
                or_(eo.c.role.in_([ObjectRole.EPC, ObjectRole.OUTPUT]),
                    and_(eo.c.role == ObjectRole.INPUT, ev.c.biz_step == "disassembling")))
         .order_by(ev.c.event_time, ev.c.id)).all()
-    return [EventInfo(r.node_id, getattr(r.role, "value", r.role), r.event_id, getattr(r.event_type, "value", r.event_type),
-                      r.biz_step, r.event_time, r.quantity, r.uom, r.outputs, r.location, orjson.loads(r.payload))
+    missing = sorted({r.id for r in rows} - set(payloads))
+    for chunk in chunks(missing):
+        counts = (select(eo.c.event_id, func.count().label("outputs")).where(
+            eo.c.event_id.in_(list(chunk)), eo.c.role.in_([ObjectRole.OUTPUT, ObjectRole.EPC]))
+            .group_by(eo.c.event_id).subquery("counts"))
+        for event_id, payload, outputs in session.execute(
+                select(ev.c.id, ev.c.payload, counts.c.outputs)
+                .select_from(ev.outerjoin(counts, counts.c.event_id == ev.c.id))
+                .where(ev.c.id.in_(list(chunk)))):
+            payloads[event_id] = (orjson.loads(payload), int(outputs or 0))
+    return [EventInfo(r.node_id, getattr(r.role, "value", r.role), r.event_id,
+                      getattr(r.event_type, "value", r.event_type), r.biz_step, r.event_time, r.quantity, r.uom,
+                      payloads[r.id][1], r.location, payloads[r.id][0])
             for r in rows]
 
 
@@ -156,8 +166,9 @@ def gather(session: Session, roots: Sequence[int], at: datetime, *, max_depth: i
     for chunk in chunks(node_ids):
         for info in _nodes(session, Node.__table__.c.id.in_(list(chunk))):
             world.nodes[info.id] = info
+    payloads: dict[int, tuple[dict[str, Any], int]] = {}
     for chunk in chunks(node_ids):
-        for event in _events(session, chunk, at):
+        for event in _events(session, chunk, at, payloads):
             world.events.setdefault(event.node_id, []).append(event)
     places = sorted({p for events in world.events.values() for e in events for p in places_of(e)})
     recovered = sorted({q["epcClass"] for events in world.events.values() for e in events
