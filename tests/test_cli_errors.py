@@ -46,15 +46,14 @@ NEEDS = {
     "token add": ["ann"],
     "token revoke": ["1"],
     "serve": [],
-    "labels": ["U1", "-o", "{tmp}/labels.pdf"],  # plugged in from cradletrace.labels; its --format is a label format
-    "import": ["orders", "{file}"],
-    "report o2c": [],
-    "report l2c": [],
+    "labels": ["U1", "-o", "{tmp    "report sustainability": [],
+    "report compliance": [],
+    "report recall": ["U1"],
 }
 #: Commands that print data, and so take --format.
 FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", "trace", "recall", "history",
            "masterdata show", "passport", "user add", "token add", "token revoke", "import", "report o2c",
-           "report l2c", "labels")
+           "report l2c", "labels", "report sustainability", "report compliance", "report recall")
 #: Bad arguments beyond the database and --format: (command line, what the error line must name).
 BAD = [
     (["capture", "{tmp}/nothere.json"], "nothere.json: no such file"),

@@ -21,7 +21,7 @@ import re
 
 from cradletrace.errors import InvalidInput
 
-__all__ = ["CREDIT_NOTE", "CT_NS", "DISPOSING", "PAYMENT", "QUOTE", "RECYCLING", "REFURBISHING", "ct"]
+__all__ = ["CREDIT_NOTE", "CT_NS", "DISPOSING", "PAYMENT", "QUOTE", "RECYCLING", "REFURBISHING", "ct", "plain"]
 
 CT_NS = "https://ns.cradletrace.org/voc/"
 """Namespace of cradletrace's own extension fields, ILMD keys and vocabulary."""
@@ -61,3 +61,20 @@ PAYMENT = CT_NS + "BTT-payment"
 """bizTransaction type of a customer payment."""
 CREDIT_NOTE = CT_NS + "BTT-creditnote"
 """bizTransaction type of a credit note."""
+
+_PREFIX = "{" + CT_NS + "}"
+
+
+def plain(value: object) -> object:
+    """ILMD or extension values with the cradletrace namespace taken off their keys, nested ones too.
+
+    Examples
+    --------
+    >>> plain({"{https://ns.cradletrace.org/voc/}material": "copper", "other": [{"{x}y": 1}]})
+    {'material': 'copper', 'other': [{'{x}y': 1}]}
+    """
+    if isinstance(value, dict):
+        return {(k[len(_PREFIX):] if k.startswith(_PREFIX) else k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value

@@ -32,6 +32,7 @@ from cradletrace.lineage.queries import (
     RecallRow,
     as_dict,
     composition,
+    compositions,
     downstream,
     history,
     recall,
@@ -43,6 +44,6 @@ from cradletrace.lineage.resolve import DEFAULT_MAX_DEPTH, NodeRef, resolve
 
 __all__ = [
     "BUILD_STEPS", "DEFAULT_MAX_DEPTH", "Change", "Composition", "HistoryEntry", "LineageRow", "NodeRef", "PathStep",
-    "RecallRow", "as_dict", "chain", "composition", "downstream", "graph_from_rows", "history", "label", "path",
+    "RecallRow", "as_dict", "chain", "composition", "compositions", "downstream", "graph_from_rows", "history", "label", "path",
     "recall", "recall_csv", "resolve", "subgraph", "to_data", "to_dot", "tree_at", "upstream",
 ]

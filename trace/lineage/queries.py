@@ -18,8 +18,9 @@ from typing import IO, Any
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
+from cradletrace.bulk import chunks
 from cradletrace.lineage.resolve import DEFAULT_MAX_DEPTH, NodeRef, dialect, resolve, run
-from cradletrace.lineage.sql import Direction, edges_sql, history_sql, recall_sql
+from cradletrace.lineage.sql import Direction, edges_sql, history_sql, recall_sql, rooted_sql
 from cradletrace.log.masterdata import place_names
 from cradletrace.timestamps import naive_utc, utc_now
 
@@ -196,6 +197,19 @@ def _depth(max_depth: int) -> int:
 
         raise InvalidInput(f"{max_depth!r} is not a whole number >= 0", where="max_depth")
     return max_depth
+
+
+def compositions(session: Session, roots: Sequence[int], at: datetime, *, through_lots: bool = True,
+                 max_depth: int = DEFAULT_MAX_DEPTH) -> list[Row[Any]]:
+    """The composition at ``at`` (naive UTC) of every node in ``roots``: one rooted walk per 5,000 roots.
+
+    Each row is an edge of one root's tree at ``at`` with that root (:func:`~cradletrace.lineage.sql.rooted_sql`):
+    ``part_of`` edges valid then, ``input_of`` edges made by then, behind them the time of the
+    transformation. Reports over many units read every tree with a few statements, never one per unit.
+    """
+    sql = rooted_sql(dialect(session), through_lots)
+    params = {"max_depth": _depth(max_depth), "walk_from": at, "walk_to": at}
+    return [r for chunk in chunks(list(roots)) for r in run(session, sql, params, starts=chunk)]
 
 
 # -- upstream / downstream ----------------------------------------------------------------------

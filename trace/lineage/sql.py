@@ -51,7 +51,7 @@ from cradletrace.projections.walk import (
 )
 
 __all__ = ["DOWN_INDEX", "MATERIAL_KINDS", "POSTGRESQL", "SQLITE", "UP_INDEX", "WALK_COLUMNS", "Dialect", "Direction",
-           "dialect_of", "edges_sql", "history_sql", "recall_sql", "walk_cte"]
+           "dialect_of", "edges_sql", "history_sql", "recall_sql", "rooted_sql", "walk_cte"]
 
 
 def _with(ctes: list[str]) -> str:
@@ -104,6 +104,22 @@ def _edges_sql(d: Dialect, walks: tuple[tuple[str, Direction], ...], kinds: tupl
                         f"{end}_l.lot_number AS {end}_lot"]
     return (f"{_with(ctes)}\nSELECT {', '.join(columns)}\nFROM hit AS h\n  " + "\n  ".join(joins)
             + "\nORDER BY h.depth, h.edge_id")
+
+
+@lru_cache(maxsize=8)
+def rooted_sql(d: Dialect, through_lots: bool = True) -> str:
+    """The composition at one point ``[:walk_from, :walk_to]`` of every start node, each edge row with its start.
+
+    Columns: root, depth, edge_id, kind, src, dst, quantity, uom, mass_kg, event_id, biz_step
+    (of the event that opened the edge), src_identifier, src_kind. ``through_lots=False``
+    stops at lots (what a lot brings is the lot itself, not its own upstream).
+    """
+    cte = walk_cte(d, "walk", "up", timed=True, rooted=True, through_lots=through_lots)
+    joins = [d.lookup("edges", "e", "e.id = w.edge_id"), d.lookup("nodes", "sn", "sn.id = e.src"),
+             d.lookup("events", "ev", "ev.id = e.event_id", outer=True)]
+    return (f"{_with([cte])}\nSELECT w.root, w.depth, e.id AS edge_id, e.kind, e.src, e.dst, e.quantity, e.uom,"
+            " e.mass_kg, ev.event_id, ev.biz_step, sn.identifier AS src_identifier, sn.kind AS src_kind\n"
+            "FROM walk AS w\n  " + "\n  ".join(joins) + "\nWHERE w.edge_id IS NOT NULL\nORDER BY w.root, w.depth, e.id")
 
 
 @lru_cache(maxsize=4)

@@ -14,6 +14,14 @@ from cradletrace.models.commerce import (
     Line,
     NumberSeries,
 )
+from cradletrace.models.compliance import (
+    Certificate,
+    Declaration,
+    DeclarationKind,
+    DeclaredSubstance,
+    Exemption,
+    MineralSource,
+)
 from cradletrace.models.edges import Edge, EdgeKind
 from cradletrace.models.events import (
     GENESIS_CHAIN_HASH,
@@ -37,6 +45,7 @@ __all__ = [
     "BizTransaction", "Capture", "CaptureStatus", "CreditHold", "Document", "DocumentKind", "DocumentStatus",
     "Line", "NumberSeries",
     "Edge", "EdgeKind", "Event", "EventObject", "EventType", "LifecycleStatus", "Location", "LogHead", "Lot",
-    "MasterDataVersion",
+    "MasterDataVersion", "Certificate", "Declaration", "DeclarationKind", "DeclaredSubstance", "Exemption",
+    "MineralSource",
     "Node", "NodeKind", "ObjectRole", "Party", "Product", "Role", "Unit", "UnitState", "UnknownScan", "User", "UserRole",
 ]

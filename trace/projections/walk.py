@@ -104,7 +104,7 @@ def dialect_of(name: str) -> Dialect:
 
 
 def walk_cte(d: Dialect, name: str, direction: Direction, *, kinds: tuple[str, ...] = MATERIAL_KINDS,
-             timed: bool = False) -> str:
+             timed: bool = False, rooted: bool = False, through_lots: bool = True) -> str:
     """The recursive CTE ``name(node, depth, t_from, t_to, edge_id)`` from the nodes ``:starts``.
 
     Parameters
@@ -119,6 +119,12 @@ def walk_cte(d: Dialect, name: str, direction: Direction, *, kinds: tuple[str, .
         Edge kinds to follow.
     timed : bool
         Anchor on the interval given by the parameters; otherwise on all time.
+    rooted : bool
+        Also carry the start node each row was reached from, as a first column ``root``
+        (``name(root, node, ...)``): one walk answers for many starts at once.
+    through_lots : bool
+        Continue the walk behind a lot; ``False`` stops at lots (a lot's own upstream is
+        not part of what it brings to a unit, as in the footprint's cut-off).
 
     Examples
     --------
@@ -141,13 +147,15 @@ def walk_cte(d: Dialect, name: str, direction: Direction, *, kinds: tuple[str, .
         consumed_within = ("\n      AND (e.kind <> 'input_of' OR w.t_from IS NULL OR e.valid_from IS NULL"
                            " OR e.valid_from >= w.t_from)")
     kind_list = ", ".join(f"'{k}'" for k in kinds)
+    root_anchor, root_step, root_column = ("n.id, ", "w.root, ", "root, ") if rooted else ("", "", "")
+    stop = "" if through_lots else "\n      AND NOT EXISTS (SELECT 1 FROM lots AS lt WHERE lt.node_id = w.node)"
     # A part fitted and removed at the same instant was never inside anything.
     edge_alone = (f"e.kind IN ({kind_list}) AND NOT e.retracted"
                   " AND (e.valid_to IS NULL OR e.valid_from IS NULL OR e.valid_to > e.valid_from)")
-    return f"""{name}({WALK_COLUMNS}) AS (
-    SELECT n.id, 0, {t_from}, {t_to}, {d.null_id} FROM nodes AS n WHERE n.id IN :starts
+    return f"""{name}({root_column}{WALK_COLUMNS}) AS (
+    SELECT {root_anchor}n.id, 0, {t_from}, {t_to}, {d.null_id} FROM nodes AS n WHERE n.id IN :starts
     {d.recursive_union}
-    SELECT e.{nxt}, w.depth + 1,
+    SELECT {root_step}e.{nxt}, w.depth + 1,
       CASE WHEN e.kind = 'input_of' THEN {input_from}
            WHEN w.t_from IS NULL OR e.valid_from > w.t_from THEN e.valid_from ELSE w.t_from END,
       CASE WHEN e.kind = 'input_of' THEN {input_to}
@@ -158,5 +166,5 @@ def walk_cte(d: Dialect, name: str, direction: Direction, *, kinds: tuple[str, .
     WHERE w.depth < :max_depth AND {d.tied(edge_alone)}
       AND (e.valid_from IS NULL OR w.t_to IS NULL OR e.valid_from < w.t_to
            OR (e.valid_from = w.t_to AND w.t_from = w.t_to))
-      AND (e.valid_to IS NULL OR w.t_from IS NULL OR e.valid_to > w.t_from){consumed_within}
+      AND (e.valid_to IS NULL OR w.t_from IS NULL OR e.valid_to > w.t_from){consumed_within}{stop}
   )"""
