@@ -46,7 +46,11 @@ NEEDS = {
     "token add": ["ann"],
     "token revoke": ["1"],
     "serve": [],
-    "labels": ["U1", "-o", "{tmp    "report sustainability": [],
+    "labels": ["U1", "-o", "{tmp}/labels.pdf"],  # plugged in from cradletrace.labels; its --format is a label format
+    "import": ["orders", "{file}"],
+    "report o2c": [],
+    "report l2c": [],
+    "report sustainability": [],
     "report compliance": [],
     "report recall": ["U1"],
 }
