@@ -106,6 +106,7 @@ def _register() -> None:
     from cradletrace.cli.lineage import history_command, recall_command, trace_command
     from cradletrace.cli.log import audit_group, rebuild_command
     from cradletrace.cli.report import report_group
+    from cradletrace.cli.worker import worker_command
 
     main.add_command(db_group)
     main.add_command(capture_command)
@@ -118,6 +119,7 @@ def _register() -> None:
     main.add_command(recall_command)
     main.add_command(history_command)
     main.add_command(report_group)
+    main.add_command(worker_command)
     _register_plugins()
 
 

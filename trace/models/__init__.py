@@ -16,12 +16,13 @@ from cradletrace.models.events import (
     ObjectRole,
 )
 from cradletrace.models.items import Lot, Unit
+from cradletrace.models.jobs import CaptureJob, ErrorBehaviour, JobStatus, NamedQuery
 from cradletrace.models.masterdata import Location, Party, Product
 from cradletrace.models.nodes import Node, NodeKind
 from cradletrace.models.state import LifecycleStatus, UnitState
 
 __all__ = [
-    "GENESIS_CHAIN_HASH", "NAMING_CONVENTION", "Action", "Base", "BizTransaction", "Capture", "CaptureStatus",
-    "Edge", "EdgeKind", "Event", "EventObject", "EventType", "LifecycleStatus", "Location", "LogHead", "Lot",
-    "Node", "NodeKind", "ObjectRole", "Party", "Product", "Unit", "UnitState",
+    "GENESIS_CHAIN_HASH", "NAMING_CONVENTION", "Action", "Base", "BizTransaction", "Capture", "CaptureJob", "CaptureStatus",
+    "Edge", "EdgeKind", "ErrorBehaviour", "Event", "EventObject", "EventType", "JobStatus", "LifecycleStatus", "Location", "LogHead", "Lot",
+    "NamedQuery", "Node", "NodeKind", "ObjectRole", "Party", "Product", "Unit", "UnitState",
 ]
