@@ -40,9 +40,11 @@ NEEDS = {
     "trace": ["U1"],
     "recall": ["U1"],
     "history": ["U1"],
+    "worker": ["--once"],
 }
 #: Commands that print data, and so take --format.
-FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", "trace", "recall", "history")
+FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", "trace", "recall", "history",
+           "worker")
 #: Bad arguments beyond the database and --format: (command line, what the error line must name).
 BAD = [
     (["capture", "{tmp}/nothere.json"], "nothere.json: no such file"),

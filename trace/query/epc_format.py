@@ -50,8 +50,8 @@ def with_epc_urns(event: Mapping[str, Any], prefixes: Iterable[str]) -> dict[str
     Examples
     --------
     >>> with_epc_urns({"epcList": ["https://id.gs1.org/01/09506000134352/21/1", "urn:x:other"],
-    ...                "readPoint": {"id": "https://id.gs1.org/414/9506000000009"}}, ["9506000"])
-    {'epcList': ['urn:epc:id:sgtin:9506000.013435.1', 'urn:x:other'], 'readPoint': {'id': 'urn:epc:id:sgln:9506000.00000.0'}}
+    ...                "readPoint": {"id": "https://id.gs1.org/414/4012345000016"}}, ["9506000", "4012345"])
+    {'epcList': ['urn:epc:id:sgtin:9506000.013435.1', 'urn:x:other'], 'readPoint': {'id': 'urn:epc:id:sgln:4012345.00001.0'}}
     """
     prefixes = tuple(prefixes)
     out = dict(event)
