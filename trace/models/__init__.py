@@ -1,6 +1,7 @@
 """SQLAlchemy models of the schema. The Alembic migrations are the only source of the schema;
 these classes describe it for queries, and a test checks that the two agree."""
 
+from cradletrace.models.accounts import ApiToken, Role, UnknownScan, User, UserRole
 from cradletrace.models.base import Base, NAMING_CONVENTION
 from cradletrace.models.edges import Edge, EdgeKind
 from cradletrace.models.events import (
@@ -22,7 +23,8 @@ from cradletrace.models.nodes import Node, NodeKind
 from cradletrace.models.state import LifecycleStatus, UnitState
 
 __all__ = [
-    "GENESIS_CHAIN_HASH", "NAMING_CONVENTION", "Action", "Base", "BizTransaction", "Capture", "CaptureJob", "CaptureStatus",
-    "Edge", "EdgeKind", "ErrorBehaviour", "Event", "EventObject", "EventType", "JobStatus", "LifecycleStatus", "Location", "LogHead", "Lot",
-    "NamedQuery", "Node", "NodeKind", "ObjectRole", "Party", "Product", "Unit", "UnitState",
+    "GENESIS_CHAIN_HASH", "NAMING_CONVENTION", "Action", "ApiToken", "Base", "BizTransaction", "Capture", "CaptureJob",
+    "CaptureStatus", "Edge", "EdgeKind", "ErrorBehaviour", "Event", "EventObject", "EventType", "JobStatus",
+    "LifecycleStatus", "Location", "LogHead", "Lot", "NamedQuery", "Node", "NodeKind", "ObjectRole", "Party", "Product",
+    "Role", "Unit", "UnitState", "UnknownScan", "User", "UserRole",
 ]
