@@ -1,0 +1,5 @@
+"""The JSON API under ``/api``."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api")
