@@ -1,0 +1,311 @@
+"""The sections of a passport: one builder each, in the order the page shows them.
+
+A builder takes the :class:`Context` of one passport and returns the section's data, or ``None``
+when the unit has no such data (the section is then absent, never a placeholder). Each
+:class:`Section` carries its :class:`~cradletrace.passport.visibility.Visibility`: the data is built
+once, in full, and :func:`~cradletrace.passport.visibility.for_viewer` cuts it for a viewer.
+
+Adding a section (for example ``footprint`` from cradletrace.metrics): write ``build(ctx) -> dict |
+None``, append ``Section("footprint", "Environmental footprint", build, Visibility(...))`` to
+:data:`SECTIONS` at its place, and give the web app a template ``passport/sections/footprint.html``
+(without one, a generic table of the data is shown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from cradletrace import lineage
+from cradletrace.identifiers import GS1Identifier, parse, to_epc_urn
+from cradletrace.lineage import NodeRef
+from cradletrace.models import BizTransaction, Event, Location, Node, Party, Product, UnitState
+from cradletrace.passport.visibility import COMMERCIAL, CUSTODY, PUBLIC, STAFF, Visibility
+from cradletrace.timestamps import to_iso, utc_now
+
+LINEAGE_DEPTH = 6
+"""Edges the passport's lineage graph follows from the unit at most (the page stays readable and fast)."""
+LINEAGE_NODES = 150
+"""Nodes the passport's lineage graph shows at most; the rest are counted, not drawn."""
+PUBLIC_NODE_KINDS = frozenset({"unit", "lot", "product", "logistic_unit"})
+"""Lineage nodes the public sees: things, not documents, parties or places."""
+
+STAGES = ("materials", "manufacture", "sale", "shipment", "invoice", "payment", "service", "end of life")
+"""The timeline's stage chips, in life order."""
+_STAGE_BY_STEP = {
+    **dict.fromkeys(("commissioning", "creating_class_instance", "assembling", "packing", "encoding", "labelling",
+                     "inspecting", "repackaging"), "manufacture"),
+    **dict.fromkeys(("retail_selling", "sold", "selling"), "sale"),
+    **dict.fromkeys(("shipping", "receiving", "departing", "arriving", "unpacking", "loading", "unloading",
+                     "staging_outbound", "transporting", "accepting", "storing", "picking", "holding"), "shipment"),
+    **dict.fromkeys(("installing", "repairing", "replacing", "removing", "maintaining", "refurbishing",
+                     "returning", "reselling", "servicing"), "service"),
+    **dict.fromkeys(("decommissioning", "disassembling", "dismantling", "destroying", "disposing", "recycling",
+                     "collecting"), "end of life"),
+}
+_STAGE_BY_DOCUMENT = {"inv": "invoice", "pay": "payment", "po": "sale", "poc": "sale", "rma": "service"}
+
+
+def short_step(biz_step: str | None) -> str | None:
+    """The bare name of a CBV or cradletrace bizStep.
+
+    Examples
+    --------
+    >>> short_step("https://ref.gs1.org/cbv/BizStep-shipping"), short_step("retail_selling"), short_step(None)
+    ('shipping', 'retail_selling', None)
+    """
+    if biz_step is None:
+        return None
+    return biz_step.rsplit("BizStep-", 1)[-1] if "BizStep-" in biz_step else biz_step.rsplit(":", 1)[-1]
+
+
+def stage_of(biz_step: str | None, kind: str = "unit", event_type: str | None = None) -> str | None:
+    """The life-cycle stage of an event from its bizStep (a lot's commissioning is its materials stage).
+
+    Examples
+    --------
+    >>> stage_of("commissioning"), stage_of("commissioning", "lot"), stage_of("shipping"), stage_of("BizStep-recycling")
+    ('manufacture', 'materials', 'shipment', 'end of life')
+    >>> stage_of(None, event_type="TransformationEvent")
+    'manufacture'
+    """
+    step = short_step(biz_step)
+    stage = _STAGE_BY_STEP.get(step or "")
+    if stage is None and event_type == "TransformationEvent":
+        stage = "manufacture"
+    if stage == "manufacture" and kind == "lot" and step == "commissioning":
+        return "materials"
+    return stage
+
+
+def document_stage(document_type: str | None) -> str | None:
+    """The stage a business transaction type marks (``inv`` -> invoice, ``pay`` -> payment, ``po`` -> sale)."""
+    return _STAGE_BY_DOCUMENT.get(short_step(document_type) or "") if document_type else None
+
+
+def iso(value: datetime | None) -> str | None:
+    return to_iso(value) if value is not None else None
+
+
+@dataclass
+class Context:
+    """What every builder of one passport shares: the node, the moment, and lazily read rows."""
+
+    session: Session
+    node: NodeRef
+    as_of: datetime | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def moment(self) -> datetime:
+        return self.as_of or self.now
+
+    @cached_property
+    def now(self) -> datetime:
+        return utc_now()
+
+    @cached_property
+    def gs1(self) -> GS1Identifier | None:
+        try:
+            return parse(self.node.identifier)
+        except Exception:  # noqa: BLE001 - a non-GS1 URI (document, private identifier)
+            return None
+
+    @cached_property
+    def product(self) -> Product | None:
+        gtin = self.gs1.gtin if self.gs1 else None
+        return self.session.scalar(select(Product).where(Product.gtin == gtin)) if gtin else None
+
+    @cached_property
+    def state(self) -> dict[str, Any] | None:
+        place, owner = aliased(Node), aliased(Node)
+        row = self.session.execute(
+            select(UnitState, place.identifier.label("place"), Location.name.label("place_name"),
+                   Location.country.label("country"), owner.identifier.label("owner"), Party.name.label("owner_name"))
+            .outerjoin(place, place.id == UnitState.biz_location_id)
+            .outerjoin(Location, Location.node_id == UnitState.biz_location_id)
+            .outerjoin(owner, owner.id == UnitState.owner_id)
+            .outerjoin(Party, Party.node_id == UnitState.owner_id)
+            .where(UnitState.node_id == self.node.id)).first()
+        if row is None:
+            return None
+        state = row[0]
+        return {"status": state.status.value, "disposition": short_step(state.disposition),
+                "biz_step": short_step(state.biz_step), "commissioned_at": state.commissioned_at,
+                "last_event_time": state.last_event_time, "place": row.place, "place_name": row.place_name,
+                "country": row.country, "owner": row.owner, "owner_name": row.owner_name}
+
+    @cached_property
+    def history(self) -> list[lineage.HistoryEntry]:
+        return lineage.history(self.session, self.node.identifier, include_parts=False)
+
+    def labels(self, identifiers: list[str]) -> dict[str, str]:
+        """People's names for identifiers (product name and serial or lot), from one query of products."""
+        parsed: dict[str, GS1Identifier] = {}
+        for identifier in identifiers:
+            try:
+                parsed[identifier] = parse(identifier)
+            except Exception:  # noqa: BLE001
+                continue
+        gtins = {p.gtin for p in parsed.values() if p.gtin}
+        names = dict(self.session.execute(select(Product.gtin, Product.name).where(Product.gtin.in_(gtins)))
+                     .all()) if gtins else {}
+        out = {}
+        for identifier in identifiers:
+            p = parsed.get(identifier)
+            out[identifier] = (lineage.label(identifier, names.get(p.gtin), p.serial, p.lot) if p
+                               else lineage.label(identifier))
+        return out
+
+
+Builder = Callable[[Context], "dict[str, Any] | None"]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the passport: its name, heading, builder and who may see it."""
+
+    name: str
+    title: str
+    build: Builder
+    visibility: Visibility = Visibility(STAFF)
+
+
+# --- builders ------------------------------------------------------------------------------------
+
+def identity(ctx: Context) -> dict[str, Any]:
+    gs1, product = ctx.gs1, ctx.product
+    data: dict[str, Any] = {"kind": ctx.node.kind, "digital_link": ctx.node.identifier}
+    if gs1 is not None:
+        data.update({"gtin": gs1.gtin, "serial": gs1.serial, "lot": gs1.lot, "element_string": gs1.element_string,
+                     "sscc": gs1.primary_value if gs1.primary_ai == "00" else None,
+                     "gln": gs1.primary_value if gs1.primary_ai in ("414", "417") else None})
+        prefixes = ctx.extras.get("company_prefixes") or ()
+        if prefixes:
+            data["epc_urn"] = to_epc_urn(ctx.node.identifier, prefixes)
+    if product is not None:
+        data.update({"product": product.name, "description": product.description, "mass_kg": product.mass_kg})
+    data["label"] = ctx.labels([ctx.node.identifier])[ctx.node.identifier]
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def status(ctx: Context) -> dict[str, Any] | None:
+    state = ctx.state
+    if state is None:
+        return None
+    recalled = state["disposition"] in ("recalled",) or state["biz_step"] == "holding" and \
+        state["disposition"] == "recalled"
+    data = {"status": state["status"], "disposition": state["disposition"], "biz_step": state["biz_step"],
+            "under_recall": recalled, "commissioned_at": iso(state["commissioned_at"]),
+            "last_event_time": iso(state["last_event_time"]), "country": state["country"],
+            "place": state["place"], "place_name": state["place_name"], "owner": state["owner"],
+            "owner_name": state["owner_name"]}
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def timeline(ctx: Context) -> dict[str, Any] | None:
+    entries = ctx.history
+    if not entries:
+        return None
+    documents: dict[str, list[dict[str, Any]]] = {}
+    ids = [e.event_id for e in entries]
+    doc_node = aliased(Node)
+    for event_id, identifier, kind in ctx.session.execute(
+            select(Event.event_id, doc_node.identifier, BizTransaction.type)
+            .join(BizTransaction, BizTransaction.event_id == Event.id)
+            .join(doc_node, doc_node.id == BizTransaction.node_id)
+            .where(Event.event_id.in_(ids))):
+        documents.setdefault(event_id, []).append({"identifier": identifier, "type": short_step(kind)})
+    places = {e.biz_location for e in entries if e.biz_location}
+    names = dict(ctx.session.execute(select(Node.identifier, Location.name).join(Location, Location.node_id == Node.id)
+                                     .where(Node.identifier.in_(places))).all()) if places else {}
+    events = []
+    for e in entries:
+        docs = documents.get(e.event_id, [])
+        stage = stage_of(e.biz_step, ctx.node.kind, e.event_type)
+        events.append({
+            "time": iso(e.event_time), "stage": stage, "biz_step": short_step(e.biz_step), "event_type": e.event_type,
+            "action": e.action, "disposition": short_step(e.disposition), "location": e.biz_location,
+            "location_name": names.get(e.biz_location), "event_id": e.event_id, "documents": docs,
+            "document_stages": sorted({s for d in docs if (s := document_stage(d["type"]))} - {stage}),
+            "retracted": e.retracted_by is not None, "declares_error": e.declares_error})
+    return {"stages": [s for s in STAGES if any(s == ev["stage"] for ev in events)], "events": events}
+
+
+def composition(ctx: Context) -> dict[str, Any] | None:
+    if ctx.node.kind not in ("unit", "logistic_unit"):
+        return None
+    found = lineage.composition(ctx.session, ctx.node.identifier, ctx.as_of)
+    parts = [r for r in found.parts if r.edge_kind == "part_of"]
+    built = [r for r in found.as_built if r.edge_kind == "part_of"]
+    if not parts and not built and not found.added and not found.removed:
+        return None
+    labels = ctx.labels(sorted({r.identifier for r in (*parts, *built)} | {c.identifier for c in found.removed}))
+    added = {c.identifier for c in found.added}
+
+    def row(r: lineage.LineageRow) -> dict[str, Any]:
+        return {"identifier": r.identifier, "label": labels.get(r.identifier), "kind": r.kind, "depth": r.depth,
+                "parent": r.via, "since": iso(r.valid_from), "until": iso(r.valid_to),
+                "swapped_in": r.identifier in added}
+
+    def change(c: lineage.Change) -> dict[str, Any]:
+        return {"identifier": c.identifier, "label": labels.get(c.identifier), "parent": c.parent,
+                "time": iso(c.time), "event_id": c.event_id}
+
+    return {"at": iso(found.at), "built_at": iso(found.built_at), "parts": [row(r) for r in parts],
+            "as_built": [row(r) for r in built], "added": [change(c) for c in found.added],
+            "removed": [change(c) for c in found.removed]}
+
+
+def lineage_graph(ctx: Context) -> dict[str, Any] | None:
+    graph = lineage.subgraph(ctx.session, ctx.node.identifier, "both", ctx.as_of, max_depth=LINEAGE_DEPTH)
+    if graph.number_of_edges() == 0:
+        return None
+    data = lineage.to_data(graph)
+    keep = {n["id"] for n in data["nodes"][:LINEAGE_NODES]} | {ctx.node.identifier}
+    labels = ctx.labels([n["id"] for n in data["nodes"] if n["id"] in keep and "label" not in n])
+
+    def node(n: dict[str, Any]) -> dict[str, Any]:
+        return {"id": n["id"], "kind": n.get("kind"), "label": n.get("label") or labels.get(n["id"], n["id"]),
+                "status": n.get("status")}
+
+    def edge(e: dict[str, Any]) -> dict[str, Any]:
+        return {"source": e["source"], "target": e["target"], "kind": e.get("kind"),
+                "since": iso(e.get("valid_from")), "until": iso(e.get("valid_to")), "event_id": e.get("event_id")}
+
+    kinds = {n["id"]: n.get("kind") for n in data["nodes"]}
+    things = [node(n) for n in data["nodes"] if n["id"] in keep and kinds[n["id"]] in PUBLIC_NODE_KINDS]
+    others = [node(n) for n in data["nodes"] if n["id"] in keep and kinds[n["id"]] not in PUBLIC_NODE_KINDS]
+    public_ids = {n["id"] for n in things}
+    edges = [edge(e) for e in data["edges"] if e["source"] in keep and e["target"] in keep]
+    root = ctx.node.identifier
+    return {
+        "root": root, "nodes": things, "edges": [e for e in edges if {e["source"], e["target"]} <= public_ids],
+        "document_nodes": others, "document_edges": [e for e in edges if not {e["source"], e["target"]} <= public_ids],
+        "made_from": [e["source"] for e in edges if e["target"] == root and e["kind"] == "input_of"
+                      and e["source"] in public_ids],
+        "became": [e["target"] for e in edges if e["source"] == root and e["kind"] == "input_of"],
+        "not_shown": max(0, graph.number_of_nodes() - len(keep)),
+    }
+
+
+SECTIONS: list[Section] = [
+    Section("identity", "Identity", identity, Visibility(PUBLIC)),
+    Section("status", "Status and place", status, Visibility(PUBLIC, {
+        "place": CUSTODY, "place_name": CUSTODY, "owner": COMMERCIAL, "owner_name": COMMERCIAL})),
+    Section("composition", "Components", composition, Visibility(PUBLIC, {
+        "added[].event_id": CUSTODY, "removed[].event_id": CUSTODY})),
+    Section("timeline", "Life-cycle timeline", timeline, Visibility(PUBLIC, {
+        "events[].location": CUSTODY, "events[].location_name": CUSTODY, "events[].event_id": CUSTODY,
+        "events[].documents": COMMERCIAL, "events[].document_stages": COMMERCIAL})),
+    Section("lineage", "Lineage", lineage_graph, Visibility(PUBLIC, {
+        "document_nodes": COMMERCIAL, "document_edges": COMMERCIAL, "edges[].event_id": CUSTODY})),
+]
+"""The passport's sections in page order. The integrator inserts footprint, compliance and
+commercial_chain here (one :class:`Section` each)."""
