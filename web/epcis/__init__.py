@@ -30,6 +30,7 @@ from cradletrace.web.db import get_session
 from cradletrace.web.epcis import protocol
 from cradletrace.web.epcis.protocol import collection, json_response, query_document
 
+CAPTURE_WORKER = "cradletrace.capture_worker"  # the extension web/epcis/worker.py sets
 CAPTURE_ROLES = ("warehouse", "admin")
 """Who may capture events (``POST /epcis/capture``, ``POST /epcis/events``)."""
 
@@ -120,7 +121,7 @@ def capture() -> Response:
     response = Response(status=202)
     response.headers["Location"] = url_for("epcis.capture_job", capture_id=job.id)
     response.headers.update(protocol.limits_headers())
-    worker = current_app.extensions.get("cradletrace.capture_worker")
+    worker = current_app.extensions.get(CAPTURE_WORKER)
     if worker is not None:
         response.call_on_close(worker.wake)  # after the request's commit: the job is there to be taken
     return response
