@@ -131,7 +131,9 @@ def list_jobs(session: Session, *, limit: int = 30, before: str | None = None) -
     """The newest capture jobs, ``limit`` at a time; the second value is the ID to pass as ``before`` for the next page."""
     stmt = select(CaptureJob).order_by(CaptureJob.created_at.desc(), CaptureJob.id.desc())
     if before:
-        after = get_job(session, before)
+        after = session.get(CaptureJob, before)
+        if after is None:
+            raise InvalidInput("not a token this server issued", where="nextPageToken")
         stmt = stmt.where(or_(CaptureJob.created_at < after.created_at,
                               and_(CaptureJob.created_at == after.created_at, CaptureJob.id < after.id)))
     jobs = list(session.scalars(stmt.limit(limit + 1)))
