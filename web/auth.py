@@ -237,7 +237,7 @@ def login() -> Any:
             session["user_id"] = user.id
             return redirect(target)
         flash("Wrong name or password.")
-        return render_template("login.html", next=target), 401
+        return render_template("login.html", next=target)  # 200: the form again, with the message
     return render_template("login.html", next=target)
 
 

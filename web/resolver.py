@@ -19,7 +19,7 @@ from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_te
 from flask.wrappers import Response
 from sqlalchemy import select
 
-from cradletrace.errors import InvalidIdentifier, NotFound
+from cradletrace.errors import NotFound
 from cradletrace.identifiers import GS1Identifier, lgtin_uri, parse, sgtin_uri
 from cradletrace.lineage import resolve
 from cradletrace.models import Product
@@ -57,11 +57,10 @@ def canonical_path(value: str) -> str:
     """The path on this site of the canonical Digital Link of ``value`` (any accepted form, or a unique serial)."""
     text = value.strip()
     try:
-        return path_of(canonical_uri(parse(text)))
-    except InvalidIdentifier:
-        raise
-    except Exception:  # noqa: BLE001 - not a GS1 form at all: a bare serial or lot the database may know
+        gid = parse(text)
+    except Exception:  # noqa: BLE001 - not a GS1 form: a bare serial or lot the database may know
         return path_of(resolve(get_session(), text).identifier)
+    return path_of(canonical_uri(gid))
 
 
 def _redirect_keeping_query(path: str, code: int = 301) -> Response:
@@ -98,7 +97,7 @@ def digital_link(ai: str, rest: str) -> Any:
         return _pick_link(links, link_type, node.identifier)
     if _wants_linkset():
         return _linkset_response(node.identifier, links)
-    if prefers_json():
+    if wants_json():
         response = jsonify(passport)
     else:
         sections = {s["name"]: s for s in passport["sections"]}
@@ -111,6 +110,11 @@ def digital_link(ai: str, rest: str) -> Any:
     response.vary.add("Accept")
     response.vary.add("Cookie")
     return response
+
+
+def wants_json() -> bool:
+    """JSON for a client that prefers it, or that sends a token without asking for HTML."""
+    return prefers_json() or ("Authorization" in request.headers and not request.accept_mimetypes.accept_html)
 
 
 def _wants_linkset() -> bool:
@@ -162,7 +166,7 @@ def _product(gid: GS1Identifier) -> Any:
         return _unknown(gid)
     data = {"gtin": product.gtin, "name": product.name, "description": product.description,
             "mass_kg": product.mass_kg, "digital_link": gid.key_uri, "registered": True}
-    if prefers_json():
+    if wants_json():
         return jsonify({k: v for k, v in data.items() if v is not None})
     return render_template("product.html", product=data)
 
@@ -182,7 +186,7 @@ def _unknown(gid: GS1Identifier) -> Any:
                        "this identifier was never registered here: it may be counterfeit")}
     if product:
         body["product"] = product
-    if prefers_json() or request.headers.get("Authorization"):
+    if wants_json():
         response = jsonify(body)
         response.mimetype = "application/problem+json"
         response.status_code = 404

@@ -105,6 +105,7 @@ def _register() -> None:
     from cradletrace.cli.findings import findings_command
     from cradletrace.cli.lineage import history_command, recall_command, trace_command
     from cradletrace.cli.log import audit_group, rebuild_command
+    from cradletrace.cli.passport import passport_command
     from cradletrace.cli.report import report_group
     from cradletrace.cli.worker import worker_command
 
@@ -119,6 +120,7 @@ def _register() -> None:
     main.add_command(recall_command)
     main.add_command(history_command)
     main.add_command(report_group)
+    main.add_command(passport_command)
     main.add_command(worker_command)
     _register_plugins()
 

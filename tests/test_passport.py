@@ -1,0 +1,148 @@
+"""The passport: the full passport from core services (sections present only with data), and the one
+filter for a viewer's roles, public included."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, strategies as st
+
+import passport_world as world
+from cradletrace.errors import NotFound
+from cradletrace.models import Role
+from cradletrace.passport import (
+    COMMERCIAL, CUSTODY, PUBLIC, SECTIONS, STAFF, Section, Visibility, build_passport, parse_as_of, passport_for,
+)
+
+ROLES = [r.value for r in Role]
+RESTRICTED = {world.CUSTOMER_NAME: COMMERCIAL, "INV-7781": COMMERCIAL, "PO-4410": COMMERCIAL,
+              world.PLANT_NAME: CUSTODY, world.DEPOT_NAME: CUSTODY, world.CUSTOMER: COMMERCIAL}
+
+
+@pytest.fixture
+def full(session) -> dict[str, Any]:
+    world.build(session)
+    return build_passport(session, world.P1, as_of=parse_as_of(world.AFTER_SWAP))
+
+
+def section(passport: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(s for s in passport["sections"] if s["name"] == name)
+
+
+def test_the_full_passport_has_every_section_with_data(full: dict[str, Any]) -> None:
+    assert [s["name"] for s in full["sections"]] == ["identity", "status", "composition", "timeline", "lineage"]
+    identity = section(full, "identity")["data"]
+    assert (identity["gtin"], identity["serial"], identity["element_string"]) == (
+        world.G_PACK, "P1", "(01)09506000134352(21)P1")
+    status = section(full, "status")["data"]
+    assert (status["status"], status["owner_name"], status["place_name"]) == ("active", "Fleet Co", "Depot Quai 3")
+    composition = section(full, "composition")["data"]
+    assert [(p["label"], p["swapped_in"]) for p in composition["parts"]] == [("BMS board #B3", True)]
+    assert [c["label"] for c in composition["removed"]] == ["BMS board #B1"]
+    timeline = section(full, "timeline")["data"]
+    assert timeline["stages"] == ["manufacture", "sale", "service"]
+    sale = next(e for e in timeline["events"] if e["stage"] == "sale")
+    assert {d["identifier"] for d in sale["documents"]} == {world.INVOICE, world.ORDER}
+    assert sale["document_stages"] == ["invoice"]
+    lineage = section(full, "lineage")["data"]
+    assert world.B3 in {n["id"] for n in lineage["nodes"]} and set(lineage["made_from"]) == {world.CELLS, world.AL}
+
+
+def test_sections_without_data_are_absent(session) -> None:
+    world.build(session)
+    lot = build_passport(session, world.AL)
+    assert "composition" not in [s["name"] for s in lot["sections"]], "a lot has no parts"
+    board = build_passport(session, world.B1, as_of=parse_as_of("2025-01-06"))
+    assert "composition" not in [s["name"] for s in board["sections"]]
+
+
+def test_the_composition_follows_the_date(session) -> None:
+    world.build(session)
+    before = build_passport(session, world.P1, as_of=parse_as_of(world.BEFORE_SWAP))
+    assert [p["identifier"] for p in section(before, "composition")["data"]["parts"]] == [world.B1]
+
+
+def test_an_unknown_identifier_is_not_found(session) -> None:
+    with pytest.raises(NotFound):
+        build_passport(session, "https://id.gs1.org/01/09506000134413/21/NONE")
+
+
+def test_the_public_view_has_no_restricted_data(full: dict[str, Any]) -> None:
+    public = passport_for(full, [])
+    text = json.dumps(public)
+    for secret in RESTRICTED:
+        assert secret not in text, secret
+    assert public["viewer"] == {"roles": [], "public": True}
+    events = section(public, "timeline")["data"]["events"]
+    assert all("location" not in e and "documents" not in e and "event_id" not in e for e in events)
+    assert "document_nodes" not in section(public, "lineage")["data"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_sees_what_its_rules_allow(full: dict[str, Any], role: str) -> None:
+    text = json.dumps(passport_for(full, [role]))
+    for secret, allowed in RESTRICTED.items():
+        assert (secret in text) == (role in allowed), (role, secret)
+
+
+def test_the_filter_does_not_change_the_full_passport(full: dict[str, Any]) -> None:
+    before = json.dumps(full, sort_keys=True)
+    passport_for(full, [])
+    assert json.dumps(full, sort_keys=True) == before
+
+
+def test_a_new_section_is_one_builder_and_is_filtered(session) -> None:
+    world.build(session)
+    extra = [*SECTIONS,
+             Section("footprint", "Footprint", lambda ctx: {"total_kg_co2e": 41.5, "supplier_factor": "x"},
+                     Visibility(PUBLIC, {"supplier_factor": frozenset({"sustainability"})})),
+             Section("commercial_chain", "Commercial chain", lambda ctx: {"orders": ["PO-4410"]},
+                     Visibility(COMMERCIAL)),
+             Section("empty", "Never shown", lambda ctx: None, Visibility(PUBLIC))]
+    full = build_passport(session, world.P1, sections=extra)
+    assert [s["name"] for s in full["sections"]][-2:] == ["footprint", "commercial_chain"]
+    public = passport_for(full, [], extra)
+    assert section(public, "footprint")["data"] == {"total_kg_co2e": 41.5}
+    assert section(public, "commercial_chain") == {"name": "commercial_chain", "title": "Commercial chain",
+                                                   "locked": True, "roles": sorted(COMMERCIAL)}
+    assert section(passport_for(full, ["sustainability"], extra), "footprint")["data"]["supplier_factor"] == "x"
+    assert section(passport_for(full, ["sales"], extra), "commercial_chain")["data"] == {"orders": ["PO-4410"]}
+
+
+def test_the_passport_costs_a_bounded_number_of_statements(session, count_statements) -> None:
+    world.build(session)
+    with count_statements(session) as sent:
+        build_passport(session, world.P1)
+    assert len(sent) <= 20, [s.statement[:60] for s in sent]
+
+
+def _leaves(value: Any, path: str = "") -> set[str]:
+    if isinstance(value, dict):
+        return set().union(*(_leaves(v, f"{path}.{k}") for k, v in value.items())) if value else {path}
+    if isinstance(value, list):
+        return set().union(*(_leaves(v, f"{path}[]") for v in value)) if value else {path}
+    return {f"{path}={value!r}"}
+
+
+SYNTHETIC = {"identifier": "u", "kind": "unit", "sections": [
+    {"name": "identity", "title": "Identity", "data": {"gtin": "1", "serial": "2"}},
+    {"name": "status", "title": "Status", "data": {"status": "active", "place": "P", "owner_name": "O"}},
+    {"name": "timeline", "title": "Timeline", "data": {"events": [
+        {"time": "t1", "location": "L", "documents": [{"identifier": "D"}], "event_id": "E"},
+        {"time": "t2", "location": "M", "documents": [], "event_id": "F"}]}},
+    {"name": "secret", "title": "Secret", "data": {"x": 1}},
+]}
+
+
+@given(st.sets(st.sampled_from(ROLES)))
+def test_more_roles_never_see_less_and_nothing_is_invented(roles: set[str]) -> None:
+    view = passport_for(SYNTHETIC, roles)
+    everything = _leaves(SYNTHETIC["sections"])
+    seen = _leaves([s for s in view["sections"] if not s.get("locked")])
+    assert seen <= everything
+    for role in ROLES:
+        wider = _leaves([s for s in passport_for(SYNTHETIC, roles | {role})["sections"] if not s.get("locked")])
+        assert seen <= wider
+    assert ("secret" in [s["name"] for s in view["sections"] if not s.get("locked")]) == bool(roles & STAFF)
