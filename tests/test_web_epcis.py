@@ -6,7 +6,6 @@ from urllib.parse import quote
 
 import orjson
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 

@@ -9,7 +9,7 @@ Errors are RFC 7807 problems typed with the EPCIS exception names of GS1's opena
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,7 +19,7 @@ from flask.wrappers import Response
 from werkzeug.exceptions import HTTPException, NotAcceptable, UnsupportedMediaType
 
 from cradletrace.epcis import write_jsonld, write_xml
-from cradletrace.errors import TraceError, ValidationFailed, http_status
+from cradletrace.errors import InvalidInput, LimitExceeded, TraceError, ValidationFailed, http_status
 from cradletrace.query.epc_format import epc_format, wants_urns, with_epc_urns
 from cradletrace.settings import load_limits
 from cradletrace.web.db import mark_failed
@@ -37,7 +37,6 @@ _EXCEPTIONS = {
     413: "epcisException:CaptureLimitExceededException", 414: "epcisException:URITooLongException",
     415: "epcisException:UnsupportedMediaTypeException", 501: "epcisException:ImplementationException",
 }
-_QUERY_ENDPOINT_MARK = "query"
 
 
 def limits_headers() -> dict[str, str]:
@@ -188,8 +187,6 @@ def per_page(default: int = 30) -> int:
     try:
         value = int(text)
     except ValueError:
-        from cradletrace.errors import InvalidInput
-
         raise InvalidInput(f"{text!r} is not a whole number", where="query parameter perPage") from None
     return value
 
@@ -207,8 +204,6 @@ def document_format() -> str:
 
 def read_body(limit: int) -> bytes:
     """The request body, refused with 413 beyond ``limit`` bytes (read no further than that)."""
-    from cradletrace.errors import LimitExceeded
-
     if request.content_length is not None and request.content_length > limit:
         raise LimitExceeded(f"{request.content_length} bytes is more than the {limit} a document may have "
                             "(CRADLETRACE_MAX_DOCUMENT_BYTES)", where="capture")
@@ -218,5 +213,3 @@ def read_body(limit: int) -> bytes:
                             where="capture")
     return body
 
-
-View = Callable[..., Any]
