@@ -29,8 +29,8 @@ from cradletrace.web.auth import login_required
 from cradletrace.web.db import get_session
 from cradletrace.web.epcis import protocol
 from cradletrace.web.epcis.protocol import collection, json_response, query_document
+from cradletrace.web.epcis.worker import CAPTURE_WORKER
 
-CAPTURE_WORKER = "cradletrace.capture_worker"  # the extension web/epcis/worker.py sets
 CAPTURE_ROLES = ("warehouse", "admin")
 """Who may capture events (``POST /epcis/capture``, ``POST /epcis/events``)."""
 

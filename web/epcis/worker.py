@@ -10,7 +10,9 @@ from __future__ import annotations
 from flask import Flask
 
 from cradletrace.log.jobs import WorkerThread
-from cradletrace.web.epcis import CAPTURE_WORKER
+
+CAPTURE_WORKER = "cradletrace.capture_worker"
+"""The key of the app's worker in ``app.extensions`` (``POST /epcis/capture`` wakes it)."""
 
 
 def start_capture_worker(app: Flask, **options: object) -> WorkerThread:
