@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, current_app, g, request, url_for
 from flask.wrappers import Response
 from werkzeug.exceptions import Unauthorized
+from werkzeug.routing import PathConverter
 
 from cradletrace.epcis import read_event
 from cradletrace.epcis.jsonld_writer import event_to_jsonld
@@ -34,7 +35,14 @@ from cradletrace.web.epcis.worker import CAPTURE_WORKER
 CAPTURE_ROLES = ("warehouse", "admin")
 """Who may capture events (``POST /epcis/capture``, ``POST /epcis/events``)."""
 
+class ValueConverter(PathConverter):
+    """A path value that may hold anything, slashes and line breaks included (``path`` stops at a line break)."""
+
+    regex = "(?s:[^/].*?)"
+
+
 bp = Blueprint("epcis", __name__, url_prefix="/epcis")
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("value", ValueConverter))
 bp.register_error_handler(Exception, protocol.handle_error)
 bp.after_request(protocol.add_gs1_headers)
 
@@ -93,14 +101,14 @@ def resource_values(resource: str) -> Response:
     return response
 
 
-@bp.route("/<any(eventTypes, epcs, bizSteps, bizLocations, readPoints, dispositions):resource>/<path:value>",
+@bp.route("/<any(eventTypes, epcs, bizSteps, bizLocations, readPoints, dispositions):resource>/<value:value>",
           methods=["GET", "OPTIONS"], provide_automatic_options=False, **_OPTIONS)
 @login_required()
 def resource_value(resource: str, value: str) -> Response:
     return json_response(collection(["events"]))
 
 
-@bp.route("/<any(eventTypes, epcs, bizSteps, bizLocations, readPoints, dispositions):resource>/<path:value>/events",
+@bp.route("/<any(eventTypes, epcs, bizSteps, bizLocations, readPoints, dispositions):resource>/<value:value>/events",
           methods=["GET", "OPTIONS"], provide_automatic_options=False, **_OPTIONS)
 @login_required()
 def resource_events(resource: str, value: str) -> Response:
@@ -179,7 +187,7 @@ def post_event() -> Response:
     return response
 
 
-@bp.route("/events/<path:event_id>", methods=["GET", "OPTIONS"], provide_automatic_options=False, **_OPTIONS)
+@bp.route("/events/<value:event_id>", methods=["GET", "OPTIONS"], provide_automatic_options=False, **_OPTIONS)
 @login_required()
 def event(event_id: str) -> Response:
     return query_document(events_by_id(get_session(), event_id), None)
@@ -222,7 +230,7 @@ def named_query_events(name: str) -> Response:
     return query_document(page.events, page.next_page_token)
 
 
-@bp.route("/nextPageToken/<path:token>", methods=["DELETE"])
+@bp.route("/nextPageToken/<value:token>", methods=["DELETE"], **_OPTIONS)
 @login_required()
 def release_token(token: str) -> Response:
     """Page tokens hold the position in the query itself (no server state), so there is nothing to release."""
