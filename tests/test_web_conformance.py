@@ -10,6 +10,7 @@ so each operation is one parametrised test that runs hypothesis itself.)
 
 from __future__ import annotations
 
+import copy
 import functools
 from typing import Any
 
@@ -128,11 +129,15 @@ def gs1_document(conformance_dir: Any) -> dict[str, Any]:
 
 
 @functools.cache
-def gs1_schema() -> Any:
-    """GS1's document as a schemathesis schema, loaded once (each test points it at its own app)."""
+def _gs1_raw() -> dict[str, Any]:
     from conftest import CONFORMANCE
 
-    return schemathesis.openapi.from_dict(gs1_document(CONFORMANCE))
+    return gs1_document(CONFORMANCE)
+
+
+def gs1_schema() -> Any:
+    """GS1's document as a schemathesis schema (a new one per test: its operations keep the app they ran on)."""
+    return schemathesis.openapi.from_dict(copy.deepcopy(_gs1_raw()))
 
 
 def _gs1_operations() -> list[tuple[str, str]]:
@@ -140,7 +145,7 @@ def _gs1_operations() -> list[tuple[str, str]]:
 
     if not (CONFORMANCE / "epcis/rest/openapi.yaml").is_file():
         return [("(conformance data missing)", "GET")]
-    return [(path, method.upper()) for path, item in gs1_schema().raw_schema["paths"].items() for method in item
+    return [(path, method.upper()) for path, item in _gs1_raw()["paths"].items() for method in item
             if method in ("get", "post", "delete", "options")]
 
 
