@@ -53,11 +53,12 @@ NEEDS = {
     "report sustainability": [],
     "report compliance": [],
     "report recall": ["U1"],
+    "worker": ["--once"],
 }
 #: Commands that print data, and so take --format.
 FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", "trace", "recall", "history",
            "masterdata show", "passport", "user add", "token add", "token revoke", "import", "report o2c",
-           "report l2c", "labels", "report sustainability", "report compliance", "report recall")
+           "report l2c", "labels", "report sustainability", "report compliance", "report recall", "worker")
 #: Bad arguments beyond the database and --format: (command line, what the error line must name).
 BAD = [
     (["capture", "{tmp}/nothere.json"], "nothere.json: no such file"),

@@ -7,6 +7,7 @@ can print it as one line and a web view can return it as JSON.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 
@@ -157,3 +158,28 @@ def http_status(error: BaseException) -> int:
     500
     """
     return getattr(error, "http_status", 500) if isinstance(error, TraceError) else 500
+
+
+_EVENT_WHERE = re.compile(r"^event\[(\d+)\](?:\.(.+))?$")
+
+
+def fault(error: TraceError) -> dict[str, Any]:
+    """One fault as data: the event index and field when the error names them, and the reason.
+
+    Examples
+    --------
+    >>> fault(InvalidInput("'FLY' is not an action", where="event[3].action"))
+    {'index': 3, 'field': 'action', 'where': 'event[3].action', 'reason': "'FLY' is not an action"}
+    >>> fault(InvalidInput("malformed JSON: unexpected end", where="d.json line 4 column 2"))["index"] is None
+    True
+    """
+    match = _EVENT_WHERE.match(error.where or "")
+    return {"index": int(match.group(1)) if match else None, "field": match.group(2) if match else None,
+            "where": error.where, "reason": error.message}
+
+
+def faults(error: TraceError) -> list[dict[str, Any]]:
+    """Every fault of a rejection: each of a :class:`ValidationFailed`'s errors, else the error itself."""
+    if isinstance(error, ValidationFailed):
+        return [fault(e) for e in error.errors]
+    return [fault(error)]

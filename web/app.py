@@ -14,6 +14,7 @@ BLUEPRINTS = (
     "cradletrace.web.auth",
     "cradletrace.web.site",
     "cradletrace.web.resolver",
+    "cradletrace.web.epcis", "cradletrace.web.api",
 )
 """Modules whose ``bp`` is registered, in order (the auth blueprint is registered by auth.init_app)."""
 

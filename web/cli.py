@@ -22,7 +22,10 @@ from cradletrace.cli.options import database_option, format_option, print_json, 
               help="Threads serving requests (waitress).")
 @click.option("--trusted-proxies", default=0, show_default=True, type=click.IntRange(0, 10),
               help="Proxies in front whose X-Forwarded-For/-Proto/-Host are trusted (TLS ends there).")
-def serve_command(database: str | None, host: str, port: int, workers: int, trusted_proxies: int) -> None:
+@click.option("--capture-worker/--no-capture-worker", default=True, show_default=True,
+              help="Run capture jobs (POST /epcis/capture) in a thread of this process; else `cradletrace worker` does.")
+def serve_command(database: str | None, host: str, port: int, workers: int, trusted_proxies: int,
+                  capture_worker: bool) -> None:
     """Serve the resolver, passports and APIs with waitress (a production WSGI server)."""
     from cradletrace.cli.options import require_database
     from cradletrace.web.app import create_app
@@ -30,6 +33,10 @@ def serve_command(database: str | None, host: str, port: int, workers: int, trus
     url = resolve_url(database)
     require_database(url)
     app = create_app({"DATABASE_URL": url, "TRUSTED_PROXIES": trusted_proxies})
+    if capture_worker:
+        from cradletrace.web.epcis.worker import start_capture_worker
+
+        start_capture_worker(app)
     from waitress import serve
 
     click.echo(f"serving on http://{host}:{port}/ with {workers} threads (waitress); Ctrl-C stops", err=True)

@@ -111,6 +111,7 @@ def _register() -> None:
     from cradletrace.cli.report import report_group
     from cradletrace.cli.report_commerce import l2c_command, o2c_command  # noqa: F401 - they join report_group
     from cradletrace.cli.report_metrics import COMMANDS as METRICS_REPORTS
+    from cradletrace.cli.worker import worker_command
 
     main.add_command(db_group)
     main.add_command(capture_command)
@@ -128,6 +129,7 @@ def _register() -> None:
     main.add_command(report_group)
     main.add_command(passport_command)
     main.add_command(import_command)
+    main.add_command(worker_command)
     _register_plugins()
 
 

@@ -10,7 +10,6 @@ and the faults as ``{"index", "field", "where", "reason"}`` objects.
 from __future__ import annotations
 
 import gc
-import re
 import sys
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -28,34 +27,11 @@ from cradletrace.cli.options import (
     session_scope,
 )
 from cradletrace.cli.progress import progress_bar
-from cradletrace.errors import InvalidInput, TraceError, ValidationFailed
+from cradletrace.errors import InvalidInput, TraceError, ValidationFailed, fault, faults  # noqa: F401 - fault is re-exported
 from cradletrace.log.capture import MAX_ERRORS, capture_document
 
 MAX_REASONS = 20
 STDIN = "-"
-_EVENT_WHERE = re.compile(r"^event\[(\d+)\](?:\.(.+))?$")
-
-
-def fault(error: TraceError) -> dict[str, Any]:
-    """One fault as data: the event index and field when the error names them, and the reason.
-
-    Examples
-    --------
-    >>> fault(InvalidInput("'FLY' is not an action", where="event[3].action"))
-    {'index': 3, 'field': 'action', 'where': 'event[3].action', 'reason': "'FLY' is not an action"}
-    >>> fault(InvalidInput("malformed JSON: unexpected end", where="d.json line 4 column 2"))["index"] is None
-    True
-    """
-    match = _EVENT_WHERE.match(error.where or "")
-    return {"index": int(match.group(1)) if match else None, "field": match.group(2) if match else None,
-            "where": error.where, "reason": error.message}
-
-
-def faults(error: TraceError) -> list[dict[str, Any]]:
-    """Every fault of a rejection: each of a :class:`ValidationFailed`'s errors, else the error itself."""
-    if isinstance(error, ValidationFailed):
-        return [fault(e) for e in error.errors]
-    return [fault(error)]
 
 
 def describe(item: dict[str, Any]) -> str:

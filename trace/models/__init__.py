@@ -36,6 +36,7 @@ from cradletrace.models.events import (
     ObjectRole,
 )
 from cradletrace.models.items import Lot, Unit
+from cradletrace.models.jobs import CaptureJob, ErrorBehaviour, JobStatus, NamedQuery
 from cradletrace.models.masterdata import Location, MasterDataVersion, Party, Product
 from cradletrace.models.nodes import Node, NodeKind
 from cradletrace.models.state import LifecycleStatus, UnitState
@@ -46,6 +47,6 @@ __all__ = [
     "Line", "NumberSeries",
     "Edge", "EdgeKind", "Event", "EventObject", "EventType", "LifecycleStatus", "Location", "LogHead", "Lot",
     "MasterDataVersion", "Certificate", "Declaration", "DeclarationKind", "DeclaredSubstance", "Exemption",
-    "MineralSource",
+    "MineralSource", "CaptureJob", "ErrorBehaviour", "JobStatus", "NamedQuery",
     "Node", "NodeKind", "ObjectRole", "Party", "Product", "Role", "Unit", "UnitState", "UnknownScan", "User", "UserRole",
 ]

@@ -1,0 +1,129 @@
+"""The OpenAPI 3.1 document of ``/api``, built from the blueprint's route table (so the two cannot disagree)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from cradletrace.lineage.queries import RECALL_CSV_COLUMNS
+
+_TIME = {"type": ["string", "null"], "format": "date-time"}
+_TEXT = {"type": ["string", "null"]}
+_NUMBER = {"type": ["number", "null"]}
+
+PARAMETERS: dict[str, dict[str, Any]] = {
+    "id": {"name": "id", "in": "query", "required": True,
+           "description": "The identifier in any form: GS1 Digital Link URI, element string, EPC URN, or a unique serial.",
+           "schema": {"type": "string", "minLength": 1}, "example": "https://id.gs1.org/01/09506000134352/21/1"},
+    "as_of": {"name": "as_of", "in": "query", "required": False,
+              "description": "A date (its end, UTC) or an ISO 8601 date-time; now when not given.",
+              "schema": {"type": "string", "format": "date-time"}},
+    "max_depth": {"name": "max_depth", "in": "query", "required": False,
+                  "description": "How many edges deep the walk goes.",
+                  "schema": {"type": "integer", "minimum": 0, "maximum": 1000, "default": 50}},
+    "format": {"name": "format", "in": "query", "required": False, "description": "json (default) or csv.",
+               "schema": {"type": "string", "enum": ["json", "csv"]}},
+}
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "Problem": {
+        "type": "object", "required": ["type", "title", "status"],
+        "description": "An RFC 9457 problem: what was wrong and where.",
+        "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+                       "detail": {"type": "string"}, "where": _TEXT,
+                       "errors": {"type": "array", "items": {"type": "object"}}},
+    },
+    "LineageRow": {
+        "type": "object",
+        "required": ["identifier", "kind", "via", "depth", "edge_kind", "edge_id"],
+        "properties": {
+            "identifier": {"type": "string"}, "kind": {"type": "string"}, "via": {"type": "string"},
+            "depth": {"type": "integer", "minimum": 0}, "edge_kind": {"type": "string", "enum": ["part_of", "input_of"]},
+            "quantity": _NUMBER, "uom": _TEXT, "mass_kg": _NUMBER, "valid_from": _TIME, "valid_to": _TIME,
+            "event_id": _TEXT, "closed_by": _TEXT, "edge_id": {"type": "integer"},
+        },
+    },
+    "Lineage": {
+        "type": "object", "required": ["identifier", "kind", "direction", "rows"],
+        "properties": {"identifier": {"type": "string"}, "kind": {"type": "string"},
+                       "direction": {"type": "string", "enum": ["upstream", "downstream"]}, "as_of": _TIME,
+                       "rows": {"type": "array", "items": {"$ref": "#/components/schemas/LineageRow"}}},
+    },
+    "RecallRow": {
+        "type": "object", "required": ["identifier", "depth"],
+        "properties": {
+            "identifier": {"type": "string"}, "depth": {"type": "integer", "minimum": 0}, "gtin": _TEXT,
+            "serial": _TEXT, "status": _TEXT, "disposition": _TEXT, "biz_step": _TEXT, "biz_location": _TEXT,
+            "biz_location_name": _TEXT, "owner": _TEXT, "owner_name": _TEXT, "possessor": _TEXT,
+            "last_event_time": _TIME, "in_service": {"type": "boolean"}, "recycled": {"type": "boolean"},
+            "destroyed": {"type": "boolean"},
+        },
+    },
+    "Recall": {
+        "type": "object", "required": ["identifier", "count", "units"],
+        "properties": {"identifier": {"type": "string"}, "count": {"type": "integer", "minimum": 0},
+                       "units": {"type": "array", "items": {"$ref": "#/components/schemas/RecallRow"}}},
+    },
+    "Passport": {
+        "type": "object", "required": ["identifier", "kind", "sections"],
+        "properties": {"identifier": {"type": "string"}, "kind": {"type": "string"}, "as_of": _TIME,
+                       "generated_at": _TIME,
+                       "sections": {"type": "array", "items": {
+                           "type": "object", "required": ["name"],
+                           "properties": {"name": {"type": "string"}, "title": {"type": "string"}}}}},
+    },
+    "OpenAPI": {"type": "object", "required": ["openapi", "paths"]},
+}
+
+_ERRORS = {
+    "400": "A parameter is missing or malformed (the problem names it).",
+    "401": "No login or token, or the token is not valid.",
+    "403": "The caller's roles do not allow this.",
+    "404": "The identifier was never recorded.",
+}
+
+
+def _operation(route: Any) -> dict[str, Any]:
+    content: dict[str, Any] = {}
+    for media_type in route.media_types or ("application/json",):
+        if media_type == "text/csv":
+            content[media_type] = {"schema": {"type": "string", "description": "A header line, then one line per unit: "
+                                              + ", ".join(RECALL_CSV_COLUMNS)}}
+        else:
+            content[media_type] = {"schema": {"$ref": f"#/components/schemas/{route.response}"}}
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    responses: dict[str, Any] = {"200": {"description": route.summary, "content": content}}
+    for status, description in _ERRORS.items():
+        if status == "404" and "id" not in route.parameters:
+            continue
+        if status == "400" and not route.parameters:
+            continue
+        if status == "403" and not route.roles:
+            continue
+        responses[status] = {"description": description, "content": problem}
+    operation: dict[str, Any] = {
+        "operationId": route.view.__name__, "summary": route.summary,
+        "parameters": [{"$ref": f"#/components/parameters/{name}"} for name in route.parameters],
+        "responses": responses,
+    }
+    if route.roles:
+        operation["description"] = f"Needs one of the roles: {', '.join(route.roles)}."
+    return operation
+
+
+def document(routes: Iterable[Any]) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of ``routes`` (the blueprint's :data:`~cradletrace.web.api.ROUTES`)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "cradletrace API", "version": "1",
+                 "description": "Lineage, recall and passports of a cradletrace deployment. Every call needs a "
+                                "bearer token (`cradletrace token add USER`) or a signed-in session."},
+        "servers": [{"url": "/api"}],
+        "security": [{"bearer": []}],
+        "paths": {route.path: {"get": _operation(route)} for route in routes},
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "parameters": PARAMETERS,
+            "schemas": SCHEMAS,
+        },
+    }
