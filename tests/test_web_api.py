@@ -76,3 +76,36 @@ def test_bad_parameters_are_400_and_unknown_identifiers_404(client: FlaskClient,
     assert client.get(f"/api/lineage/upstream?id={quote(U1)}&as_of=soon", headers=analyst).status_code == 400
     assert client.get("/api/recall?id=https%3A%2F%2Fid.gs1.org%2F01%2F09506000134352%2F21%2Fnever",
                       headers=analyst).status_code == 404
+
+
+def test_footprint_materials_and_compliance_of_a_unit_as_of_a_time(client: FlaskClient, session: Session) -> None:
+    import metrics_world as mw
+
+    from cradletrace.compliance import status
+    from cradletrace.metrics import footprint, materials
+
+    mw.build(session)
+    auth = bearer(create_token(session, "sue", "sustainability"))
+    unit = quote(mw.P1, safe="")
+    now = client.get(f"/api/metrics/footprint?id={unit}", headers=auth)
+    assert now.status_code == 200, now.get_json()
+    body = now.get_json()
+    expected = footprint(session, mw.P1)
+    assert body["unit"] == mw.P1 and body["total_kg_co2e"] == pytest.approx(expected.total)
+    assert body["stages"] == pytest.approx(dict(expected.stages))
+    assert [g["subject"] for g in body["gaps"]] == [g["subject"] for g in expected.gaps]
+    # Before the board swap of day 60 the unit held B1, not B2: the service stage is not there yet.
+    from cradletrace.passport import parse_as_of
+
+    day30 = mw.day(30).date().isoformat()
+    before = client.get(f"/api/metrics/footprint?id={unit}&as_of={day30}", headers=auth)
+    assert before.status_code == 200
+    assert before.get_json()["stages"] == pytest.approx(dict(footprint(session, mw.P1, at=parse_as_of(day30)).stages))
+    assert before.get_json()["stages"] != body["stages"]
+    mats = client.get(f"/api/metrics/materials?id={unit}", headers=auth).get_json()
+    assert mats["recycled_share"] == pytest.approx(materials(session, mw.P1).recycled_share)
+    comp = client.get(f"/api/compliance?id={unit}", headers=auth).get_json()
+    assert comp["status"] == status(session, mw.P1).status
+    # The explanation rows name supplier lots and sites: not for a warehouse token.
+    warehouse = bearer(create_token(session, "wes", "warehouse"))
+    assert client.get(f"/api/metrics/footprint?id={unit}", headers=warehouse).status_code == 403

@@ -18,7 +18,10 @@ import orjson
 from flask import Blueprint, current_app, g, request
 from flask.wrappers import Response
 
+from cradletrace.compliance import status as compliance_status
 from cradletrace.errors import InvalidInput
+from cradletrace.metrics import footprint as unit_footprint
+from cradletrace.metrics import materials as unit_materials
 from cradletrace.lineage import DEFAULT_MAX_DEPTH, as_dict, downstream, recall, recall_csv, resolve, upstream
 from cradletrace.passport import build_passport, parse_as_of, passport_for
 from cradletrace.web.auth import login_required
@@ -26,6 +29,9 @@ from cradletrace.web.db import get_session
 
 LINEAGE_ROLES = ("supply_chain", "compliance", "admin")
 """Who may ask lineage and recall questions."""
+METRICS_ROLES = ("sustainability", "compliance", "supply_chain", "admin")
+"""Who may read a unit's footprint, material metrics and compliance status with their explanations
+(the rows name supplier lots and sites, which the public passport leaves out)."""
 MAX_DEPTH_LIMIT = 1000
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -99,6 +105,24 @@ def passport() -> Response:
     return json_response(passport_for(full, g.roles))
 
 
+def footprint() -> Response:
+    session = get_session()
+    node = resolve(session, _identifier())
+    return json_response(unit_footprint(session, node.identifier, at=parse_as_of(request.args.get("as_of"))).to_dict())
+
+
+def materials() -> Response:
+    session = get_session()
+    node = resolve(session, _identifier())
+    return json_response(unit_materials(session, node.identifier, at=parse_as_of(request.args.get("as_of"))).to_dict())
+
+
+def compliance() -> Response:
+    session = get_session()
+    node = resolve(session, _identifier())
+    return json_response(compliance_status(session, node.identifier, at=parse_as_of(request.args.get("as_of"))).to_dict())
+
+
 def openapi_document() -> Response:
     from cradletrace.web.api.openapi import document
 
@@ -131,10 +155,19 @@ ROUTES = (
     Route("/passports", passport, (),
           "The passport of a unit, lot or other identifier, with the sections the caller's roles may see",
           ("id", "as_of"), "Passport"),
+    Route("/metrics/footprint", footprint, METRICS_ROLES,
+          "The carbon footprint of a unit by life-cycle stage at a time, with the explanation rows and the gaps",
+          ("id", "as_of"), "Footprint"),
+    Route("/metrics/materials", materials, METRICS_ROLES,
+          "Mass by material, recycled content and recovery rate of a unit at a time",
+          ("id", "as_of"), "Materials"),
+    Route("/compliance", compliance, METRICS_ROLES,
+          "The compliance status of a unit at a time (RoHS, REACH, 3TG, certificates, custody), with its reasons",
+          ("id", "as_of"), "ComplianceStatus"),
     Route("/openapi.json", openapi_document, (), "This document", (), "OpenAPI"),
 )
 
 for _route in ROUTES:
     bp.add_url_rule(_route.path, _route.view.__name__, login_required(*_route.roles)(_route.view), methods=["GET"])
 
-__all__ = ["LINEAGE_ROLES", "ROUTES", "Route", "bp"]
+__all__ = ["LINEAGE_ROLES", "METRICS_ROLES", "ROUTES", "Route", "bp"]

@@ -72,6 +72,26 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                            "type": "object", "required": ["name"],
                            "properties": {"name": {"type": "string"}, "title": {"type": "string"}}}}},
     },
+    "Footprint": {
+        "type": "object",
+        "required": ["unit", "stages", "total_kg_co2e", "credits_kg_co2e", "rows", "gaps", "complete"],
+        "description": "kg CO2e by stage (EN 15804 names); recovery credits (D) apart, never netted.",
+        "properties": {"unit": {"type": "string"}, "at": _TIME, "factor_set": _TEXT,
+                       "stages": {"type": "object", "additionalProperties": {"type": "number"}},
+                       "ghg_stages": {"type": "object"}, "total_kg_co2e": {"type": "number"},
+                       "credits_kg_co2e": {"type": "number"}, "mass_kg": _NUMBER, "per_kg": _NUMBER,
+                       "complete": {"type": "boolean"},
+                       "rows": {"type": "array", "items": {"type": "object"}},
+                       "gaps": {"type": "array", "items": {"type": "object"}}},
+    },
+    "Materials": {"type": "object", "required": ["unit"], "properties": {"unit": {"type": "string"}}},
+    "ComplianceStatus": {
+        "type": "object", "required": ["unit", "status", "rules", "reasons"],
+        "properties": {"unit": {"type": "string"}, "gtin": _TEXT, "at": _TIME,
+                       "status": {"type": "string", "enum": ["compliant", "non_compliant", "incomplete"]},
+                       "rules": {"type": "object"}, "responsible": {"type": "array", "items": {"type": "string"}},
+                       "reasons": {"type": "array", "items": {"type": "object"}}},
+    },
     "OpenAPI": {"type": "object", "required": ["openapi", "paths"]},
 }
 
