@@ -27,8 +27,8 @@ LABEL_ROLES = ("warehouse", "supply_chain")
 """Who prints labels: warehouse staff (labelling and relabelling) and supply chain (recalls, relabelling lots)."""
 LABEL_KINDS = ("unit", "lot", "logistic_unit", "location")
 """The passports that get a label download (products, parties and documents get no label)."""
-LAYOUTS = (("3x8", "3 x 8 (A4: Avery L7159, 63.5 x 33.9 mm)"), ("2x7", "2 x 7 (A4: Avery L7163; Letter: Avery 5162)"),
-           ("3x10", "3 x 10 (Letter: Avery 5160, 2.625 x 1 in)"))
+LAYOUTS = (("3x8", "3 x 8: Avery L7159 (A4)"), ("2x7", "2 x 7: Avery L7163 (A4), 5162 (Letter)"),
+           ("3x10", "3 x 10: Avery 5160 (Letter)"))
 """The sheet presets offered on the batch form (any other COLUMNSxROWS is accepted too)."""
 PAGES = (("a4", "A4"), ("letter", "US Letter"))
 GS1_FORMS = ("(", "]", "^", "urn:epc:", "http://", "https://")
