@@ -100,6 +100,7 @@ def test_staff_who_print_see_the_download_on_unit_and_lot_pages(warehouse: Flask
     for fmt in ("png", "svg", "pdf", "zpl"):
         assert f"/labels/download?id=" in page and f"format={fmt}" in page, fmt
     assert ("print its units" in page) == (path == LOT_PATH)
+    assert 'href="/labels/print">Print labels</a>' in page, "the header links the batch page"
 
 
 def test_the_public_and_other_roles_see_no_download(built: Flask, session) -> None:  # type: ignore[no-untyped-def]
@@ -108,7 +109,8 @@ def test_the_public_and_other_roles_see_no_download(built: Flask, session) -> No
     create_user(session, "cfo", "finance")
     finance = built.test_client()
     sign_in(finance, "cfo")
-    assert "/labels/download" not in finance.get(UNIT_PATH, headers=HTML).get_data(as_text=True)
+    page = finance.get(UNIT_PATH, headers=HTML).get_data(as_text=True)
+    assert "/labels/download" not in page and "/labels/print" not in page
 
 
 def test_the_public_preview_hides_the_download(warehouse: FlaskClient) -> None:

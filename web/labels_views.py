@@ -109,4 +109,5 @@ def _helpers() -> dict[str, Any]:
         return (passport.get("kind") in LABEL_KINDS and not passport.get("viewer", {}).get("public")
                 and has_role(*LABEL_ROLES))
 
-    return {"can_print_labels": can_print_labels, "label_formats": FORMATS}
+    return {"can_print_labels": can_print_labels, "label_formats": FORMATS,
+            "prints_labels": lambda: has_role(*LABEL_ROLES)}
