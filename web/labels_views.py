@@ -17,6 +17,7 @@ from flask.wrappers import Response
 from cradletrace.errors import TraceError, http_status
 from cradletrace.identifiers import parse
 from cradletrace.labels import FORMATS, fetch_labels, lot_units, media_type, render_labels
+from cradletrace.labels.content import LABEL_KINDS
 from cradletrace.labels.render import file_name, render_options
 from cradletrace.web.auth import has_role, login_required
 from cradletrace.web.db import get_session
@@ -25,8 +26,6 @@ bp = Blueprint("labels", __name__, url_prefix="/labels")
 
 LABEL_ROLES = ("warehouse", "supply_chain")
 """Who prints labels: warehouse staff (labelling and relabelling) and supply chain (recalls, relabelling lots)."""
-LABEL_KINDS = ("unit", "lot", "logistic_unit", "location")
-"""The passports that get a label download (products, parties and documents get no label)."""
 LAYOUTS = (("3x8", "3 x 8: Avery L7159 (A4)"), ("2x7", "2 x 7: Avery L7163 (A4), 5162 (Letter)"),
            ("3x10", "3 x 10: Avery 5160 (Letter)"))
 """The sheet presets offered on the batch form (any other COLUMNSxROWS is accepted too)."""
