@@ -56,6 +56,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with Session(engine) as session:
         world.build(session)
         create_user(session, "staff", "compliance", "finance", "supply_chain")
+        create_user(session, "keeper", "warehouse")
         session.commit()
     engine.dispose()
     app = build_app(url)
@@ -142,3 +143,29 @@ def test_staff_sign_in_search_as_of_and_lineage(server: str, page: Any) -> None:
     page.locator("svg.lineage a", has_text="BMS board #B3").first.click()
     page.wait_for_url("**/01/09506000134369/21/B3")
     assert "BMS board" in page.inner_text("h1")
+
+
+def test_warehouse_downloads_a_label_and_prints_a_batch(server: str, page: Any) -> None:
+    passport = server + "/01/09506000134352/21/P1"
+    page.goto(passport)
+    assert page.locator("a[href*='/labels/download']").count() == 0, "the public prints no labels"
+    page.goto(server + "/login?next=/01/09506000134352/21/P1")
+    page.fill("#name", "keeper")
+    page.fill("#password", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(passport)
+    assert page.locator("#labels a[href*='/labels/download']").count() == 4
+    with page.expect_download() as download:
+        page.click("#labels a:text('PDF')")
+    assert download.value.suggested_filename == "01-09506000134352-21-P1.pdf"
+    shot(page, "warehouse_passport")
+
+    page.goto(server + "/labels/print")
+    shot(page, "labels_print")
+    page.fill("#identifiers", "(01)09506000134352(21)P1\n(01)09506000134353(21)P2")
+    page.select_option("#layout", "2x7")
+    page.click("form.wide button[type=submit]")
+    alert = page.inner_text("[role=alert]")
+    assert "line 2, (01)09506000134353(21)P2" in alert and "check digit" in alert
+    assert page.input_value("#layout") == "2x7", "the form keeps what was chosen"
+    shot(page, "labels_print_error")

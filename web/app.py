@@ -13,6 +13,7 @@ from cradletrace.settings import load_settings
 BLUEPRINTS = (
     "cradletrace.web.auth",
     "cradletrace.web.site",
+    "cradletrace.web.labels_views",
     "cradletrace.web.resolver",
     "cradletrace.web.epcis", "cradletrace.web.api",
 )
