@@ -69,7 +69,8 @@ def test_json_for_api_clients(built: Flask) -> None:
     assert response.mimetype == "application/json"
     body = response.json
     assert body["identifier"] == "https://id.gs1.org/01/09506000134352/21/P1" and body["viewer"]["public"]
-    assert [s["name"] for s in body["sections"]] == ["identity", "status", "integrity", "composition", "timeline", "lineage"]
+    assert [s["name"] for s in body["sections"]] == ["identity", "status", "integrity", "footprint", "composition",
+                                                     "timeline", "commercial_chain", "lineage"]
 
 
 def test_linkset_and_link_types(built: Flask) -> None:
