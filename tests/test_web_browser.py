@@ -113,7 +113,9 @@ def test_the_footprint_chart_and_compliance_status_render(server: str, page: Any
     assert "Missing data" in page.inner_text("#footprint")
     assert "Incomplete data" in page.inner_text("#compliance .badge")
     assert "Visible to" in page.inner_text("#commercial_chain"), "the public sees a locked heading only"
+    page.locator("#footprint summary").click()  # the explanation rows open without JavaScript (details)
     page.locator("#footprint").screenshot(path=str(ARTIFACTS / "passport_footprint.png"))
+    page.locator("#compliance").screenshot(path=str(ARTIFACTS / "passport_compliance.png"))
     shot(page, "public_passport_sections")
 
 
