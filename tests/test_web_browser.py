@@ -21,6 +21,7 @@ from werkzeug.serving import make_server
 
 import passport_world as world
 from cradletrace import migrate
+from cradletrace.compliance import add_certificate, declare_substances
 from cradletrace.db import create_db_engine
 from web_support import PASSWORD, build_app, create_user
 
@@ -55,6 +56,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine = create_db_engine(url)
     with Session(engine) as session:
         world.build(session)
+        declare_substances(session, world.AL, [], declared_at=world.at(0))  # a compliance section to show
+        add_certificate(session, world.G_PACK, "EU_DoC", "DoC-2025-7", valid_from=world.at(0))
         create_user(session, "staff", "compliance", "finance", "supply_chain")
         create_user(session, "keeper", "warehouse")
         session.commit()
@@ -101,6 +104,20 @@ def test_the_public_passport_shows_the_unit_and_hides_restricted_data(server: st
         assert secret not in page.content(), secret
     assert page.locator("svg.lineage a").count() >= 3
     shot(page, "public_passport")
+
+
+def test_the_footprint_chart_and_compliance_status_render(server: str, page: Any) -> None:
+    page.goto(server + "/01/09506000134352/21/P1")
+    chart = page.locator("#footprint svg.bars")
+    assert chart.is_visible() and chart.locator("rect").count() == 6
+    assert chart.bounding_box()["width"] <= 412, "the chart fits a phone"
+    assert "Missing data" in page.inner_text("#footprint")
+    assert "Incomplete data" in page.inner_text("#compliance .badge")
+    assert "Visible to" in page.inner_text("#commercial_chain"), "the public sees a locked heading only"
+    page.locator("#footprint summary").click()  # the explanation rows open without JavaScript (details)
+    page.locator("#footprint").screenshot(path=str(ARTIFACTS / "passport_footprint.png"))
+    page.locator("#compliance").screenshot(path=str(ARTIFACTS / "passport_compliance.png"))
+    shot(page, "public_passport_sections")
 
 
 def test_an_unknown_identifier_is_not_registered(server: str, page: Any) -> None:

@@ -69,7 +69,8 @@ def test_json_for_api_clients(built: Flask) -> None:
     assert response.mimetype == "application/json"
     body = response.json
     assert body["identifier"] == "https://id.gs1.org/01/09506000134352/21/P1" and body["viewer"]["public"]
-    assert [s["name"] for s in body["sections"]] == ["identity", "status", "integrity", "composition", "timeline", "lineage"]
+    assert [s["name"] for s in body["sections"]] == ["identity", "status", "integrity", "footprint", "composition",
+                                                     "timeline", "commercial_chain", "lineage"]
 
 
 def test_linkset_and_link_types(built: Flask) -> None:
@@ -81,6 +82,7 @@ def test_linkset_and_link_types(built: Flask) -> None:
     assert entry["https://gs1.org/voc/pip"][0]["href"].endswith(P1_PATH)
     assert "MATCH_anyEPC=" in entry["https://gs1.org/voc/epcis"][0]["href"]
     assert "https://gs1.org/voc/certificationInfo" not in entry, "no compliance section, no link"
+    assert entry["https://gs1.org/voc/sustainabilityInfo"][0]["href"].endswith(P1_PATH + "#footprint")
     pip = client.get(P1_PATH + "?linkType=gs1:pip")
     assert pip.status_code == 307 and pip.headers["Location"].endswith(P1_PATH)
     epcis = client.get(P1_PATH + "?linkType=https://gs1.org/voc/epcis")
@@ -127,7 +129,7 @@ def test_the_public_sees_no_restricted_data_and_staff_see_theirs(built: Flask, s
     public = built.test_client().get(P1_PATH, headers=HTML).get_data(as_text=True)
     for secret in RESTRICTED:
         assert secret not in public, secret
-    assert "Visible to" not in public, "no section is locked for the public in this world"
+    assert public.count("Visible to") == 1 and 'id="commercial_chain"' in public, "only the commercial chain is locked"
     finance = signed_in("finance").get(P1_PATH, headers=HTML).get_data(as_text=True)
     assert world.CUSTOMER_NAME in finance and "INV-7781" in finance and world.PLANT_NAME not in finance
     warehouse = signed_in("warehouse").get(P1_PATH, headers=HTML).get_data(as_text=True)

@@ -23,9 +23,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from cradletrace import lineage
+from cradletrace.commerce.chain import for_unit
+from cradletrace.compliance.declarations import evidence
+from cradletrace.compliance.reasons import worst
+from cradletrace.compliance.status import RULES, Status, rollup
 from cradletrace.identifiers import GS1Identifier, parse, to_epc_urn
 from cradletrace.lineage import NodeRef
 from cradletrace.log.chain import link
+from cradletrace.metrics import GHG_STAGES, footprint_rows, gather, material_rows
+from cradletrace.metrics.footprint import gather_mass, summarise
+from cradletrace.metrics.materials import recovery_rows, summarise_materials
 from cradletrace.models import GENESIS_CHAIN_HASH, BizTransaction, Event, Location, Node, Party, Product, UnitState
 from cradletrace.passport.visibility import COMMERCIAL, CUSTODY, PUBLIC, STAFF, Visibility
 from cradletrace.timestamps import to_iso, utc_now
@@ -34,6 +41,8 @@ LINEAGE_DEPTH = 6
 """Edges the passport's lineage graph follows from the unit at most (the page stays readable and fast)."""
 LINEAGE_NODES = 150
 """Nodes the passport's lineage graph shows at most; the rest are counted, not drawn."""
+COMPLIANCE_EVIDENCE = frozenset({"sustainability"})
+"""Who, besides custody roles, may see the evidence behind a compliance reason (declarations, certificates)."""
 PUBLIC_NODE_KINDS = frozenset({"unit", "lot", "product", "logistic_unit"})
 """Lineage nodes the public sees: things, not documents, parties or places."""
 
@@ -315,18 +324,103 @@ def lineage_graph(ctx: Context) -> dict[str, Any] | None:
     }
 
 
+def _rounded(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def footprint(ctx: Context) -> dict[str, Any] | None:
+    """The carbon footprint by life-cycle stage at the passport's moment, with the material mass and
+    recycled content (:mod:`cradletrace.metrics`, one gather for both); ``None`` when nothing of the
+    unit's composition could be counted (no lots drawn, no energy, no transport, no factors).
+
+    The gaps are the rows the metrics could not compute: shown as missing data, never as zero.
+    """
+    if ctx.node.kind != "unit":
+        return None
+    world = gather(ctx.session, [ctx.node.id], ctx.moment)
+    rows = footprint_rows(world)
+    material = material_rows(world)
+    if not rows and not material:
+        return None
+    fp = summarise(ctx.node.identifier, ctx.moment, rows, gather_mass(rows))
+    recovery = recovery_rows(world)
+    mat = summarise_materials(ctx.node.identifier, ctx.moment, material, recovery[0]["mass_kg"] if recovery else None,
+                              recovery[0]["recovered_kg"] if recovery else None)
+    stages = [{"stage": s, "label": s.replace("_", " "), "ghg_stage": GHG_STAGES[s], "kg_co2e": _rounded(v)}
+              for s, v in fp.stages.items()]
+    gaps = [{"stage": r["stage"], "module": r["module"], "subject": r["subject"], "missing": r["missing"]}
+            for r in fp.gaps]
+    explained = [{k: r[k] for k in ("stage", "module", "subject", "activity", "activity_unit", "factor_key",
+                                    "factor", "factor_unit", "factor_source", "factor_year", "kg_co2e", "event_id")}
+                 for r in fp.rows if r["kg_co2e"] is not None]
+    return {"at": iso(fp.at), "unit": "kg CO2e", "stages": stages, "total_kg_co2e": _rounded(fp.total),
+            "credits_kg_co2e": _rounded(fp.credits), "per_kg": _rounded(fp.per_kg), "mass_kg": fp.mass_kg,
+            "complete": fp.complete, "gaps": gaps, "rows": explained,
+            "materials": {"by_material": {k: _rounded(v) for k, v in sorted(mat.by_material.items())},
+                          "material_mass_kg": _rounded(mat.material_mass_kg),
+                          "recycled_share": _rounded(mat.recycled_share, 4),
+                          "recycled_pre_share": _rounded(mat.recycled_pre_share, 4),
+                          "recycled_post_share": _rounded(mat.recycled_post_share, 4),
+                          "undeclared": list(mat.undeclared)}}
+
+
+def compliance(ctx: Context) -> dict[str, Any] | None:
+    """The compliance status at the passport's moment with its reasons (the rules of
+    :func:`cradletrace.compliance.status`, on one read of the evidence).
+
+    ``None`` when no evidence at all is recorded for the unit or any of its parts (no substance
+    declaration, mineral source or certificate): the section appears with the first one. The
+    chain-of-custody findings are not run here (they scan the whole log; ``cradletrace findings``
+    and the compliance report have them), so the passport's status is that of the declarations,
+    substances, minerals and certificates.
+    """
+    if ctx.node.kind != "unit":
+        return None
+    found = evidence(ctx.session, [ctx.node.id], ctx.moment)
+    parts = found.parts.get(ctx.node.id)
+    if not parts or not (any(found.substances.get(p.id) is not None or found.minerals.get(p.id)
+                             or found.certificates.get(p.id) for p in parts)
+                         or found.product_certificates.get(parts[0].gtin or "")):
+        return None
+    reasons = rollup(parts, found, ctx.moment, {})
+    result = Status(parts[0].identifier, parts[0].gtin, ctx.moment, worst([r["status"] for r in reasons]),
+                    {rule: worst([r["status"] for r in reasons if r["rule"] == rule]) for rule in RULES if rule != "custody"},
+                    tuple(reasons))
+    return {"at": iso(result.at), "status": result.status, "rules": result.rules,
+            "reasons": [{"rule": r["rule"], "status": r["status"], "message": r["message"], "subject": r["subject"],
+                         "via": r["via"], "evidence": r["evidence"]} for r in reasons],
+            "responsible": list(result.responsible)}
+
+
+def commercial_chain(ctx: Context) -> dict[str, Any] | None:
+    """The unit's commercial documents in chain order (:func:`cradletrace.commerce.chain.for_unit`):
+    quote, order, shipments, invoices, payments, RMA, credit notes; ``None`` when it has none."""
+    if ctx.node.kind != "unit":
+        return None
+    documents = for_unit(ctx.session, ctx.node.identifier)
+    if not documents:
+        return None
+    return {"documents": [
+        {"identifier": d.identifier, "kind": d.kind, "number": d.number, "version": d.version, "status": d.status,
+         "amount": None if d.amount is None else str(d.amount), "currency": d.currency,
+         "created_at": iso(d.created_at)} for d in documents]}
+
+
 SECTIONS: list[Section] = [
     Section("identity", "Identity", identity, Visibility(PUBLIC)),
     Section("status", "Status and place", status, Visibility(PUBLIC, {
         "place": CUSTODY, "place_name": CUSTODY, "owner": COMMERCIAL, "owner_name": COMMERCIAL})),
     Section("integrity", "History check", integrity, Visibility(PUBLIC, {"broken": CUSTODY})),
+    Section("footprint", "Environmental footprint", footprint, Visibility(PUBLIC, {"rows[].event_id": CUSTODY})),
+    Section("compliance", "Compliance", compliance, Visibility(PUBLIC, {
+        "reasons[].evidence": CUSTODY | COMPLIANCE_EVIDENCE})),
     Section("composition", "Components", composition, Visibility(PUBLIC, {
         "added[].event_id": CUSTODY, "removed[].event_id": CUSTODY})),
     Section("timeline", "Life-cycle timeline", timeline, Visibility(PUBLIC, {
         "events[].location": CUSTODY, "events[].location_name": CUSTODY, "events[].event_id": CUSTODY,
         "events[].documents": COMMERCIAL, "events[].document_stages": COMMERCIAL})),
+    Section("commercial_chain", "Commercial chain", commercial_chain, Visibility(COMMERCIAL)),
     Section("lineage", "Lineage", lineage_graph, Visibility(PUBLIC, {
         "document_nodes": COMMERCIAL, "document_edges": COMMERCIAL, "edges[].event_id": CUSTODY})),
 ]
-"""The passport's sections in page order. The integrator inserts footprint, compliance and
-commercial_chain here (one :class:`Section` each)."""
+"""The passport's sections in page order (UI.md: identity, sustainability, materials, compliance, ...)."""
