@@ -120,6 +120,19 @@ def test_unit_at_two_locations_at_once(session: Session) -> None:
     assert TWO_LOCATIONS not in kinds(session, tolerance=timedelta(seconds=30))
 
 
+def test_findings_name_places_by_their_master_data(session: Session) -> None:
+    from cradletrace.lifecycle.masterdata import add_location
+
+    add_location(session, A, "Plant Hamburg")
+    add_location(session, B, "Lyon depot")
+    capture(session, commission(U1), observe(U1, minutes=60, biz_step="inspecting", location=A),
+            observe(U1, minutes=61, biz_step="storing", location=B))
+    (finding,) = kinds(session)[TWO_LOCATIONS]
+    assert finding.places == {A: "Plant Hamburg", B: "Lyon depot"}
+    assert f"Plant Hamburg ({A})" in finding.message and f"Lyon depot ({B})" in finding.message
+    assert finding.to_dict()["places"] == finding.places
+
+
 def test_component_in_two_parents(session: Session) -> None:
     ids = capture(session, commission(U1, P1, P2),
                   aggregation_event("ADD", P1, [U1], when=at(10), biz_step="assembling"),
@@ -193,4 +206,4 @@ def test_checks_are_set_based(session: Session, n: int, count_statements) -> Non
     with count_statements(session) as statements:
         found = kinds(session)
     assert len(found[NEVER_COMMISSIONED]) == n and len(found[SHIPPED_NOT_RECEIVED][0].identifiers) == n
-    assert len(statements) <= 11, "one query per check, whatever the number of units"
+    assert len(statements) <= 13, "one query per check, plus two naming the places, whatever the number of units"

@@ -38,7 +38,9 @@ class Finding:
     event_ids : list of str
         eventIDs of the events involved.
     message : str
-        One sentence for people.
+        One sentence for people; a place with a master-data name reads ``NAME (identifier)``.
+    places : dict of str to str
+        The master-data name of each place among ``identifiers`` that has one.
     """
 
     kind: str
@@ -48,6 +50,7 @@ class Finding:
     event_ids: list[str]
     message: str
     detail: dict[str, Any] = field(default_factory=dict)
+    places: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The finding as plain data (for JSON)."""

@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from cradletrace.findings.base import Check, Finding
+from cradletrace.log.masterdata import place_names
 from cradletrace.findings.clocks import CHECKS as CLOCK_CHECKS
 from cradletrace.findings.clocks import EVENT_AFTER_RECORD_TIME
 from cradletrace.findings.composition import CHECKS as COMPOSITION_CHECKS
@@ -79,4 +80,19 @@ def findings(
     for kind, check in CHECKS.items():
         if checks is None or kind in checks:
             found.extend(check(session, seconds))
+    return name_places(session, found)
+
+
+def name_places(session: Session, found: list[Finding]) -> list[Finding]:
+    """Give each finding the master-data names of the places it involves (two queries for all of them).
+
+    The current name is used: a finding is read now, about the place as people know it now.
+    """
+    names = place_names(session, [(identifier, None) for f in found for identifier in f.identifiers])
+    if not names:
+        return found
+    for f in found:
+        f.places = {i: names[(i, None)] for i in f.identifiers if (i, None) in names}
+        for identifier, name in f.places.items():
+            f.message = f.message.replace(identifier, f"{name} ({identifier})")
     return found
