@@ -19,11 +19,11 @@ from flask.wrappers import Response
 from werkzeug.exceptions import HTTPException, NotAcceptable, UnsupportedMediaType
 
 from cradletrace.epcis import write_jsonld, write_xml
-from cradletrace.errors import InvalidInput, LimitExceeded, TraceError, ValidationFailed, http_status
+from cradletrace.errors import InvalidInput, LimitExceeded
 from cradletrace.query.epc_format import epc_format, wants_urns, with_epc_urns
 from cradletrace.settings import load_limits
 from cradletrace.web.db import mark_failed
-from cradletrace.web.errors import problem
+from cradletrace.web.errors import describe, problem
 
 EPCIS_VERSION = CBV_VERSION = "2.0.0"
 CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
@@ -91,23 +91,10 @@ def check_versions() -> None:
 def handle_error(error: Exception) -> Response | HTTPException:
     """Every error under ``/epcis`` as an RFC 7807 problem with its EPCIS exception type."""
     mark_failed()
-    if isinstance(error, HTTPException):
-        if error.code is not None and 300 <= error.code < 400:
-            return error
-        status, title, detail = error.code or 500, error.name, error.description
-        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
-        extra: dict[str, Any] = {}
-    elif isinstance(error, TraceError):
-        status, title, detail, headers = http_status(error), type(error).__name__, str(error), {}
-        extra = {"where": error.where}
-        if isinstance(error, ValidationFailed):
-            extra["errors"] = [{"where": e.where, "reason": e.message} for e in error.errors]
-        if status >= 500:
-            current_app.logger.error("request failed: %s", error, exc_info=error)
-    else:
-        current_app.logger.error("unexpected error", exc_info=error)
-        status, title, headers, extra = 500, "Internal Server Error", {}, {}
-        detail = "the server could not complete the request; it has been logged"
+    described = describe(error)
+    if described is None:
+        return error  # type: ignore[return-value]
+    status, title, detail, headers, extra = described
     kind = _EXCEPTIONS.get(status, "epcisException:ImplementationException")
     if status == 400 and g.get("epcis_query"):
         kind = "epcisException:QueryParameterException"
