@@ -109,7 +109,7 @@ def _register() -> None:
     from cradletrace.cli.masterdata import masterdata_group
     from cradletrace.cli.passport import passport_command
     from cradletrace.cli.report import report_group
-    from cradletrace.cli.report_commerce import l2c_command, o2c_command  # noqa: F401 - they join report_group
+    from cradletrace.cli.report_commerce import COMMANDS as COMMERCE_REPORTS
     from cradletrace.cli.report_metrics import COMMANDS as METRICS_REPORTS
     from cradletrace.cli.worker import worker_command
 
@@ -124,7 +124,7 @@ def _register() -> None:
     main.add_command(recall_command)
     main.add_command(history_command)
     main.add_command(masterdata_group)
-    for command in METRICS_REPORTS:
+    for command in (*COMMERCE_REPORTS, *METRICS_REPORTS):
         report_group.add_command(command)
     main.add_command(report_group)
     main.add_command(passport_command)

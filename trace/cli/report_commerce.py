@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cradletrace.cli.options import database_option, session_scope
-from cradletrace.cli.report import as_utc, emit, output_options, period_options, report_group
+from cradletrace.cli.report import as_utc, emit, output_options, period_options
 
 FORMATS = ("text", "csv", "xlsx", "json")
 
@@ -26,7 +26,7 @@ def _period(since: datetime | None, until: datetime | None) -> tuple[datetime, d
 
 
 def _command(name: str, title: str):  # type: ignore[no-untyped-def]
-    @report_group.command(name, help=f"{title}: the KPIs of METRICS §5 for a period (default: this month so far).")
+    @click.command(name, help=f"{title}: the KPIs of METRICS §5 for a period (default: this month so far).")
     @period_options
     @click.option("--customer", default=None, help="Only this customer (party GLN or Digital Link).")
     @click.option("--product", default=None, help="Only documents with a line of this product (GTIN).")
@@ -57,3 +57,4 @@ def _command(name: str, title: str):  # type: ignore[no-untyped-def]
 
 o2c_command = _command("o2c", "Order-to-cash")
 l2c_command = _command("l2c", "Lead-to-cash")
+COMMANDS = (o2c_command, l2c_command)
