@@ -19,7 +19,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from cradletrace.commerce.documents import get, identifier_of, link, new_document, record_transaction
-from cradletrace.commerce.lines import add_lines
+from cradletrace.commerce.lines import add_lines, carried
 from cradletrace.errors import InvalidInput, RuleViolation
 from cradletrace.lifecycle.events import quantity
 from cradletrace.models import (
@@ -96,10 +96,8 @@ def invoice_order(session: Session, order: str | Document, *, series: str = "INV
     invoice = new_document(session, DocumentKind.INVOICE, number or next_number(session, series),
                            status=DocumentStatus.ISSUED, when=when, party=doc.party_id, order_id=doc.id,
                            currency=doc.currency, series=None if number else series, uri=uri,
-                           due_at=naive_utc(when + timedelta(days=terms)))
-    add_lines(session, invoice, [{"product": ln.product_id, "quantity": billed[i], "unit_price": ln.unit_price,
-                                  "discount": ln.discount, "tax_rate": ln.tax_rate, "source_line_id": ln.id}
-                                 for i, ln in by_line.items()])
+                           due_at=naive_utc(when + timedelta(days=terms)), discount=doc.discount)
+    add_lines(session, invoice, [carried(ln, quantity=billed[i]) for i, ln in by_line.items()])
     for a, _ln, _ident in rows:
         a.invoice_id = invoice.id
     shipped = session.execute(select(Document).where(Document.id.in_({a.shipment_id for a, _l, _i in rows}))).scalars()

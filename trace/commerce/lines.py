@@ -1,7 +1,10 @@
 """Document lines: product, quantity, unit price, discount and tax, and the totals they make.
 
-A line's net amount is ``quantity x unit_price x (1 - discount)`` and its tax ``net x tax_rate``,
-each rounded to the cent (half up); a document's amount is the sum of its lines' net plus tax.
+A line's net amount is ``quantity x unit_price x (1 - discount) x (1 - document discount)`` and its
+tax ``net x tax_rate``, each rounded to the cent (half up); a document's amount is the sum of its
+lines' net plus tax. The document discount (``Document.discount``, quote-to-cash) applies to every
+line, after the line's own; a following document (order from quote, invoice from order, credit note
+from invoice) carries its source's document discount and the lines' fields (:func:`carried`).
 """
 
 from __future__ import annotations
@@ -20,15 +23,21 @@ from cradletrace.models import Document, Line, Product
 
 
 def line_total(quantity: Decimal, unit_price: Decimal | None, discount: Decimal = Decimal(0),
-               tax_rate: Decimal = Decimal(0)) -> tuple[Decimal, Decimal]:
+               tax_rate: Decimal = Decimal(0), document_discount: Decimal = Decimal(0)) -> tuple[Decimal, Decimal]:
     """Net amount and tax of one line, each rounded to the cent.
 
     Examples
     --------
     >>> line_total(Decimal(3), Decimal("19.99"), Decimal("0.1"), Decimal("0.2"))
     (Decimal('53.97'), Decimal('10.79'))
+
+    A document discount of 5 % on top: 3 x 19.99 x 0.9 x 0.95 = 51.2744 -> 51.27, tax 10.254 -> 10.25.
+
+    >>> line_total(Decimal(3), Decimal("19.99"), Decimal("0.1"), Decimal("0.2"), Decimal("0.05"))
+    (Decimal('51.27'), Decimal('10.25'))
     """
-    net = (quantity * (unit_price or Decimal(0)) * (1 - discount)).quantize(CENT, rounding=ROUND_HALF_UP)
+    gross = quantity * (unit_price or Decimal(0))
+    net = (gross * (1 - discount) * (1 - document_discount)).quantize(CENT, rounding=ROUND_HALF_UP)
     return net, (net * tax_rate).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -54,8 +63,9 @@ def product_ids(session: Session, products: Iterable[str | int]) -> dict[str | i
 
 
 def add_lines(session: Session, doc: Document, lines: Sequence[Mapping[str, Any]]) -> list[Line]:
-    """Add lines (``product``, ``quantity``, ``unit_price``, ``discount``, ``tax_rate``, ``source_line_id``)
-    to ``doc`` and set its amount and tax; flush."""
+    """Add lines (``product``, ``quantity``, ``unit_price``, ``discount``, ``tax_rate``, ``source_line_id``,
+    and for quote-to-cash ``configuration_id``, ``list_price``, ``surcharge``) to ``doc`` and set its
+    amount and tax; flush."""
     if not lines:
         raise InvalidInput("a document needs at least one line", where=f"{doc.kind.value} {doc.number}")
     ids = product_ids(session, [ln["product"] for ln in lines if ln.get("product") is not None])
@@ -74,18 +84,32 @@ def add_lines(session: Session, doc: Document, lines: Sequence[Mapping[str, Any]
                          quantity=quantity,
                          unit_price=None if price is None else decimal(price, where=f"{where}.unit_price"),
                          discount=discount, tax_rate=decimal(ln.get("tax_rate") or 0, where=f"{where}.tax_rate"),
-                         source_line_id=ln.get("source_line_id")))
+                         source_line_id=ln.get("source_line_id"), configuration_id=ln.get("configuration_id"),
+                         list_price=_optional_decimal(ln.get("list_price"), f"{where}.list_price"),
+                         surcharge=_optional_decimal(ln.get("surcharge"), f"{where}.surcharge")))
     session.add_all(made)
     session.flush()
     set_totals(doc, made)
     return made
 
 
+def _optional_decimal(value: Any, where: str) -> Decimal | None:
+    return None if value is None else decimal(value, where=where)
+
+
+def carried(line: Line, **changes: Any) -> dict[str, Any]:
+    """The fields of ``line`` that a following document's line takes over (its source line is ``line``)."""
+    return {"product": line.product_id, "quantity": line.quantity, "unit_price": line.unit_price,
+            "discount": line.discount, "tax_rate": line.tax_rate, "configuration_id": line.configuration_id,
+            "list_price": line.list_price, "surcharge": line.surcharge, "source_line_id": line.id, **changes}
+
+
 def set_totals(doc: Document, lines: Iterable[Line]) -> None:
-    """Set ``doc.amount`` (net + tax) and ``doc.tax`` from its lines."""
+    """Set ``doc.amount`` (net + tax) and ``doc.tax`` from its lines and the document discount."""
     net = tax = Decimal(0)
+    document_discount = doc.discount or Decimal(0)
     for ln in lines:
-        n, t = line_total(ln.quantity, ln.unit_price, ln.discount, ln.tax_rate)
+        n, t = line_total(ln.quantity, ln.unit_price, ln.discount, ln.tax_rate, document_discount)
         net, tax = net + n, tax + t
     doc.amount, doc.tax = net + tax, tax
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select, update
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from cradletrace.commerce.credit import check_credit
 from cradletrace.commerce.documents import currency_code, get, new_document, require_status
-from cradletrace.commerce.lines import add_lines, lines_of
+from cradletrace.commerce.lines import add_lines, carried, lines_of
 from cradletrace.errors import InvalidInput
 from cradletrace.models import Allocation, Document, DocumentKind, DocumentStatus, Line
 from cradletrace.timestamps import naive_utc
@@ -31,6 +32,7 @@ def create_order(session: Session, number: str, *, party: str | int | None = Non
     The credit check runs at once: the order comes back ``confirmed`` or ``held``.
     """
     follows = []
+    discount, price_list_id = Decimal(0), None
     if quote is not None:
         source = get(session, DocumentKind.QUOTE, quote)
         require_status(source, [DocumentStatus.ACCEPTED], "ordered")
@@ -38,13 +40,15 @@ def create_order(session: Session, number: str, *, party: str | int | None = Non
         party = party if party is not None else source.party_id
         currency = currency or source.currency
         if lines is None:
-            lines = [{"product": ln.product_id, "quantity": ln.quantity, "unit_price": ln.unit_price,
-                      "discount": ln.discount, "tax_rate": ln.tax_rate} for ln in lines_of(session, source)]
+            # Everything the quote line says travels: price and how it was made, discount, configuration.
+            lines = [carried(ln) for ln in lines_of(session, source)]
+            discount, price_list_id = source.discount, source.price_list_id
     if party is None or not lines:
         raise InvalidInput("an order needs a customer and lines (or an accepted quote)", where=f"order {number}")
     doc = new_document(session, DocumentKind.ORDER, number, status=DocumentStatus.CONFIRMED, when=when, party=party,
                        follows=follows, currency=currency_code(currency), uri=uri,
-                       requested_at=naive_utc(requested_at) if requested_at else None)
+                       requested_at=naive_utc(requested_at) if requested_at else None,
+                       discount=discount, price_list_id=price_list_id)
     add_lines(session, doc, lines)
     check_credit(session, doc, when=when)
     return doc

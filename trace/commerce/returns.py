@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from cradletrace.commerce.documents import get, identifier_of, link, new_document, record_transaction
 from cradletrace.commerce.invoices import balance, next_number
-from cradletrace.commerce.lines import add_lines
+from cradletrace.commerce.lines import add_lines, carried
 from cradletrace.commerce.payments import apply
 from cradletrace.errors import RuleViolation
 from cradletrace.lifecycle import return_unit
@@ -93,10 +93,9 @@ def credit_note(session: Session, rma: str | Document, *, series: str = "CN", nu
     order_lines = {ln.id: ln for ln in session.execute(select(Line).where(Line.id.in_(qty))).scalars()}
     note = new_document(session, DocumentKind.CREDIT_NOTE, number or next_number(session, series),
                         status=DocumentStatus.ISSUED, when=when, party=invoice.party_id, currency=invoice.currency,
-                        order_id=invoice.order_id, series=None if number else series, uri=uri, follows=[doc, invoice])
-    add_lines(session, note, [{"product": ln.product_id, "quantity": qty[i], "unit_price": ln.unit_price,
-                               "discount": ln.discount, "tax_rate": ln.tax_rate, "source_line_id": ln.id}
-                              for i, ln in order_lines.items()])
+                        order_id=invoice.order_id, series=None if number else series, uri=uri, follows=[doc, invoice],
+                        discount=invoice.discount)
+    add_lines(session, note, [carried(ln, quantity=qty[i]) for i, ln in order_lines.items()])
     open_amount = balance(session, invoice)
     if open_amount > 0:
         apply(session, note, invoice, min(open_amount, Decimal(note.amount or 0)), when=when)

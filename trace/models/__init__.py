@@ -22,6 +22,25 @@ from cradletrace.models.compliance import (
     Exemption,
     MineralSource,
 )
+from cradletrace.models.configuration import (
+    ConfigComponent,
+    ConfigModel,
+    ConfigOption,
+    ConfigOptionGroup,
+    ConfigRule,
+    ConfigRuleKind,
+    ConfigVariant,
+    ConfigVariantOption,
+    Configuration,
+    ConfigurationOption,
+)
+from cradletrace.models.contracts import (
+    ContractPlan,
+    ContractStateChange,
+    ContractTerms,
+    ContractWarranty,
+    ServicePlan,
+)
 from cradletrace.models.edges import Edge, EdgeKind
 from cradletrace.models.events import (
     GENESIS_CHAIN_HASH,
@@ -39,6 +58,7 @@ from cradletrace.models.items import Lot, Unit
 from cradletrace.models.jobs import CaptureJob, ErrorBehaviour, JobStatus, NamedQuery
 from cradletrace.models.masterdata import Location, MasterDataVersion, Party, Product
 from cradletrace.models.nodes import Node, NodeKind
+from cradletrace.models.pricing import Approval, PriceList, PriceListItem, PriceSurcharge
 from cradletrace.models.state import LifecycleStatus, UnitState
 
 __all__ = [
@@ -49,4 +69,9 @@ __all__ = [
     "MasterDataVersion", "Certificate", "Declaration", "DeclarationKind", "DeclaredSubstance", "Exemption",
     "MineralSource", "CaptureJob", "ErrorBehaviour", "JobStatus", "NamedQuery",
     "Node", "NodeKind", "ObjectRole", "Party", "Product", "Role", "Unit", "UnitState", "UnknownScan", "User", "UserRole",
+    # quote-to-cash
+    "ConfigComponent", "ConfigModel", "ConfigOption", "ConfigOptionGroup", "ConfigRule", "ConfigRuleKind",
+    "ConfigVariant", "ConfigVariantOption", "Configuration", "ConfigurationOption",
+    "Approval", "PriceList", "PriceListItem", "PriceSurcharge",
+    "ContractPlan", "ContractStateChange", "ContractTerms", "ContractWarranty", "ServicePlan",
 ]

@@ -51,6 +51,8 @@ class DocumentKind(enum.Enum):
     RMA = "rma"
     CREDIT_NOTE = "credit_note"
     WRITE_OFF = "write_off"
+    CONTRACT = "contract"
+    SERVICE_ORDER = "service_order"
 
 
 class DocumentStatus(enum.Enum):
@@ -79,6 +81,12 @@ class DocumentStatus(enum.Enum):
     WRITTEN_OFF = "written_off"
     RECEIVED = "received"
     CLOSED = "closed"
+    NEGOTIATION = "negotiation"
+    APPROVED = "approved"
+    SIGNED = "signed"
+    ACTIVE = "active"
+    RENEWED = "renewed"
+    TERMINATED = "terminated"
 
 
 class Account(Base):
@@ -104,6 +112,7 @@ class Document(Base):
         UniqueConstraint("kind", "number", "version"),
         CheckConstraint("amount IS NULL OR currency IS NOT NULL", name="amount_has_currency"),
         CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("discount >= 0 AND discount <= 1", name="discount_fraction"),
         Index("ix_commerce_documents_party_id_kind", "party_id", "kind"),
     )
 
@@ -133,6 +142,9 @@ class Document(Base):
     reason: Mapped[str | None] = mapped_column(String(500))
     approved_by: Mapped[str | None] = mapped_column(String(100))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Quote-to-cash: a discount on the whole document (a fraction, after the lines' own) and the price list used.
+    discount: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0), server_default="0")
+    price_list_id: Mapped[int | None] = mapped_column(ForeignKey("price_lists.id"))
 
 
 class Line(Base):
@@ -156,6 +168,11 @@ class Line(Base):
     discount: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0))
     tax_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0))
     source_line_id: Mapped[int | None] = mapped_column(ForeignKey("commerce_lines.id"), index=True)
+    # Quote-to-cash: the configuration sold on this line, and how its unit price was made (list price of the
+    # tier, option surcharges per unit); unit_price = list_price + surcharge when a price list priced it.
+    configuration_id: Mapped[int | None] = mapped_column(ForeignKey("configurations.id"), index=True)
+    list_price: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    surcharge: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
 
 
 class Allocation(Base):

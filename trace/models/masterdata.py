@@ -15,6 +15,7 @@ describes are the same row.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, DateTime, Float, ForeignKey, Index, Numeric, String
@@ -27,6 +28,9 @@ class Product(Base):
     """A trade item class, identified by its 14-digit GTIN."""
 
     __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("(standalone_price IS NULL) = (standalone_currency IS NULL)", name="ssp_has_currency"),
+    )
 
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
     gtin: Mapped[str] = mapped_column(String(14), unique=True)
@@ -36,6 +40,9 @@ class Product(Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     net_content: Mapped[str | None] = mapped_column(String(200))
     country_of_origin: Mapped[str | None] = mapped_column(String(2))
+    # Revenue allocation (IFRS 15 / ASC 606): the price the product sells for on its own.
+    standalone_price: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    standalone_currency: Mapped[str | None] = mapped_column(String(3))
 
 
 class Party(Base):
