@@ -166,14 +166,39 @@ def read_xml_document(stream: Stream, limits: Limits | None = None) -> ParsedDoc
                           events=reader.events())
 
 
+_CHUNK_BYTES = 32768
+
+
+def _pull(stream: Stream, parser: Any) -> Iterator[tuple[str, Any]]:
+    """The parser's (action, element) pairs as the stream is fed to it, a chunk at a time.
+
+    A fault in a chunk still hands out the pairs parsed before it, then raises: the reader sees how far
+    the document got, so an element nested past the limit is named by its event and field rather
+    than by where the chunk began. (lxml's iterparse drops those pairs since lxml 6.)
+    """
+    while True:
+        data = stream.read(_CHUNK_BYTES)
+        try:
+            if data:
+                parser.feed(data)
+            else:
+                parser.close()
+        except etree.XMLSyntaxError:
+            yield from parser.read_events()
+            raise
+        yield from parser.read_events()
+        if not data:
+            return
+
+
 class _DocumentReader:
     def __init__(self, stream: Stream, limits: Limits) -> None:
         self.stream = stream
         self.name = stream.name
         self.limits = limits
         etree.clear_error_log()  # the log is per thread; keep only this document's faults in it
-        self.context = etree.iterparse(stream, events=("start", "end"), **_parser_options(limits))
-        self.parse = iter(self.context)
+        self.context = etree.XMLPullParser(events=("start", "end"), **_parser_options(limits))
+        self.parse = _pull(stream, self.context)
         self.header: dict[str, Any] = {}
         self.kind = ""
         self.depth = 0
@@ -304,20 +329,33 @@ class _DocumentReader:
 
     def parse_error(self, exc: etree.XMLSyntaxError, index: int | None) -> InvalidInput:
         """The error for a parse that failed while event ``index`` was being read (``None``: the header)."""
-        log = self.context.error_log
+        # The pull parser keeps the faults on the exception; its own log stays empty.
+        log = self.context.error_log or exc.error_log
         return _parser_limit_error(exc, log, self._open_place(index), self.limits) or _syntax_error(exc, self.name, log)
 
     def _open_place(self, index: int | None) -> str:
-        """Where the parser stopped: the open event and field (or header field), found from the tree built so far."""
-        inside_event = index is not None and self.event_list is not None and self.depth >= self.event_depth
-        node, levels = (self.event_list, self.depth - self.event_depth + 1) if inside_event else (self.root, self.depth - 1)
+        """Where the parser stopped: the innermost element of the tree built so far, named by its event and field
+        (or header field).
+
+        The parser reads ahead of the events handed out, by as much as lxml buffers (it differs between
+        releases), so the place is found in the tree itself, not from the start and end events consumed:
+        the event is the EventList's child being built, counted after the ``index`` events already
+        handed out (and removed from the list).
+        """
         chain = []
-        while node is not None and levels > 0 and len(node):
+        node = self.root
+        while node is not None and len(node):
             node = node[-1]
             chain.append(node)
-            levels -= 1
-        if inside_event:
-            return f"{self.name} event[{index}]" + format_path(_tags(chain[1:]))
+        event_list = self.event_list
+        if event_list is None:
+            event_list = next((e for e in chain if e.tag == "EventList"), None)
+        if event_list is not None and event_list in chain:
+            at = chain.index(event_list)
+            if at + 1 < len(chain):
+                event = chain[at + 1]
+                position = (index or 0) + list(event_list).index(event)
+                return f"{self.name} event[{position}]" + format_path(_tags(chain[at + 2:]))
         return f"{self.name} header" + format_path(_tags(chain))
 
     def _too_deep(self, elem: Any, index: int) -> LimitExceeded:
