@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradletrace.commerce.documents import CENT, decimal
-from cradletrace.errors import InvalidInput, NotFound
-from cradletrace.lifecycle.common import class_id
-from cradletrace.models import Document, Line, Product
+from cradletrace.errors import InvalidInput
+from cradletrace.lifecycle.masterdata import product_ids
+from cradletrace.models import Document, Line
 
 
 def line_total(quantity: Decimal, unit_price: Decimal | None, discount: Decimal = Decimal(0),
@@ -39,27 +39,6 @@ def line_total(quantity: Decimal, unit_price: Decimal | None, discount: Decimal 
     gross = quantity * (unit_price or Decimal(0))
     net = (gross * (1 - discount) * (1 - document_discount)).quantize(CENT, rounding=ROUND_HALF_UP)
     return net, (net * tax_rate).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def product_ids(session: Session, products: Iterable[str | int]) -> dict[str | int, int]:
-    """``products.id`` of products given by id or GTIN (any form), one query."""
-    wanted = list(dict.fromkeys(products))
-    gtins = {}
-    for p in wanted:
-        if not isinstance(p, int):
-            text = str(p).strip()
-            gtins[p] = text.zfill(14) if text.isdigit() else class_id(text).rsplit("/", 1)[-1]
-    found = dict(session.execute(select(Product.gtin, Product.id).where(Product.gtin.in_(set(gtins.values())))).all())
-    result: dict[str | int, int] = {}
-    for p in wanted:
-        if isinstance(p, int):
-            result[p] = p
-        elif gtins[p] in found:
-            result[p] = found[gtins[p]]
-        else:
-            raise NotFound(f"no product with GTIN {gtins[p]} (add it with cradletrace.lifecycle.add_product)",
-                           where="product")
-    return result
 
 
 def add_lines(session: Session, doc: Document, lines: Sequence[Mapping[str, Any]]) -> list[Line]:
