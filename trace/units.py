@@ -89,3 +89,14 @@ def decimal(value: Any, *, where: str = "value") -> Decimal:
     if not result.is_finite():
         raise InvalidInput(f"not a finite number: {value!r}", where=where)
     return result
+
+
+def plain(quantity: Decimal) -> str:
+    """An exact quantity as the shortest plain decimal string (no exponent, no trailing zeros), as JSON keeps it.
+
+    Examples
+    --------
+    >>> plain(Decimal("2.000000")), plain(Decimal("10")), plain(Decimal("0.350"))
+    ('2', '10', '0.35')
+    """
+    return f"{quantity.normalize():f}"
