@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradletrace.commerce.documents import CENT, decimal
+from cradletrace.configure.configurations import configured_products
 from cradletrace.errors import InvalidInput
 from cradletrace.lifecycle.masterdata import product_ids
 from cradletrace.models import Document, Line
@@ -44,13 +45,24 @@ def line_total(quantity: Decimal, unit_price: Decimal | None, discount: Decimal 
 def add_lines(session: Session, doc: Document, lines: Sequence[Mapping[str, Any]]) -> list[Line]:
     """Add lines (``product``, ``quantity``, ``unit_price``, ``discount``, ``tax_rate``, ``source_line_id``,
     and for quote-to-cash ``configuration_id``, ``list_price``, ``surcharge``) to ``doc`` and set its
-    amount and tax; flush."""
+    amount and tax; flush. A line with a ``configuration_id`` is for the configuration's product
+    (:func:`cradletrace.configure.configured_products`), which it may leave out."""
     if not lines:
         raise InvalidInput("a document needs at least one line", where=f"{doc.kind.value} {doc.number}")
     ids = product_ids(session, [ln["product"] for ln in lines if ln.get("product") is not None])
+    configured = configured_products(session, [ln["configuration_id"] for ln in lines
+                                               if ln.get("configuration_id") is not None])
     made = []
     for no, ln in enumerate(lines, start=1):
         where = f"{doc.kind.value} {doc.number} line {no}"
+        product_id = ids.get(ln["product"]) if ln.get("product") is not None else None
+        if ln.get("configuration_id") is not None:
+            # A configured line sells the configuration's product: its variant, or the model's base product.
+            sold = configured[ln["configuration_id"]]
+            if product_id not in (None, sold):
+                raise InvalidInput(f"the product is not configuration {ln['configuration_id']}'s (its variant or "
+                                   "base product): leave it out to take the configuration's", where=f"{where}.product")
+            product_id = sold
         quantity = decimal(ln.get("quantity"), where=f"{where}.quantity")
         if quantity <= 0:
             raise InvalidInput(f"quantity must be positive, got {quantity}", where=f"{where}.quantity")
@@ -59,7 +71,7 @@ def add_lines(session: Session, doc: Document, lines: Sequence[Mapping[str, Any]
         if not 0 <= discount <= 1:
             raise InvalidInput(f"discount is a fraction from 0 to 1, got {discount}", where=f"{where}.discount")
         made.append(Line(document_id=doc.id, line_no=int(ln.get("line_no") or no),
-                         product_id=ids.get(ln["product"]) if ln.get("product") is not None else None,
+                         product_id=product_id,
                          quantity=quantity,
                          unit_price=None if price is None else decimal(price, where=f"{where}.unit_price"),
                          discount=discount, tax_rate=decimal(ln.get("tax_rate") or 0, where=f"{where}.tax_rate"),

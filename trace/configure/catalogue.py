@@ -196,26 +196,27 @@ def define_model(
     """
     model_code = _text(code, "model", 40)
     where = f"model {model_code}"
+    title = _text(name, f"{where}.name", 200)
     parsed = _parse(model_code, groups, components, rules, variants)
     refs: list[str | int] = [product, *(p for p, _q in parsed.base),
                              *(p for rows in parsed.by_option.values() for p, _q in rows),
                              *(v.product for v in parsed.variants)]
     ids = product_ids(session, refs)
     model = session.scalar(select(ConfigModel).where(ConfigModel.code == model_code))
+    # Every check before the first write: a refused definition leaves the model as it was.
+    _check_variant_products(session, model_code, [ids[v.product] for v in parsed.variants], where)
+    groups_now, options_now = _current(session, model, parsed, where)
     if model is None:
         model = ConfigModel(code=model_code, created_at=naive_utc(aware(when)))
         session.add(model)
-    model.name = _text(name, f"{where}.name", 200)
-    model.product_id = ids[product]
-    model.description = description
+    model.name, model.product_id, model.description = title, ids[product], description
     session.flush()
-    _check_variant_products(session, model, [ids[v.product] for v in parsed.variants], where)
-    option_ids = _save_choices(session, model, parsed, where)
+    option_ids = _save_choices(session, model, parsed, groups_now, options_now)
     session.add_all([ConfigComponent(model_id=model.id, option_id=None if option is None else option_ids[option],
                                      product_id=ids[ref], quantity=quantity)
                      for option, rows in [(None, parsed.base), *parsed.by_option.items()] for ref, quantity in rows])
-    session.add_all([ConfigRule(model_id=model.id, code=r.code, kind=ConfigRuleKind(r.kind), option_id=option_ids[r.option],
-                                other_option_id=option_ids[r.other], message=r.message)
+    session.add_all([ConfigRule(model_id=model.id, code=r.code, kind=ConfigRuleKind(r.kind),
+                                option_id=option_ids[r.option], other_option_id=option_ids[r.other], message=r.message)
                      for r in parsed.definition.rules])
     made = [ConfigVariant(model_id=model.id, product_id=ids[v.product]) for v in parsed.variants]
     session.add_all(made)
@@ -226,25 +227,35 @@ def define_model(
     return model
 
 
-def _save_choices(session: Session, model: ConfigModel, parsed: _Parsed, where: str) -> dict[str, int]:
-    """Write the groups and options (kept by code), clear the model's rows that are replaced; option ids by code."""
+def _current(session: Session, model: ConfigModel | None, parsed: _Parsed, where: str
+             ) -> tuple[dict[str, ConfigOptionGroup], dict[str, ConfigOption]]:
+    """The model's groups and options by code (none for a new model); refuses to remove an option that was sold."""
+    if model is None:
+        return {}, {}
     groups = {g.code: g for g in session.execute(select(ConfigOptionGroup)
                                                  .where(ConfigOptionGroup.model_id == model.id)).scalars()}
     options = {o.code: o for o in session.execute(select(ConfigOption)
                                                   .where(ConfigOption.model_id == model.id)).scalars()}
-    wanted = parsed.definition.group_of
-    gone = [o.id for code, o in options.items() if code not in wanted]
+    gone = [o.id for code, o in options.items() if code not in parsed.definition.group_of]
     held = session.execute(select(ConfigOption.code, ConfigurationOption.configuration_id)
                            .join(ConfigurationOption, ConfigurationOption.option_id == ConfigOption.id)
                            .where(ConfigOption.id.in_(gone or [-1])).limit(1)).first()
     if held:
         raise Conflict(f"option {held[0]} is in configuration {held[1]}: an option that was sold stays in the model",
                        where=f"{where}.groups")
+    return groups, options
+
+
+def _save_choices(session: Session, model: ConfigModel, parsed: _Parsed, groups: dict[str, ConfigOptionGroup],
+                  options: dict[str, ConfigOption]) -> dict[str, int]:
+    """Write the groups and options (kept by code) and clear the rows that are replaced; option ids by code."""
+    wanted = parsed.definition.group_of
     variant_ids = select(ConfigVariant.id).where(ConfigVariant.model_id == model.id)
     session.execute(delete(ConfigVariantOption).where(ConfigVariantOption.variant_id.in_(variant_ids)))
     for table in (ConfigVariant, ConfigRule, ConfigComponent):
         session.execute(delete(table).where(table.model_id == model.id))
-    session.execute(delete(ConfigOption).where(ConfigOption.id.in_(gone or [-1])))
+    session.execute(delete(ConfigOption).where(ConfigOption.id.in_([o.id for c, o in options.items()
+                                                                     if c not in wanted] or [-1])))
     for position, g in enumerate(parsed.definition.groups):
         row = groups.get(g.code) or ConfigOptionGroup(model_id=model.id, code=g.code)
         row.name, row.required, row.multiple, row.position = g.name, g.required, g.multiple, position
@@ -260,15 +271,16 @@ def _save_choices(session: Session, model: ConfigModel, parsed: _Parsed, where: 
     session.flush()
     # Last, once no option is left in them (an option may have moved to another group).
     session.execute(delete(ConfigOptionGroup).where(ConfigOptionGroup.model_id == model.id,
-                                                    ConfigOptionGroup.code.not_in([g.code for g in parsed.definition.groups])))
+                                                    ConfigOptionGroup.code.not_in([g.code for g in
+                                                                                   parsed.definition.groups])))
     return {code: options[code].id for code in wanted}
 
 
-def _check_variant_products(session: Session, model: ConfigModel, products: list[int], where: str) -> None:
+def _check_variant_products(session: Session, model: str, products: list[int], where: str) -> None:
     taken = session.execute(select(Product.gtin, ConfigModel.code).select_from(ConfigVariant)
                             .join(Product, Product.id == ConfigVariant.product_id)
                             .join(ConfigModel, ConfigModel.id == ConfigVariant.model_id)
-                            .where(ConfigVariant.product_id.in_(products or [-1]), ConfigVariant.model_id != model.id)
+                            .where(ConfigVariant.product_id.in_(products or [-1]), ConfigModel.code != model)
                             .limit(1)).first()
     if taken:
         raise Conflict(f"GTIN {taken[0]} is already a variant of model {taken[1]}", where=f"{where}.variants")
