@@ -112,3 +112,55 @@ def sell(session: Session, number: str, lines: list[dict[str, object]]) -> objec
     commerce.send_quote(session, f"Q-{number}", when=day(2, 10))
     commerce.accept_quote(session, f"Q-{number}", when=day(3))
     return commerce.create_order(session, f"SO-{number}", quote=f"Q-{number}", when=day(3, 10))
+
+
+# -- units sold configured, built and serviced ---------------------------------------------------------
+
+FACTORY = "https://id.gs1.org/414/9520999999952"
+U1, U2, U3, U4, U5, U6 = (part(PACK10L, f"U{n}") for n in range(1, 7))
+U5 = part(PACK10, "U5")
+LFP_LOT, NMC_LOT, GLUE_LOT = lot(LFP, "LFP-1"), lot(NMC, "NMC-1"), lot(GLUE, "G-1")
+
+
+def build(session: Session) -> dict[str, list[str]]:
+    """Six packs of order SO-1 (line 1: five PACK10L configured c10 + lfp + hv; line 2: one PACK10, not configured).
+
+    Expected of line 1: 1 BMS, 2 modules, LFP (0.4 kg), 1 HV connector.
+
+    * U1 as expected, with 0.01 kg of adhesive (a material the model never names), built 4 March 9:00;
+    * U2 built 4 March 10:00 with an LV connector instead of the HV one, and NMC instead of LFP;
+    * U3 as expected, built 4 March 11:00; on 20 March its HV connector is swapped for an LV one;
+    * U4 made to order: commissioned 3 March, allocated, then assembled 5 March with no LFP drawn;
+    * U5 (line 2, not configured) built with an LV connector; U6 commissioned, never built.
+
+    Returns the eventIDs of each build and of the swap: ``{"U1": [...], ..., "swap": [removing, replacing]}``.
+    """
+    from cradletrace import lifecycle
+    from cradletrace.configure import configure
+
+    setup(session)
+    conf = configure(session, "PACK", ["c10", "lfp", "hv"], when=day(1))
+    parts = [part(g, f"{g[-3:]}-{n}") for g in (MOD, BMS, HV, LV) for n in range(1, 13)]
+    lifecycle.commission_units(session, parts, location=FACTORY, when=day(1))
+    for material in (LFP_LOT, NMC_LOT, GLUE_LOT):
+        lifecycle.register_lot(session, material, quantity=10, supplier=SELLER, owner=SELLER, location=FACTORY,
+                               when=day(1))
+
+    def kit(n: int, connector: str = HV) -> list[str]:
+        return [part(MOD, f"045-{2 * n - 1}"), part(MOD, f"045-{2 * n}"), part(BMS, f"052-{n}"),
+                part(connector, f"{connector[-3:]}-{n}")]
+
+    events: dict[str, list[str]] = {}
+    made = [(U1, {LFP_LOT: 0.4, GLUE_LOT: 0.01}, kit(1), day(4, 9)), (U2, {NMC_LOT: 0.35}, kit(2, LV), day(4, 10)),
+            (U3, {LFP_LOT: 0.4}, kit(3), day(4, 11)), (U5, {NMC_LOT: 0.35}, kit(5, LV), day(4, 12))]
+    for unit, materials, components, when in made:
+        events[unit[-2:]] = lifecycle.manufacture(session, [unit], materials=materials, components={unit: components},
+                                                  location=FACTORY, when=when).event_ids
+    lifecycle.commission_units(session, [U4, U6], location=FACTORY, when=day(3))
+    sell(session, "1", [{"configuration_id": conf.id, "quantity": 5, "unit_price": "4200.00"},
+                        {"product": PACK10, "quantity": 1, "unit_price": "4000.00"}])
+    commerce.allocate(session, "SO-1", units=[U1, U2, U3, U4, U5, U6], when=day(4, 13))
+    events["U4"] = lifecycle.assemble(session, U4, kit(4), location=FACTORY, when=day(5)).event_ids
+    events["swap"] = lifecycle.replace_component(session, U3, part(HV, "076-3"), part(LV, "069-6"),
+                                                 reason="no HV connector in stock", when=day(20)).event_ids
+    return events

@@ -25,7 +25,8 @@ As sold against as built, and as maintained. The definitions (docs/quote-to-cash
 
 One finding per unit, naming the unit, the expected and the actual composition at each reported
 moment, and the events involved: the building events for *as built*, the events that opened or
-closed an edge at the moment for a change. Three queries for every unit, whatever their number.
+closed an edge at the moment for a change. Three queries for every unit, whatever their number
+(and one for the names of the products the findings name).
 :func:`unit_checks` gives every checked unit, conforming or not (the mismatch-rate KPI of
 :mod:`cradletrace.configure.as_built` counts them); the check reports those that differ.
 """
@@ -197,13 +198,18 @@ def moments(fitted: Sequence[Fitted]) -> list[tuple[str, datetime, tuple[str, ..
     >>> [(m, at.hour, events) for m, at, events in moments(f)]
     [('as_built', 9, ('E1', 'E2')), ('as_maintained', 12, ('E3', 'E4'))]
     """
-    opened = sorted((f for f in fitted if f.valid_from is not None), key=lambda f: (f.valid_from, f.opened_by or ""))
+    # Stable sorts: events at one time stay in the order their edges were written (capture order).
+    opened = sorted((f for f in fitted if f.valid_from is not None), key=lambda f: f.valid_from or datetime.min)
     if not opened:
         return []
     builds = [f.valid_from for f in opened if f.opened_step in BUILD_STEPS]
     built = max(builds) if builds else opened[0].valid_from
     assert built is not None
-    out = [(AS_BUILT, built, _once(f.opened_by for f in opened if f.valid_from <= built))]  # type: ignore[operator]
+    # The building events: whatever opened or closed an edge into the unit up to then (rework included).
+    steps = sorted([(f.valid_to, 0, f.closed_by) for f in fitted if f.valid_to is not None and f.valid_to <= built]
+                   + [(f.valid_from, 1, f.opened_by) for f in opened if f.valid_from and f.valid_from <= built],
+                   key=lambda step: step[:2])
+    out = [(AS_BUILT, built, _once(event for _at, _order, event in steps))]
     changes = sorted({t for f in fitted for t in (f.valid_from, f.valid_to) if t is not None and t > built})
     for at in changes:
         # What came out, then what went in: a swap reads as removing, then replacing.
@@ -310,11 +316,28 @@ def _fitted(session: Session, units: Any) -> dict[int, list[Fitted]]:
     return out
 
 
-def finding(check: UnitCheck) -> Finding:
-    """The finding of a unit that differs from its configuration."""
+def finding(check: UnitCheck, names: Mapping[str, str] | None = None) -> Finding:
+    """The finding of a unit that differs from its configuration; ``names`` gives products' names by GTIN.
+
+    Examples
+    --------
+    >>> at = datetime(2026, 3, 4, 10)
+    >>> moment = Moment(AS_BUILT, at, {"LV": Decimal(1)}, {"HV": (Decimal(1), Decimal(0)), "LV": (Decimal(0), Decimal(1))},
+    ...                 ("E1",))
+    >>> f = finding(UnitCheck("U2", 7, "SO-1", 1, {"HV": Decimal(1)}, (moment,)), {"HV": "HV connector"})
+    >>> f.message
+    'U2 differs from its configuration 7 (order SO-1 line 1): as built 2026-03-04 10:00, HV connector (HV) 1 expected 0 found, LV 0 expected 1 found'
+    >>> f.event_ids, f.detail["moments"][0]["differences"]["HV"]
+    (['E1'], {'expected': '1', 'actual': '0'})
+    """
+    names = names or {}
     reported = check.reported
-    said = "; ".join(f"{'as built' if m.moment == AS_BUILT else 'after a change'} {m.at:%Y-%m-%d %H:%M} "
-                     f"({', '.join(f'{g} expected {plain(e)}, has {plain(a)}' for g, (e, a) in m.differences.items())})"
+
+    def product(gtin: str) -> str:
+        return f"{names[gtin]} ({gtin})" if gtin in names else gtin
+
+    said = "; ".join(f"{'as built' if m.moment == AS_BUILT else 'after a change'} {m.at:%Y-%m-%d %H:%M}, "
+                     + ", ".join(f"{product(g)} {plain(e)} expected {plain(a)} found" for g, (e, a) in m.differences.items())
                      for m in reported)
     return Finding(
         CONFIGURATION_MISMATCH, "CC-12", "warn", [check.unit], list(_once(e for m in reported for e in m.event_ids)),
@@ -328,7 +351,10 @@ def finding(check: UnitCheck) -> Finding:
 
 
 def _configuration_mismatch(session: Session, tol: float) -> list[Finding]:
-    return [finding(c) for c in unit_checks(session) if c.differs]
+    differ = [c for c in unit_checks(session) if c.differs]
+    gtins = {g for c in differ for m in c.reported for g in m.differences}
+    names = dict(session.execute(select(Product.gtin, Product.name).where(Product.gtin.in_(gtins))).all()) if gtins else {}
+    return [finding(c, names) for c in differ]
 
 
 def _quantities(values: Mapping[str, Decimal]) -> dict[str, str]:
