@@ -53,7 +53,8 @@ def setitem(path: list[Any], value: Any) -> Any:
 @pytest.mark.parametrize(("changes", "where", "says"), [
     ({"groups": groups_with(setitem([1, "options", 0, "code"], "c5"))}, "model PACK.groups[1].options[0].code",
      "option code 'c5' is used twice"),
-    ({"groups": groups_with(setitem([2, "code"], "cap"))}, "model PACK.groups[2].code", "group code 'cap' is used twice"),
+    ({"groups": groups_with(setitem([2, "code"], "cap"))}, "model PACK.groups[2].code",
+     "group code 'cap' is used twice"),
     ({"groups": groups_with(setitem([0, "options"], []))}, "model PACK.groups[0].options", "needs at least one entry"),
     ({"groups": groups_with(setitem([0, "options", 0, "components", 0, "quantity"], 0))},
      "model PACK.groups[0].options[0].components[0].quantity", "quantity must be positive, got 0"),

@@ -60,7 +60,8 @@ def configurations() -> list[frozenset[str]]:
 
 @settings(max_examples=200, deadline=None)
 @given(variants=variant_sets(), order=st.randoms(use_true_random=False))
-def test_without_ambiguities_every_configuration_resolves_whatever_the_order(variants, order) -> None:  # type: ignore[no-untyped-def]
+def test_without_ambiguities_every_configuration_resolves_whatever_the_order(  # type: ignore[no-untyped-def]
+        variants, order) -> None:
     assume(not ambiguities(D, variants))
     shuffled = list(variants)
     order.shuffle(shuffled)

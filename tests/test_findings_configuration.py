@@ -1,4 +1,4 @@
-"""cradletrace.findings.configuration: units built, or maintained, otherwise than the configuration they were sold with."""
+"""cradletrace.findings.configuration: units built, or maintained, otherwise than their configuration as sold."""
 
 from __future__ import annotations
 
@@ -9,7 +9,15 @@ from sqlalchemy.orm import Session
 
 from configure_world import BMS, HV, LFP, LV, MOD, NMC, U1, U2, U3, U4, U5, U6, build
 from cradletrace.findings import CONFIGURATION_MISMATCH, findings
-from cradletrace.findings.configuration import AS_BUILT, AS_MAINTAINED, Fitted, Moment, UnitCheck, check_unit, unit_checks
+from cradletrace.findings.configuration import (
+    AS_BUILT,
+    AS_MAINTAINED,
+    Fitted,
+    Moment,
+    UnitCheck,
+    check_unit,
+    unit_checks,
+)
 
 EXPECTED = {BMS: "1", MOD: "2", LFP: "0.4", HV: "1"}  # c10 (2 modules) + lfp (0.40 kg) + hv, and the base BMS
 
@@ -76,7 +84,8 @@ def test_the_check_is_set_based(session: Session, count_statements) -> None:  # 
     assert len(checks) == 5 and len(sent) == 3  # the sold units, their edges, the models' catalogues
 
 
-def test_no_configured_units_costs_one_query(session: Session, count_statements) -> None:  # type: ignore[no-untyped-def]
+def test_no_configured_units_costs_one_query(session: Session,
+                                             count_statements) -> None:  # type: ignore[no-untyped-def]
     with count_statements(session) as sent:
         assert unit_checks(session) == []
     assert len(sent) == 1

@@ -187,7 +187,8 @@ def define_model(
     ...     _ = add_product(session, gtin, title)
     >>> m = define_model(session, "PACK", name="Battery pack", product="09506000134352",
     ...                  groups=[{"code": "cap", "name": "Capacity", "options": [
-    ...                      {"code": "c5", "name": "5 kWh", "components": [{"product": "09506000134376", "quantity": 1}]},
+    ...                      {"code": "c5", "name": "5 kWh",
+    ...                       "components": [{"product": "09506000134376", "quantity": 1}]},
     ...                      {"code": "c10", "name": "10 kWh",
     ...                       "components": [{"product": "09506000134376", "quantity": 2}]}]}])
     >>> m.code, m.name
@@ -333,7 +334,8 @@ def _rule(definition: Definition, r: Mapping[str, Any], at: str) -> Rule:
     kind = str(r.get("kind") or "").strip().lower()
     if kind not in RULE_KINDS:
         raise InvalidInput(f"a rule's kind is requires or excludes, not {r.get('kind')!r}", where=f"{at}.kind")
-    option, other = _option(definition, r.get("option"), f"{at}.option"), _option(definition, r.get("other"), f"{at}.other")
+    option = _option(definition, r.get("option"), f"{at}.option")
+    other = _option(definition, r.get("other"), f"{at}.other")
     if option == other:
         raise InvalidInput(f"a rule ties two options, not {option} to itself", where=f"{at}.other")
     group = definition.group_of[option]

@@ -218,7 +218,8 @@ def moments(fitted: Sequence[Fitted]) -> list[tuple[str, datetime, tuple[str, ..
     return out
 
 
-def composition_at(fitted: Iterable[Fitted], at: datetime, scope: Iterable[str]) -> tuple[dict[str, int], dict[str, Decimal]]:
+def composition_at(fitted: Iterable[Fitted], at: datetime,
+                   scope: Iterable[str]) -> tuple[dict[str, int], dict[str, Decimal]]:
     """Parts counted and materials drawn per GTIN right after ``at``; materials only of the GTINs in ``scope``.
 
     Examples
@@ -322,11 +323,12 @@ def finding(check: UnitCheck, names: Mapping[str, str] | None = None) -> Finding
     Examples
     --------
     >>> at = datetime(2026, 3, 4, 10)
-    >>> moment = Moment(AS_BUILT, at, {"LV": Decimal(1)}, {"HV": (Decimal(1), Decimal(0)), "LV": (Decimal(0), Decimal(1))},
-    ...                 ("E1",))
+    >>> wrong = {"HV": (Decimal(1), Decimal(0)), "LV": (Decimal(0), Decimal(1))}
+    >>> moment = Moment(AS_BUILT, at, {"LV": Decimal(1)}, wrong, ("E1",))
     >>> f = finding(UnitCheck("U2", 7, "SO-1", 1, {"HV": Decimal(1)}, (moment,)), {"HV": "HV connector"})
-    >>> f.message
-    'U2 differs from its configuration 7 (order SO-1 line 1): as built 2026-03-04 10:00, HV connector (HV) 1 expected 0 found, LV 0 expected 1 found'
+    >>> print(f.message)
+    U2 differs from its configuration 7 (order SO-1 line 1): as built 2026-03-04 10:00,
+    HV connector (HV) 1 expected 0 found, LV 0 expected 1 found
     >>> f.event_ids, f.detail["moments"][0]["differences"]["HV"]
     (['E1'], {'expected': '1', 'actual': '0'})
     """
@@ -336,9 +338,11 @@ def finding(check: UnitCheck, names: Mapping[str, str] | None = None) -> Finding
     def product(gtin: str) -> str:
         return f"{names[gtin]} ({gtin})" if gtin in names else gtin
 
-    said = "; ".join(f"{'as built' if m.moment == AS_BUILT else 'after a change'} {m.at:%Y-%m-%d %H:%M}, "
-                     + ", ".join(f"{product(g)} {plain(e)} expected {plain(a)} found" for g, (e, a) in m.differences.items())
-                     for m in reported)
+    def told(m: Moment) -> str:
+        wrong = ", ".join(f"{product(g)} {plain(e)} expected {plain(a)} found" for g, (e, a) in m.differences.items())
+        return f"{'as built' if m.moment == AS_BUILT else 'after a change'} {m.at:%Y-%m-%d %H:%M}, {wrong}"
+
+    said = "; ".join(told(m) for m in reported)
     return Finding(
         CONFIGURATION_MISMATCH, "CC-12", "warn", [check.unit], list(_once(e for m in reported for e in m.event_ids)),
         f"{check.unit} differs from its configuration {check.configuration_id} (order {check.order} line "
@@ -346,14 +350,16 @@ def finding(check: UnitCheck, names: Mapping[str, str] | None = None) -> Finding
         {"configuration_id": check.configuration_id, "order": check.order, "line": check.line_no,
          "expected": _quantities(check.expected),
          "moments": [{"moment": m.moment, "at": m.at.isoformat(), "actual": _quantities(m.actual),
-                      "differences": {g: {"expected": plain(e), "actual": plain(a)} for g, (e, a) in m.differences.items()},
+                      "differences": {g: {"expected": plain(e), "actual": plain(a)}
+                                      for g, (e, a) in m.differences.items()},
                       "event_ids": list(m.event_ids)} for m in reported]})
 
 
 def _configuration_mismatch(session: Session, tol: float) -> list[Finding]:
     differ = [c for c in unit_checks(session) if c.differs]
     gtins = {g for c in differ for m in c.reported for g in m.differences}
-    names = dict(session.execute(select(Product.gtin, Product.name).where(Product.gtin.in_(gtins))).all()) if gtins else {}
+    names = dict(session.execute(select(Product.gtin, Product.name).where(Product.gtin.in_(gtins))).all()
+                 if gtins else [])
     return [finding(c, names) for c in differ]
 
 
