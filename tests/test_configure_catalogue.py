@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from configure_world import BMS, GROUPS, HV, LFP, MOD, PACK, PACK5, PACK10, PACK10L, RULES, one, pack_model, products
 from cradletrace.configure import catalogue, configure, define_model, model_of
 from cradletrace.errors import Conflict, InvalidInput, NotFound
-from cradletrace.models import ConfigOption, ConfigOptionGroup
+from cradletrace.models import ConfigOption, ConfigOptionGroup, PriceList, PriceSurcharge
 
 
 def test_a_model_reads_back_as_defined(session: Session) -> None:
@@ -119,3 +120,19 @@ def test_an_option_that_was_sold_stays(session: Session) -> None:
         pack_model(session, name="Pack II", groups=groups, rules=RULES[:1])
     cat = catalogue(session, "PACK")  # refused before anything was written
     assert "heater" in cat.option_ids and len(cat.definition.rules) == 2 and cat.model.name == "Battery pack"
+
+
+def test_an_option_on_a_price_list_stays(session: Session) -> None:
+    products(session)
+    pack_model(session)
+    listed = PriceList(code="EUR-2026", name="List 2026", currency="EUR", valid_from=datetime(2026, 1, 1),
+                       created_at=datetime(2026, 1, 1))
+    session.add(listed)
+    session.flush()
+    session.add(PriceSurcharge(price_list_id=listed.id, option_id=catalogue(session, "PACK").option_ids["heater"],
+                               amount=Decimal("150")))
+    session.flush()
+    groups = copy.deepcopy(GROUPS)
+    groups[3]["options"] = groups[3]["options"][:1]
+    with pytest.raises(Conflict, match="option heater has a surcharge on price list EUR-2026: take it off the list"):
+        pack_model(session, groups=groups, rules=RULES[:1])

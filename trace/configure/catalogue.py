@@ -3,7 +3,7 @@
 :func:`define_model` takes a whole definition (option groups and their options, the bill-of-materials
 rows each option puts in, base rows in every configuration, rules, variants), checks it, and writes
 it; given the code of an existing model it redefines that model in place: groups and options are
-kept by code (an option that a saved configuration holds cannot be removed), and the bill of
+kept by code (an option that a saved configuration holds, or a price list surcharges, cannot be removed), and the bill of
 materials, rules and variants are replaced. Configurations saved before keep their own snapshot.
 :func:`catalogue` reads a model back (a fixed number of queries) for :mod:`~cradletrace.configure.configurations`.
 """
@@ -34,6 +34,8 @@ from cradletrace.models import (
     ConfigVariant,
     ConfigVariantOption,
     ConfigurationOption,
+    PriceList,
+    PriceSurcharge,
     Product,
 )
 from cradletrace.timestamps import aware, naive_utc
@@ -174,7 +176,8 @@ def define_model(
     NotFound
         A product that is not in master data.
     Conflict
-        A variant GTIN that is another model's variant; removing an option a configuration holds.
+        A variant GTIN that is another model's variant; removing an option that a configuration holds or
+        that has a surcharge on a price list.
 
     Examples
     --------
@@ -243,6 +246,13 @@ def _current(session: Session, model: ConfigModel | None, parsed: _Parsed, where
                            .where(ConfigOption.id.in_(gone or [-1])).limit(1)).first()
     if held:
         raise Conflict(f"option {held[0]} is in configuration {held[1]}: an option that was sold stays in the model",
+                       where=f"{where}.groups")
+    priced = session.execute(select(ConfigOption.code, PriceList.code)
+                             .join(PriceSurcharge, PriceSurcharge.option_id == ConfigOption.id)
+                             .join(PriceList, PriceList.id == PriceSurcharge.price_list_id)
+                             .where(ConfigOption.id.in_(gone or [-1])).limit(1)).first()
+    if priced:
+        raise Conflict(f"option {priced[0]} has a surcharge on price list {priced[1]}: take it off the list first",
                        where=f"{where}.groups")
     return groups, options
 
