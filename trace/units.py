@@ -1,4 +1,4 @@
-"""Units of measure: the mass units of UN/CEFACT Recommendation 20 and conversion to kilograms.
+"""Units of measure: the mass units of UN/CEFACT Recommendation 20 and conversion to kilograms; exact quantities.
 
 EPCIS quantities carry a Rec. 20 code (``uom``). Lineage edges, lot balances and
 the mass-balance finding compare masses, so every mass unit converts to
@@ -14,6 +14,11 @@ Examples
 """
 
 from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from cradletrace.errors import InvalidInput
 
 KG_PER_UOM: dict[str, float] = {
     "KGM": 1.0,  # kilogram
@@ -60,3 +65,38 @@ def in_amount_unit(quantity: float, uom: str | None) -> float:
     (0.5, 3)
     """
     return quantity * KG_PER_UOM[uom] if uom in KG_PER_UOM else quantity
+
+
+def decimal(value: Any, *, where: str = "value") -> Decimal:
+    """A Decimal from a Decimal, an int or a numeric string; floats are refused (money and bills of materials
+    must be exact, and a float is a binary approximation).
+
+    Examples
+    --------
+    >>> decimal("2.50"), decimal(3)
+    (Decimal('2.50'), Decimal('3'))
+    >>> decimal(0.1, where="quantity")
+    Traceback (most recent call last):
+    ...
+    cradletrace.errors.InvalidInput: quantity: give a string or Decimal, not a float (0.1)
+    """
+    if isinstance(value, float):
+        raise InvalidInput(f"give a string or Decimal, not a float ({value!r})", where=where)
+    try:
+        result = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(f"not a number: {value!r}", where=where) from None
+    if not result.is_finite():
+        raise InvalidInput(f"not a finite number: {value!r}", where=where)
+    return result
+
+
+def plain(quantity: Decimal) -> str:
+    """An exact quantity as the shortest plain decimal string (no exponent, no trailing zeros), as JSON keeps it.
+
+    Examples
+    --------
+    >>> plain(Decimal("2.000000")), plain(Decimal("10")), plain(Decimal("0.350"))
+    ('2', '10', '0.35')
+    """
+    return f"{quantity.normalize():f}"

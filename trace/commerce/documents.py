@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -27,6 +27,7 @@ from cradletrace.log.capture import CaptureReport
 from cradletrace.models import Document, DocumentKind, DocumentStatus, Edge, EdgeKind, Node, Party
 from cradletrace.projections.nodemap import node_ids
 from cradletrace.timestamps import aware, naive_utc
+from cradletrace.units import decimal  # noqa: F401  (commerce's services import it from here)
 
 CENT = Decimal("0.01")
 
@@ -68,22 +69,9 @@ def money(value: Any, *, where: str = "amount") -> Decimal:
     >>> money(0.1)
     Traceback (most recent call last):
     ...
-    cradletrace.errors.InvalidInput: amount: give money as a string or Decimal, not a float (0.1)
+    cradletrace.errors.InvalidInput: amount: give a string or Decimal, not a float (0.1)
     """
     return decimal(value, where=where).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def decimal(value: Any, *, where: str = "value") -> Decimal:
-    """A Decimal from a Decimal, an int or a numeric string (floats are refused: money must be exact)."""
-    if isinstance(value, float):
-        raise InvalidInput(f"give money as a string or Decimal, not a float ({value!r})", where=where)
-    try:
-        result = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(f"not a number: {value!r}", where=where) from None
-    if not result.is_finite():
-        raise InvalidInput(f"not a finite number: {value!r}", where=where)
-    return result
 
 
 def currency_code(value: str | None, *, where: str = "currency") -> str:

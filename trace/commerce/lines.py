@@ -17,9 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradletrace.commerce.documents import CENT, decimal
-from cradletrace.errors import InvalidInput, NotFound
-from cradletrace.lifecycle.common import class_id
-from cradletrace.models import Document, Line, Product
+from cradletrace.configure.configurations import configured_products
+from cradletrace.errors import InvalidInput
+from cradletrace.lifecycle.masterdata import product_ids
+from cradletrace.models import Document, Line
 
 
 def line_total(quantity: Decimal, unit_price: Decimal | None, discount: Decimal = Decimal(0),
@@ -41,37 +42,27 @@ def line_total(quantity: Decimal, unit_price: Decimal | None, discount: Decimal 
     return net, (net * tax_rate).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def product_ids(session: Session, products: Iterable[str | int]) -> dict[str | int, int]:
-    """``products.id`` of products given by id or GTIN (any form), one query."""
-    wanted = list(dict.fromkeys(products))
-    gtins = {}
-    for p in wanted:
-        if not isinstance(p, int):
-            text = str(p).strip()
-            gtins[p] = text.zfill(14) if text.isdigit() else class_id(text).rsplit("/", 1)[-1]
-    found = dict(session.execute(select(Product.gtin, Product.id).where(Product.gtin.in_(set(gtins.values())))).all())
-    result: dict[str | int, int] = {}
-    for p in wanted:
-        if isinstance(p, int):
-            result[p] = p
-        elif gtins[p] in found:
-            result[p] = found[gtins[p]]
-        else:
-            raise NotFound(f"no product with GTIN {gtins[p]} (add it with cradletrace.lifecycle.add_product)",
-                           where="product")
-    return result
-
-
 def add_lines(session: Session, doc: Document, lines: Sequence[Mapping[str, Any]]) -> list[Line]:
     """Add lines (``product``, ``quantity``, ``unit_price``, ``discount``, ``tax_rate``, ``source_line_id``,
     and for quote-to-cash ``configuration_id``, ``list_price``, ``surcharge``) to ``doc`` and set its
-    amount and tax; flush."""
+    amount and tax; flush. A line with a ``configuration_id`` is for the configuration's product
+    (:func:`cradletrace.configure.configured_products`), which it may leave out."""
     if not lines:
         raise InvalidInput("a document needs at least one line", where=f"{doc.kind.value} {doc.number}")
     ids = product_ids(session, [ln["product"] for ln in lines if ln.get("product") is not None])
+    configured = configured_products(session, [ln["configuration_id"] for ln in lines
+                                               if ln.get("configuration_id") is not None])
     made = []
     for no, ln in enumerate(lines, start=1):
         where = f"{doc.kind.value} {doc.number} line {no}"
+        product_id = ids.get(ln["product"]) if ln.get("product") is not None else None
+        if ln.get("configuration_id") is not None:
+            # A configured line sells the configuration's product: its variant, or the model's base product.
+            sold = configured[ln["configuration_id"]]
+            if product_id not in (None, sold):
+                raise InvalidInput(f"the product is not configuration {ln['configuration_id']}'s (its variant or "
+                                   "base product): leave it out to take the configuration's", where=f"{where}.product")
+            product_id = sold
         quantity = decimal(ln.get("quantity"), where=f"{where}.quantity")
         if quantity <= 0:
             raise InvalidInput(f"quantity must be positive, got {quantity}", where=f"{where}.quantity")
@@ -80,7 +71,7 @@ def add_lines(session: Session, doc: Document, lines: Sequence[Mapping[str, Any]
         if not 0 <= discount <= 1:
             raise InvalidInput(f"discount is a fraction from 0 to 1, got {discount}", where=f"{where}.discount")
         made.append(Line(document_id=doc.id, line_no=int(ln.get("line_no") or no),
-                         product_id=ids.get(ln["product"]) if ln.get("product") is not None else None,
+                         product_id=product_id,
                          quantity=quantity,
                          unit_price=None if price is None else decimal(price, where=f"{where}.unit_price"),
                          discount=discount, tax_rate=decimal(ln.get("tax_rate") or 0, where=f"{where}.tax_rate"),

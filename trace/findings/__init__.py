@@ -12,15 +12,17 @@ One module per family of checks: :mod:`~cradletrace.findings.custody` (shipped n
 received, received without shipment, two locations), :mod:`~cradletrace.findings.lifespan`
 (event after end, event before commissioning, never commissioned, double commissioning),
 :mod:`~cradletrace.findings.composition` (two parents), :mod:`~cradletrace.findings.clocks`
-(event after record time), :mod:`~cradletrace.findings.mass_balance` (lot overdrawn) and
-:mod:`~cradletrace.findings.retractions` (retracted); :mod:`~cradletrace.findings.base` holds
-the :class:`Finding` record and the SQL pieces they share, :mod:`~cradletrace.findings.registry`
-the report order and :func:`findings`.
+(event after record time), :mod:`~cradletrace.findings.mass_balance` (lot overdrawn),
+:mod:`~cradletrace.findings.retractions` (retracted) and :mod:`~cradletrace.findings.configuration`
+(a unit built or maintained otherwise than the configuration it was sold with);
+:mod:`~cradletrace.findings.base` holds the :class:`Finding` record and the SQL pieces they share,
+:mod:`~cradletrace.findings.registry` the report order and :func:`findings`.
 """
 
 from cradletrace.findings.base import Finding
 from cradletrace.findings.clocks import EVENT_AFTER_RECORD_TIME
 from cradletrace.findings.composition import TWO_PARENTS
+from cradletrace.findings.configuration import CONFIGURATION_MISMATCH
 from cradletrace.findings.custody import RECEIVED_WITHOUT_SHIPMENT, SHIPPED_NOT_RECEIVED, TWO_LOCATIONS
 from cradletrace.findings.lifespan import (
     DOUBLE_COMMISSIONING,
@@ -33,7 +35,8 @@ from cradletrace.findings.registry import CHECKS, DEFAULT_TOLERANCE, findings
 from cradletrace.findings.retractions import RETRACTED
 
 __all__ = [
-    "CHECKS", "DEFAULT_TOLERANCE", "DOUBLE_COMMISSIONING", "EVENT_AFTER_END", "EVENT_AFTER_RECORD_TIME",
+    "CHECKS", "CONFIGURATION_MISMATCH", "DEFAULT_TOLERANCE", "DOUBLE_COMMISSIONING", "EVENT_AFTER_END",
+    "EVENT_AFTER_RECORD_TIME",
     "EVENT_BEFORE_COMMISSIONING", "LOT_OVERDRAWN", "NEVER_COMMISSIONED", "RECEIVED_WITHOUT_SHIPMENT", "RETRACTED",
     "SHIPPED_NOT_RECEIVED", "TWO_LOCATIONS", "TWO_PARENTS", "Finding", "findings",
 ]

@@ -12,6 +12,8 @@ from cradletrace.findings.clocks import CHECKS as CLOCK_CHECKS
 from cradletrace.findings.clocks import EVENT_AFTER_RECORD_TIME
 from cradletrace.findings.composition import CHECKS as COMPOSITION_CHECKS
 from cradletrace.findings.composition import TWO_PARENTS
+from cradletrace.findings.configuration import CHECKS as CONFIGURATION_CHECKS
+from cradletrace.findings.configuration import CONFIGURATION_MISMATCH
 from cradletrace.findings.custody import CHECKS as CUSTODY_CHECKS
 from cradletrace.findings.custody import RECEIVED_WITHOUT_SHIPMENT, SHIPPED_NOT_RECEIVED, TWO_LOCATIONS
 from cradletrace.findings.lifespan import CHECKS as LIFESPAN_CHECKS
@@ -29,13 +31,14 @@ from cradletrace.findings.retractions import RETRACTED
 DEFAULT_TOLERANCE = timedelta(minutes=5)
 
 REPORT_ORDER = (SHIPPED_NOT_RECEIVED, RECEIVED_WITHOUT_SHIPMENT, EVENT_AFTER_END, TWO_LOCATIONS, TWO_PARENTS,
-                EVENT_AFTER_RECORD_TIME, EVENT_BEFORE_COMMISSIONING, NEVER_COMMISSIONED, DOUBLE_COMMISSIONING,
-                LOT_OVERDRAWN, RETRACTED)
+                CONFIGURATION_MISMATCH, EVENT_AFTER_RECORD_TIME, EVENT_BEFORE_COMMISSIONING, NEVER_COMMISSIONED,
+                DOUBLE_COMMISSIONING, LOT_OVERDRAWN, RETRACTED)
 """The finding kinds in the order reports list them: the journey of an object, then its records."""
 
 FAMILIES: dict[str, dict[str, Check]] = {
     "custody": CUSTODY_CHECKS, "lifespan": LIFESPAN_CHECKS, "composition": COMPOSITION_CHECKS,
     "clocks": CLOCK_CHECKS, "mass_balance": MASS_BALANCE_CHECKS, "retractions": RETRACTION_CHECKS,
+    "configuration": CONFIGURATION_CHECKS,
 }
 """The checks of each module of this package, by module name."""
 

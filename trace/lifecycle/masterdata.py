@@ -10,7 +10,7 @@ node or GTIN, so a place a service created and one a partner described are one r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from cradletrace.errors import NotFound
 from cradletrace.identifiers import gtin14, key_pairs
-from cradletrace.lifecycle.common import instance_id
+from cradletrace.lifecycle.common import class_id, instance_id
 from cradletrace.lineage.resolve import resolve
 from cradletrace.log.masterdata import versions_of
 from cradletrace.models import Edge, EdgeKind, Location, Node, Party, Product
@@ -53,6 +53,33 @@ def add_product(
     """
     return _save(session, Product, {"gtin": gtin14(gtin, where="product")}, name=name, attributes=attributes,
                  mass_kg=mass_kg, description=description)
+
+
+def product_ids(session: Session, products: Iterable[str | int]) -> dict[str | int, int]:
+    """``products.id`` of products given by id or GTIN (digits, Digital Link, element string): one query.
+
+    Raises
+    ------
+    NotFound
+        For a GTIN that is not a product.
+    """
+    wanted = list(dict.fromkeys(products))
+    gtins = {}
+    for p in wanted:
+        if not isinstance(p, int):
+            text = str(p).strip()
+            gtins[p] = text.zfill(14) if text.isdigit() else class_id(text).rsplit("/", 1)[-1]
+    found = dict(session.execute(select(Product.gtin, Product.id).where(Product.gtin.in_(set(gtins.values())))).all())
+    result: dict[str | int, int] = {}
+    for p in wanted:
+        if isinstance(p, int):
+            result[p] = p
+        elif gtins[p] in found:
+            result[p] = found[gtins[p]]
+        else:
+            raise NotFound(f"no product with GTIN {gtins[p]} (add it with cradletrace.lifecycle.add_product)",
+                           where="product")
+    return result
 
 
 _Record = TypeVar("_Record", Product, Party, Location)
