@@ -301,16 +301,14 @@ def define_price_list(session: Session, code: str, *, name: str, currency: str, 
         raise InvalidInput(f"a price list code is 1 to 40 characters, got {code!r}", where="price_list.code")
     if session.execute(select(PriceList.id).where(PriceList.code == code)).first() is not None:
         raise RuleViolation(f"price list {code} exists already", where="price_list.code")
+    currency = currency_code(currency)
     start, end = naive_utc(aware(valid_from)), naive_utc(valid_until) if valid_until else None
     if end is not None and end <= start:
         raise InvalidInput(f"valid_until {end:%Y-%m-%d %H:%M} is not after valid_from {start:%Y-%m-%d %H:%M}",
                            where=f"price list {code}.valid_until")
-    plist = PriceList(code=code, name=name, currency=currency_code(currency), valid_from=start, valid_until=end,
-                      party_id=party_id(session, customer), created_at=naive_utc(aware(when)))
-    session.add(plist)
-    session.flush()
+    owner = party_id(session, customer)
     ids = product_ids(session, [item["product"] for item in items])
-    rows: dict[tuple[int, Decimal], PriceListItem] = {}
+    prices: dict[tuple[int, Decimal], Decimal] = {}
     for no, item in enumerate(items, start=1):
         where = f"price list {code} item {no}"
         tier = decimal(item.get("min_quantity", 1), where=f"{where}.min_quantity")
@@ -320,12 +318,12 @@ def define_price_list(session: Session, code: str, *, name: str, currency: str, 
         if price < 0:
             raise InvalidInput(f"unit_price cannot be negative, got {price}", where=f"{where}.unit_price")
         key = (ids[item["product"]], tier)
-        if key in rows:
+        if key in prices:
             raise InvalidInput(f"product {item['product']} has a price from {number_text(tier)} already",
                                where=f"{where}.min_quantity")
-        rows[key] = PriceListItem(price_list_id=plist.id, product_id=key[0], min_quantity=tier, unit_price=price)
+        prices[key] = price
     options = _option_ids(session, surcharges, code)
-    extras: dict[int, PriceSurcharge] = {}
+    extras: dict[int, Decimal] = {}
     for no, extra in enumerate(surcharges, start=1):
         where = f"price list {code} surcharge {no}"
         amount = decimal(extra.get("amount"), where=f"{where}.amount")
@@ -335,8 +333,15 @@ def define_price_list(session: Session, code: str, *, name: str, currency: str, 
         if option in extras:
             raise InvalidInput(f"option {extra['option']} of {extra['model']} has a surcharge already",
                                where=f"{where}.option")
-        extras[option] = PriceSurcharge(price_list_id=plist.id, option_id=option, amount=amount)
-    session.add_all([*rows.values(), *extras.values()])
+        extras[option] = amount
+    # Everything checked before the first row is written: a refused list leaves nothing behind.
+    plist = PriceList(code=code, name=name, currency=currency, valid_from=start, valid_until=end,
+                      party_id=owner, created_at=naive_utc(aware(when)))
+    session.add(plist)
+    session.flush()
+    session.add_all([PriceListItem(price_list_id=plist.id, product_id=p, min_quantity=t, unit_price=v)
+                     for (p, t), v in prices.items()])
+    session.add_all([PriceSurcharge(price_list_id=plist.id, option_id=o, amount=v) for o, v in extras.items()])
     session.flush()
     return plist
 
