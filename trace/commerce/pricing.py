@@ -548,7 +548,7 @@ def _party_text(session: Session, pid: int | None) -> str:
 def pricing_snapshot(pricing: Pricing) -> dict[str, Any]:
     """How each line was priced, for a document's ``attributes["pricing"]`` (by line number, as text)."""
     return {str(ln.terms.line_no): {
-        "price_list": ln.terms.price_list, "tier": None if ln.terms.tier is None else str(ln.terms.tier),
+        "price_list": ln.terms.price_list, "tier": None if ln.terms.tier is None else number_text(ln.terms.tier),
         "price_given": ln.price_given,
         "surcharges": [{"option": s.option, "name": s.name, "amount": str(s.amount), "price_list": s.price_list}
                        for s in ln.terms.surcharges],
