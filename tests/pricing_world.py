@@ -37,7 +37,8 @@ from cradletrace.models import ConfigModel, ConfigOption, ConfigOptionGroup, Con
 BATTERY = "09506000134376"
 CELL = "09506000134383"
 
-__all__ = ["BATTERY", "CELL", "CUSTOMER_A", "CUSTOMER_B", "PUMP", "SELLER", "at", "build", "configuration"]
+__all__ = ["BATTERY", "CELL", "CUSTOMER_A", "CUSTOMER_B", "PUMP", "SELLER", "at", "build", "configuration",
+           "pdf_text"]
 
 
 def at(year: int, month: int, d: int, hour: int = 9) -> datetime:
@@ -96,6 +97,17 @@ def build(session: Session) -> Model:
                                valid_from=at(2026, 1, 1, 0),
                                items=[{"product": CELL, "unit_price": "2.50", "min_quantity": 100}])
     return Model(model, options)
+
+
+def pdf_text(pdf: bytes) -> list[str]:
+    """The text of each page of a PDF (PDFium)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return [document[i].get_textpage().get_text_range() for i in range(len(document))]
+    finally:
+        document.close()
 
 
 def configuration(session: Session, world: Model, codes: Sequence[str]) -> Configuration:

@@ -590,16 +590,20 @@ def _cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def amount_text(value: Decimal) -> str:
-    """Money as text: to the cent, or to its own places when it has more (a price per gram).
+def amount_text(value: Decimal, *, grouped: bool = False) -> str:
+    """Money as text: to the cent, or to its own places when it has more (a price per gram); ``grouped``
+    puts commas between thousands (for documents people read).
 
     Examples
     --------
     >>> amount_text(Decimal("105.0000")), amount_text(Decimal("0.1234")), amount_text(Decimal("3"))
     ('105.00', '0.1234', '3.00')
+    >>> amount_text(Decimal("4345.6800"), grouped=True), amount_text(Decimal("1234.5678"), grouped=True)
+    ('4,345.68', '1,234.5678')
     """
-    exact = value.normalize()
-    return str(_cents(value)) if exact == _cents(value) else f"{exact:f}"
+    exact, cents = value.normalize(), _cents(value)
+    shown = cents if exact == cents else exact
+    return f"{shown:,f}" if grouped else f"{shown:f}"
 
 
 def number_text(value: Decimal | None) -> str:

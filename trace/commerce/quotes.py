@@ -27,12 +27,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from cradletrace.commerce.approvals import request_approval, require_approval
-from cradletrace.commerce.documents import currency_code, get, new_document, require_status
+from cradletrace.commerce.documents import currency_code, find, get, new_document, require_status
 from cradletrace.commerce.invoices import next_number
 from cradletrace.commerce.lines import add_lines, lines_of
 from cradletrace.commerce.orders import create_order
 from cradletrace.commerce.pricing import PRICING_ATTRIBUTE, Pricing, price_lines, pricing_snapshot
-from cradletrace.errors import RuleViolation
+from cradletrace.errors import NotFound, RuleViolation
 from cradletrace.models import Document, DocumentKind, DocumentStatus, Line
 from cradletrace.timestamps import aware, naive_utc
 
@@ -190,6 +190,17 @@ def expire_quotes(session: Session, at: datetime | None = None) -> list[Document
     return expired
 
 
+def quote_version(session: Session, quote: str | Document, version: int | None = None) -> Document:
+    """A version of a quote (by number or document): ``version``, or the latest when none is given."""
+    doc = get(session, DocumentKind.QUOTE, quote)
+    if version is None or doc.version == version:
+        return doc
+    found = find(session, DocumentKind.QUOTE, doc.number, version=version)
+    if found is None:
+        raise NotFound(f"quote {doc.number} has no version {version}", where="version")
+    return found
+
+
 def require_draft(doc: Document, action: str) -> None:
     """Refuse to change a quote version that is not a draft: sending froze it (a change is a new version)."""
     if doc.status is not DRAFT:
@@ -224,6 +235,6 @@ def _input_lines(session: Session, doc: Document) -> list[dict[str, Any]]:
 
 
 __all__ = [
-    "Acceptance", "ORDER_SERIES", "accept_quote", "create_quote", "expire_quotes", "reject_quote", "require_draft",
-    "revise_quote", "send_quote", "update_quote",
+    "Acceptance", "ORDER_SERIES", "accept_quote", "create_quote", "expire_quotes", "quote_version", "reject_quote",
+    "require_draft", "revise_quote", "send_quote", "update_quote",
 ]
