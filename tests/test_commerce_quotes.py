@@ -151,3 +151,19 @@ def test_quotes_priced_from_the_lists_keep_how(session: Session) -> None:
     assert quote.attributes["pricing"] == {"1": {"price_list": "ALPHA-2026", "tier": "10", "price_given": False,
                                                  "surcharges": []}}
     assert quote.price_list_id is not None
+
+
+def test_versions_keep_the_price_list_asked_for(session: Session) -> None:
+    build(session)
+    commerce.create_quote(session, "Q1", party=CUSTOMER_A, currency="EUR", when=at(2026, 4, 1),
+                          price_list="GEN-2026", lines=[{"product": PUMP, "quantity": 12}])
+    # Asked for the general list: 12 x 90.00 (its tier from 10), not Alpha's 85.00; so in version 2 too
+    # (3 x 100.00), and after a change of the draft (2 x 100.00).
+    v2 = commerce.revise_quote(session, "Q1", when=at(2026, 4, 2), lines=[{"product": PUMP, "quantity": 3}])
+    assert [ln.unit_price for ln in lines_of(session, v2)] == [Decimal("100.00")]
+    commerce.update_quote(session, "Q1", when=at(2026, 4, 3), lines=[{"product": PUMP, "quantity": 2}])
+    assert (v2.amount, v2.attributes["asked_price_list"]) == (Decimal("200.00"), "GEN-2026")
+    # Without a list asked for, Alpha's own comes first: 2 x 95.00.
+    commerce.create_quote(session, "Q2", party=CUSTOMER_A, currency="EUR", when=at(2026, 4, 1),
+                          lines=[{"product": PUMP, "quantity": 2}])
+    assert commerce.revise_quote(session, "Q2", when=at(2026, 4, 2)).amount == Decimal("190.00")

@@ -81,7 +81,7 @@ def show_command(number: str, version: int | None, fmt: str, database: str | Non
                     "approvals": [dict(zip(names, a)) for a in approvals]})
         return
     valid = f", valid until {head['valid_until']:%Y-%m-%d}" if head["valid_until"] else ""
-    click.echo(f"quote {head['number']} version {head['version']} ({head['status']}), {pricing.customer}, dated "
+    click.echo(f"quote {head['number']} version {head['version']} ({head['status']}), customer {pricing.customer}, dated "
                f"{head['created_at']:%Y-%m-%d}{valid}")
     click.echo(pricing.explain())
     for discount, threshold, requested_at, _by, decided_at, decided_by, approved, _note in approvals:

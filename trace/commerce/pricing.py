@@ -186,29 +186,32 @@ class Pricing:
     def as_dict(self) -> dict[str, Any]:
         """The pricing as JSON-able data (numbers as decimal strings, so money stays exact)."""
 
-        def text(value: Any) -> Any:
-            return None if value is None else str(value)
+        def money(value: Decimal | None) -> str | None:
+            return None if value is None else amount_text(value)
+
+        def number(value: Decimal | None) -> str | None:
+            return None if value is None else number_text(value)
 
         return {
             "currency": self.currency, "customer": self.customer, "at": self.at.isoformat() if self.at else None,
-            "price_list": self.price_list, "document_discount": text(self.document_discount),
+            "price_list": self.price_list, "document_discount": number(self.document_discount),
             "lines": [{
                 "line_no": ln.terms.line_no, "product": ln.terms.product, "product_name": ln.terms.product_name,
-                "configuration_id": ln.terms.configuration_id, "quantity": text(ln.terms.quantity),
-                "price_list": ln.terms.price_list, "tier": text(ln.terms.tier),
-                "list_price": text(ln.terms.list_price),
-                "surcharges": [{"option": s.option, "name": s.name, "amount": text(s.amount),
+                "configuration_id": ln.terms.configuration_id, "quantity": number(ln.terms.quantity),
+                "price_list": ln.terms.price_list, "tier": number(ln.terms.tier),
+                "list_price": money(ln.terms.list_price),
+                "surcharges": [{"option": s.option, "name": s.name, "amount": money(s.amount),
                                 "price_list": s.price_list} for s in ln.terms.surcharges],
-                "surcharge": text(ln.surcharge), "unit_price": text(ln.unit_price), "price_given": ln.price_given,
-                "discount": text(ln.terms.discount), "gross": text(ln.gross),
-                "line_discount_amount": text(ln.line_discount_amount),
-                "document_discount_amount": text(ln.document_discount_amount), "net": text(ln.net),
-                "tax_rate": text(ln.terms.tax_rate), "tax": text(ln.tax),
-                "effective_discount": text(ln.effective_discount),
+                "surcharge": money(ln.surcharge), "unit_price": money(ln.unit_price), "price_given": ln.price_given,
+                "discount": number(ln.terms.discount), "gross": money(ln.gross),
+                "line_discount_amount": money(ln.line_discount_amount),
+                "document_discount_amount": money(ln.document_discount_amount), "net": money(ln.net),
+                "tax_rate": number(ln.terms.tax_rate), "tax": money(ln.tax),
+                "effective_discount": number(ln.effective_discount),
             } for ln in self.lines],
-            "gross": text(self.gross), "line_discounts": text(self.line_discounts),
-            "document_discounts": text(self.document_discounts), "net": text(self.net), "tax": text(self.tax),
-            "total": text(self.total), "discount": text(self.discount),
+            "gross": money(self.gross), "line_discounts": money(self.line_discounts),
+            "document_discounts": money(self.document_discounts), "net": money(self.net), "tax": money(self.tax),
+            "total": money(self.total), "discount": number(self.discount),
         }
 
 
@@ -477,7 +480,7 @@ def _chosen_list(session: Session, price_list: str | int | PriceList | None, cus
         raise RuleViolation(f"the list is valid from {plist.valid_from:%Y-%m-%d}{until}, not on {moment:%Y-%m-%d}",
                             where=where)
     if plist.party_id is not None and plist.party_id != customer_id:
-        raise RuleViolation(f"the list is another customer's ({_party_text(session, plist.party_id)})", where=where)
+        raise RuleViolation(f"the list is for another customer: {_party_text(session, plist.party_id)}", where=where)
     return plist
 
 
@@ -533,16 +536,19 @@ def _no_price(session: Session, no: int, quantity: Decimal, gtin: str, name: str
     tiers = sorted({c.tier for c in candidates})
     why = (f"the lowest tier on a valid list starts at {number_text(tiers[0])}" if tiers
            else "no price list valid then has it")
-    return NotFound(f"no price for {number_text(quantity)} x {gtin} ({name}) for {_party_text(session, customer_id)} "
+    customer = _party_text(session, customer_id)
+    return NotFound(f"no price for {number_text(quantity)} x {gtin} ({name}) for "
+                    f"{'customer ' + customer if customer else 'no customer'} "
                     f"in {currency} on {moment:%Y-%m-%d}: {why}", where=f"line {no}.product")
 
 
-def _party_text(session: Session, pid: int | None) -> str:
+def _party_text(session: Session, pid: int | None) -> str | None:
+    """A party as ``NAME (identifier)``; ``None`` for none."""
     if pid is None:
-        return "any customer"
+        return None
     found = session.execute(select(Party.name, Node.identifier).join(Node, Node.id == Party.node_id)
                             .where(Party.id == pid)).first()
-    return f"customer {found[0]} ({found[1]})" if found else f"customer {pid}"
+    return f"{found[0]} ({found[1]})" if found else str(pid)
 
 
 def pricing_snapshot(pricing: Pricing) -> dict[str, Any]:
@@ -581,7 +587,7 @@ def explain(session: Session, document: Document) -> Pricing:
             tier=Decimal(made["tier"]) if made.get("tier") else None, configuration_id=ln.configuration_id)))
     plist = session.get(PriceList, document.price_list_id) if document.price_list_id else None
     return pricing_of(priced, currency=document.currency or "", document_discount=discount,
-                      customer=_party_text(session, document.party_id) if document.party_id else None,
+                      customer=_party_text(session, document.party_id),
                       at=document.created_at, price_list=plist.code if plist else None,
                       price_list_id=document.price_list_id)
 

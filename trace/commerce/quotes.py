@@ -37,6 +37,8 @@ from cradletrace.models import Document, DocumentKind, DocumentStatus, Line
 from cradletrace.timestamps import aware, naive_utc
 
 DRAFT, SENT = DocumentStatus.DRAFT, DocumentStatus.SENT
+ASKED_PRICE_LIST = "asked_price_list"
+"""The key of a quote's ``attributes`` naming the price list asked for (a contract's, say): its versions keep it."""
 ORDER_SERIES = "SO"
 """The number series of orders made by accepting a quote (``SO-000001``, ...) when no number is given."""
 
@@ -66,7 +68,7 @@ def create_quote(session: Session, number: str, *, party: str | int, currency: s
                        currency=currency, valid_until=naive_utc(valid_until) if valid_until else None,
                        discount=pricing.document_discount, price_list_id=pricing.price_list_id)
     doc.attributes = dict(attributes or {})
-    _store(session, doc, lines, pricing, by=by, when=when, threshold=threshold)
+    _store(session, doc, lines, pricing, asked=price_list is not None, by=by, when=when, threshold=threshold)
     return doc
 
 
@@ -75,28 +77,28 @@ def revise_quote(session: Session, quote: str | Document, *, lines: Sequence[Map
                  when: datetime | None = None, by: str | None = None, threshold: Any = None) -> Document:
     """A new version of a draft or sent quote; the old version is superseded.
 
-    What is not given is taken from the old version (its lines, discount, validity); lines that were
-    priced from a list are priced again at the revision's date (lines with a given price keep it).
+    What is not given is taken from the old version (its lines, discount, validity, the price list
+    asked for); lines that were priced from a list are priced again at the revision's date (lines
+    with a given price keep it).
     """
     old = get(session, DocumentKind.QUOTE, quote)
     require_status(old, [DRAFT, SENT], "revised")
-    lines = _input_lines(session, old) if lines is None else lines
-    pricing = price_lines(session, customer=old.party_id, currency=old.currency or "", at=when, lines=lines,
-                          discount=old.discount if discount is None else discount, price_list=price_list)
+    lines, pricing, asked = _reprice(session, old, lines=lines, discount=discount, price_list=price_list, when=when)
     old.status = DocumentStatus.SUPERSEDED
     doc = new_document(session, DocumentKind.QUOTE, old.number, version=old.version + 1, status=DRAFT, when=when,
                        party=old.party_id, follows=[old], currency=old.currency,
                        valid_until=naive_utc(valid_until) if valid_until else old.valid_until,
                        discount=pricing.document_discount, price_list_id=pricing.price_list_id)
     doc.attributes = {k: v for k, v in (old.attributes or {}).items() if k not in (PRICING_ATTRIBUTE, "sent_at")}
-    _store(session, doc, lines, pricing, by=by, when=when, threshold=threshold)
+    _store(session, doc, lines, pricing, asked=asked, by=by, when=when, threshold=threshold)
     return doc
 
 
 def update_quote(session: Session, quote: str | Document, *, lines: Sequence[Mapping[str, Any]] | None = None,
                  discount: Any = None, valid_until: datetime | None = None, price_list: Any = None,
                  when: datetime | None = None, by: str | None = None, threshold: Any = None) -> Document:
-    """Change a draft quote in place (its lines, discount, validity), priced again at ``when``.
+    """Change a draft quote in place (its lines, discount, validity, the price list asked for), priced again at
+    ``when``.
 
     Raises
     ------
@@ -105,14 +107,12 @@ def update_quote(session: Session, quote: str | Document, *, lines: Sequence[Map
     """
     doc = get(session, DocumentKind.QUOTE, quote)
     require_draft(doc, "changed")
-    lines = _input_lines(session, doc) if lines is None else lines
-    pricing = price_lines(session, customer=doc.party_id, currency=doc.currency or "", at=when, lines=lines,
-                          discount=doc.discount if discount is None else discount, price_list=price_list)
+    lines, pricing, asked = _reprice(session, doc, lines=lines, discount=discount, price_list=price_list, when=when)
     session.execute(delete(Line).where(Line.document_id == doc.id))
     doc.discount, doc.price_list_id = pricing.document_discount, pricing.price_list_id
     if valid_until is not None:
         doc.valid_until = naive_utc(valid_until)
-    _store(session, doc, lines, pricing, by=by, when=when, threshold=threshold)
+    _store(session, doc, lines, pricing, asked=asked, by=by, when=when, threshold=threshold)
     return doc
 
 
@@ -209,9 +209,21 @@ def require_draft(doc: Document, action: str) -> None:
                             where=f"quote {doc.number} v{doc.version}")
 
 
-def _store(session: Session, doc: Document, lines: Sequence[Mapping[str, Any]], pricing: Pricing, *,
+def _reprice(session: Session, doc: Document, *, lines: Sequence[Mapping[str, Any]] | None, discount: Any,
+             price_list: Any, when: datetime | None) -> tuple[Sequence[Mapping[str, Any]], Pricing, bool]:
+    """Price ``lines`` (default: the quote's own) for a new version or a change: the quote's customer and
+    currency, its discount and the list it asked for unless others are given. Also: whether a list is asked for."""
+    lines = _input_lines(session, doc) if lines is None else lines
+    asked = price_list if price_list is not None else (doc.attributes or {}).get(ASKED_PRICE_LIST)
+    pricing = price_lines(session, customer=doc.party_id, currency=doc.currency or "", at=when, lines=lines,
+                          discount=doc.discount if discount is None else discount, price_list=asked)
+    return lines, pricing, asked is not None
+
+
+def _store(session: Session, doc: Document, lines: Sequence[Mapping[str, Any]], pricing: Pricing, *, asked: bool,
            by: str | None, when: datetime | None, threshold: Any) -> None:
-    """Write the priced lines and how they were priced; open an approval request when the discount needs one."""
+    """Write the priced lines and how they were priced (and the list asked for); open an approval request when
+    the discount needs one."""
     stored = []
     for ln, priced in zip(lines, pricing.lines):
         listed = priced.terms.list_price is not None or bool(priced.terms.surcharges)
@@ -219,6 +231,8 @@ def _store(session: Session, doc: Document, lines: Sequence[Mapping[str, Any]], 
                        "list_price": priced.terms.list_price, "surcharge": priced.surcharge if listed else None})
     add_lines(session, doc, stored)
     doc.attributes = {**(doc.attributes or {}), PRICING_ATTRIBUTE: pricing_snapshot(pricing)}
+    if asked:
+        doc.attributes[ASKED_PRICE_LIST] = pricing.price_list
     session.flush()
     request_approval(session, doc, discount=pricing.discount, by=by, when=when, threshold=threshold)
 
@@ -235,6 +249,6 @@ def _input_lines(session: Session, doc: Document) -> list[dict[str, Any]]:
 
 
 __all__ = [
-    "Acceptance", "ORDER_SERIES", "accept_quote", "create_quote", "expire_quotes", "quote_version", "reject_quote",
+    "ASKED_PRICE_LIST", "Acceptance", "ORDER_SERIES", "accept_quote", "create_quote", "expire_quotes", "quote_version", "reject_quote",
     "require_draft", "revise_quote", "send_quote", "update_quote",
 ]
