@@ -52,7 +52,8 @@ class Model:
 
 
 GROUPS = (("capacity", "Capacity", True, (("10KWH", "10 kWh"), ("15KWH", "15 kWh"))),
-          ("chemistry", "Cell chemistry", True, (("LFP", "Lithium iron phosphate"), ("NMC", "Nickel manganese cobalt"))),
+          ("chemistry", "Cell chemistry", True,
+           (("LFP", "Lithium iron phosphate"), ("NMC", "Nickel manganese cobalt"))),
           ("colour", "Housing colour", False, (("GREY", "Grey"), ("RED", "Red"))))
 
 

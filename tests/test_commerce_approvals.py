@@ -23,7 +23,8 @@ from pricing_world import CUSTOMER_A, CUSTOMER_B, PUMP, at, build
 MANAGER = ["sales", "sales_manager"]
 
 
-def _quote(session: Session, discount: str = "0.20", document_discount: str = "0", number: str = "Q1"):  # type: ignore[no-untyped-def]
+def _quote(session: Session, discount: str = "0.20", document_discount: str = "0",  # type: ignore[no-untyped-def]
+           number: str = "Q1"):
     return commerce.create_quote(session, number, party=CUSTOMER_B, currency="EUR", when=at(2026, 4, 1), by="sam",
                                  discount=document_discount,
                                  lines=[{"product": PUMP, "quantity": 2, "discount": "0.05"},

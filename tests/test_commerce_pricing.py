@@ -156,7 +156,8 @@ def test_a_given_price_below_the_list_is_a_discount_against_it(session: Session)
         True, Decimal("100.00"), Decimal("80.00"), Decimal("0.2"))
 
 
-def test_price_lines_takes_a_fixed_number_of_statements(session: Session, count_statements) -> None:  # type: ignore[no-untyped-def]
+def test_price_lines_takes_a_fixed_number_of_statements(session: Session,
+                                                        count_statements) -> None:  # type: ignore[no-untyped-def]
     world = build(session)
     config = configuration(session, world, ["10KWH", "NMC"])
 
@@ -221,8 +222,9 @@ quantities = st.decimals(min_value=Decimal("0.001"), max_value=10_000, places=3)
 def test_the_arithmetic_never_charges_more_than_the_list(quantity: Decimal, list_price: Decimal,
                                                          surcharges: list[Decimal], discount: Decimal,
                                                          document_discount: Decimal, tax_rate: Decimal) -> None:
-    line = price_line(LineTerms(quantity, list_price, tuple(Surcharge(f"O{i}", "o", s) for i, s in enumerate(surcharges)),
-                                discount=discount, document_discount=document_discount, tax_rate=tax_rate))
+    options = tuple(Surcharge(f"O{i}", "o", s) for i, s in enumerate(surcharges))
+    line = price_line(LineTerms(quantity, list_price, options, discount=discount, document_discount=document_discount,
+                                tax_rate=tax_rate))
     listed = (quantity * (list_price + sum(surcharges, Decimal(0)))).quantize(Decimal("0.01"))
     assert Decimal(0) <= line.net <= line.gross == listed
     assert line.gross - line.line_discount_amount - line.document_discount_amount == line.net

@@ -71,7 +71,8 @@ def test_the_pdf_is_reproducible_and_picks_a_version(session: Session) -> None:
         quote_pdf(session, "Q-17", seller="urn:example:nobody")
 
 
-def test_the_sheet_reads_a_fixed_number_of_statements(session: Session, count_statements) -> None:  # type: ignore[no-untyped-def]
+def test_the_sheet_reads_a_fixed_number_of_statements(session: Session,
+                                                       count_statements) -> None:  # type: ignore[no-untyped-def]
     _quote(session, extra_lines=20)
 
     def count(version: int) -> int:

@@ -76,13 +76,14 @@ def show_command(number: str, version: int | None, fmt: str, database: str | Non
                                 "created_at": doc.created_at, "valid_until": doc.valid_until,
                                 "sent_at": (doc.attributes or {}).get("sent_at")}
     if fmt == "json":
-        names = ("discount", "threshold", "requested_at", "requested_by", "decided_at", "decided_by", "approved", "note")
+        names = ("discount", "threshold", "requested_at", "requested_by", "decided_at", "decided_by", "approved",
+                 "note")
         print_json({**head, "pricing": pricing.as_dict(),
                     "approvals": [dict(zip(names, a)) for a in approvals]})
         return
     valid = f", valid until {head['valid_until']:%Y-%m-%d}" if head["valid_until"] else ""
-    click.echo(f"quote {head['number']} version {head['version']} ({head['status']}), customer {pricing.customer}, dated "
-               f"{head['created_at']:%Y-%m-%d}{valid}")
+    click.echo(f"quote {head['number']} version {head['version']} ({head['status']}), "
+               f"customer {pricing.customer}, dated {head['created_at']:%Y-%m-%d}{valid}")
     click.echo(pricing.explain())
     for discount, threshold, requested_at, _by, decided_at, decided_by, approved, _note in approvals:
         decision = ("pending" if approved is None else

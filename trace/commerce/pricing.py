@@ -179,8 +179,8 @@ class Pricing:
             out.append(f"  gross {amount_text(ln.gross)}, net {amount_text(ln.net)}, tax {amount_text(ln.tax)} "
                        f"(rate {number_text(t.tax_rate)}), effective discount {percent(ln.effective_discount)}")
         c = self.currency
-        out.append(f"net {amount_text(self.net)} {c}, tax {amount_text(self.tax)} {c}, total {amount_text(self.total)} {c}; "
-                   f"largest discount {percent(self.discount)}")
+        out.append(f"net {amount_text(self.net)} {c}, tax {amount_text(self.tax)} {c}, "
+                   f"total {amount_text(self.total)} {c}; largest discount {percent(self.discount)}")
         return "\n".join(out)
 
     def as_dict(self) -> dict[str, Any]:
@@ -354,8 +354,10 @@ def _option_ids(session: Session, surcharges: Sequence[Mapping[str, Any]], code:
     if not wanted:
         return {}
     found = {(m, o): i for m, o, i in session.execute(
-        select(ConfigModel.code, ConfigOption.code, ConfigOption.id).join(ConfigModel, ConfigModel.id == ConfigOption.model_id)
-        .where(ConfigModel.code.in_({m for m, _o in wanted if m}), ConfigOption.code.in_({o for _m, o in wanted if o})))}
+        select(ConfigModel.code, ConfigOption.code, ConfigOption.id)
+        .join(ConfigModel, ConfigModel.id == ConfigOption.model_id)
+        .where(ConfigModel.code.in_({m for m, _o in wanted if m}),
+               ConfigOption.code.in_({o for _m, o in wanted if o})))}
     for no, s in enumerate(surcharges, start=1):
         if (s.get("model"), s.get("option")) not in found:
             raise NotFound(f"no option {s.get('option')!r} in configuration model {s.get('model')!r}",
@@ -635,6 +637,7 @@ def percent(fraction: Decimal) -> str:
 
 
 __all__ = [
-    "LinePrice", "LineTerms", "PRICING_ATTRIBUTE", "Pricing", "Surcharge", "define_price_list", "explain",
-    "amount_text", "get_price_list", "number_text", "percent", "price_line", "price_lines", "pricing_of", "pricing_snapshot", "set_standalone_price",
+    "LinePrice", "LineTerms", "PRICING_ATTRIBUTE", "Pricing", "Surcharge", "amount_text", "define_price_list",
+    "explain", "get_price_list", "number_text", "percent", "price_line", "price_lines", "pricing_of",
+    "pricing_snapshot", "set_standalone_price",
 ]

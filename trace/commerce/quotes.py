@@ -249,6 +249,6 @@ def _input_lines(session: Session, doc: Document) -> list[dict[str, Any]]:
 
 
 __all__ = [
-    "ASKED_PRICE_LIST", "Acceptance", "ORDER_SERIES", "accept_quote", "create_quote", "expire_quotes", "quote_version", "reject_quote",
-    "require_draft", "revise_quote", "send_quote", "update_quote",
+    "ASKED_PRICE_LIST", "Acceptance", "ORDER_SERIES", "accept_quote", "create_quote", "expire_quotes",
+    "quote_version", "reject_quote", "require_draft", "revise_quote", "send_quote", "update_quote",
 ]
