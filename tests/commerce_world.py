@@ -79,7 +79,7 @@ def build(session: Session) -> World:
     commerce.create_quote(session, "Q1", party=CUSTOMER_A, currency="EUR", opportunity="O1", lines=[pump_line],
                           when=day(1, 12))
     commerce.send_quote(session, "Q1", when=day(1, 13))
-    commerce.accept_quote(session, "Q1", when=day(1, 20))
+    commerce.accept_quote(session, "Q1", when=day(1, 20), order=False)
     commerce.win_opportunity(session, "O1", when=day(1, 25))
     commerce.create_quote(session, "Q2", party=CUSTOMER_C, currency="EUR", opportunity="O2",
                           lines=[{"product": PUMP, "quantity": 5, "unit_price": "100.00"}], when=day(1, 12))
@@ -89,7 +89,7 @@ def build(session: Session) -> World:
     commerce.create_quote(session, "Q3", party=CUSTOMER_B, currency="EUR", opportunity="O3",
                           lines=[{"product": RESIN, "quantity": 10, "unit_price": "150.00"}], when=day(1, 15))
     commerce.send_quote(session, "Q3", when=day(1, 16))
-    commerce.accept_quote(session, "Q3", when=day(1, 30))
+    commerce.accept_quote(session, "Q3", when=day(1, 30), order=False)
     commerce.win_opportunity(session, "O3", when=day(2, 1))
 
     # SO1: two shipments, two invoices, one payment with cash left unapplied.

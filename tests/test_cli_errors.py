@@ -54,11 +54,15 @@ NEEDS = {
     "report compliance": [],
     "report recall": ["U1"],
     "worker": ["--once"],
+    "quote pdf": ["Q1", "-o", "{tmp}/q.pdf"],
+    "quote show": ["Q1"],
+    "quote expire": [],
 }
 #: Commands that print data, and so take --format.
 FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", "trace", "recall", "history",
            "masterdata show", "passport", "user add", "token add", "token revoke", "import", "report o2c",
-           "report l2c", "labels", "report sustainability", "report compliance", "report recall", "worker")
+           "report l2c", "labels", "report sustainability", "report compliance", "report recall", "worker",
+           "quote show", "quote expire")
 #: Bad arguments beyond the database and --format: (command line, what the error line must name).
 BAD = [
     (["capture", "{tmp}/nothere.json"], "nothere.json: no such file"),
@@ -92,6 +96,11 @@ BAD = [
     (["report", "o2c", "--format", "xlsx"], "an XLSX report needs an output file"),
     (["db", "upgrade", "--revision", "nonsense"], "--revision: can't locate revision identified by 'nonsense'"),
     (["db", "downgrade", "--revision", "nonsense"], "--revision: can't locate revision"),
+    (["quote", "pdf", "NOPE", "-o", "{out}"], "quote: no quote 'NOPE'"),
+    (["quote", "pdf", "Q1", "--version", "0"], "Invalid value for '--version'"),
+    (["quote", "pdf", "Q1", "-o", "{tmp}"], "is a folder: give a file name"),
+    (["quote", "show", "NOPE"], "quote: no quote 'NOPE'"),
+    (["quote", "expire", "--at", "soon"], "Invalid value for '--at'"),
     (["nonsense"], "No such command 'nonsense'"),
     (["--bogus"], "No such option '--bogus'"),
 ]

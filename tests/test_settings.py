@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from cradletrace.errors import ConfigurationError
-from cradletrace.settings import Limits, load_limits, load_settings
+from cradletrace.settings import Limits, load_discount_threshold, load_limits, load_settings
 
 
 def test_defaults_point_at_the_instance_sqlite_file(tmp_path: Path) -> None:
@@ -57,3 +58,17 @@ def test_limit_settings_are_read_from_the_environment() -> None:
 def test_a_bad_limit_setting_is_named(variable: str, value: str, message: str) -> None:
     with pytest.raises(ConfigurationError, match=f"^{variable}: {message}"):
         load_limits({variable: value})
+
+
+def test_discount_approval_threshold_and_seller() -> None:
+    assert load_settings({}).discount_approval_threshold == Decimal("0.15")
+    s = load_settings({"CRADLETRACE_DISCOUNT_APPROVAL_THRESHOLD": " 0.2 ", "CRADLETRACE_SELLER": "9520999999990"})
+    assert (s.discount_approval_threshold, s.seller) == (Decimal("0.2"), "9520999999990")
+    assert load_settings({}).seller is None
+
+
+@pytest.mark.parametrize("bad", ["1.5", "-0.1", "15%", "nan"])
+def test_a_bad_discount_threshold_is_named(bad: str) -> None:
+    with pytest.raises(ConfigurationError, match=f"^CRADLETRACE_DISCOUNT_APPROVAL_THRESHOLD: '{bad}' is not a "
+                                                 r"fraction from 0 to 1 \(0.15 is 15 %\)"):
+        load_discount_threshold({"CRADLETRACE_DISCOUNT_APPROVAL_THRESHOLD": bad})

@@ -11,12 +11,15 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Mapping
 
 from cradletrace.errors import ConfigurationError
 
 DEFAULT_RESOLVER_URL = "https://id.gs1.org"
+DEFAULT_DISCOUNT_APPROVAL_THRESHOLD = Decimal("0.15")
+"""A quote whose discount is above this fraction needs a sales manager's approval before it is sent."""
 _PREFIX_RE = re.compile(r"^\d{6,12}$")
 MAX_NESTING_CEILING = 120
 """The highest nesting limit that can be set: stored events are serialised by orjson, which stops at
@@ -90,6 +93,11 @@ class Settings:
         Folder for the embedded database and generated files.
     limits : Limits
         What the document readers accept (``CRADLETRACE_MAX_*``).
+    discount_approval_threshold : Decimal
+        The discount (a fraction) above which a quote needs a sales manager's approval before it is
+        sent (``CRADLETRACE_DISCOUNT_APPROVAL_THRESHOLD``; :mod:`cradletrace.commerce.approvals`).
+    seller : str or None
+        The party that sells: its GLN, Digital Link or URI (``CRADLETRACE_SELLER``), printed on quotes.
     """
 
     database_url: str
@@ -98,6 +106,8 @@ class Settings:
     company_prefixes: tuple[str, ...] = field(default_factory=tuple)
     instance_path: Path = Path("instance")
     limits: Limits = field(default_factory=Limits)
+    discount_approval_threshold: Decimal = DEFAULT_DISCOUNT_APPROVAL_THRESHOLD
+    seller: str | None = None
 
 
 def default_instance_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -169,6 +179,33 @@ def load_limits(environ: Mapping[str, str] | None = None) -> Limits:
     return Limits(**values)
 
 
+def load_discount_threshold(environ: Mapping[str, str] | None = None) -> Decimal:
+    """The discount approval threshold: ``CRADLETRACE_DISCOUNT_APPROVAL_THRESHOLD`` (a fraction from 0 to 1),
+    else :data:`DEFAULT_DISCOUNT_APPROVAL_THRESHOLD`.
+
+    Examples
+    --------
+    >>> load_discount_threshold({}), load_discount_threshold({"CRADLETRACE_DISCOUNT_APPROVAL_THRESHOLD": "0.2"})
+    (Decimal('0.15'), Decimal('0.2'))
+    >>> load_discount_threshold({"CRADLETRACE_DISCOUNT_APPROVAL_THRESHOLD": "15%"})
+    Traceback (most recent call last):
+    ...
+    cradletrace.errors.ConfigurationError: CRADLETRACE_DISCOUNT_APPROVAL_THRESHOLD: '15%' is not a fraction from 0 to 1 (0.15 is 15 %)
+    """
+    environ = os.environ if environ is None else environ
+    variable = "CRADLETRACE_DISCOUNT_APPROVAL_THRESHOLD"
+    text = environ.get(variable, "").strip()
+    if not text:
+        return DEFAULT_DISCOUNT_APPROVAL_THRESHOLD
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or not 0 <= value <= 1:
+        raise ConfigurationError(f"{text!r} is not a fraction from 0 to 1 (0.15 is 15 %)", where=variable)
+    return value
+
+
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Build :class:`Settings` from the environment; keyword arguments win over it.
 
@@ -189,6 +226,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         "company_prefixes": parse_company_prefixes(environ.get("CRADLETRACE_COMPANY_PREFIXES", "")),
         "instance_path": instance,
         "limits": load_limits(environ),
+        "discount_approval_threshold": load_discount_threshold(environ),
+        "seller": environ.get("CRADLETRACE_SELLER", "").strip() or None,
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Settings(**values)  # type: ignore[arg-type]

@@ -70,7 +70,7 @@ def upgrade() -> None:
     op.create_table('commerce_approvals',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('document_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('kind', sa.Enum('discount', name='approval_kind', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('discount', sa.Numeric(precision=7, scale=6), nullable=False),
     sa.Column('threshold', sa.Numeric(precision=7, scale=6), nullable=False),
     sa.Column('requested_at', sa.DateTime(), nullable=False),

@@ -108,6 +108,7 @@ def _register() -> None:
     from cradletrace.cli.log import audit_group, rebuild_command
     from cradletrace.cli.masterdata import masterdata_group
     from cradletrace.cli.passport import passport_command
+    from cradletrace.cli.quote import quote_group
     from cradletrace.cli.report import report_group
     from cradletrace.cli.report_commerce import COMMANDS as COMMERCE_REPORTS
     from cradletrace.cli.report_metrics import COMMANDS as METRICS_REPORTS
@@ -130,6 +131,7 @@ def _register() -> None:
     main.add_command(passport_command)
     main.add_command(import_command)
     main.add_command(worker_command)
+    main.add_command(quote_group)
     _register_plugins()
 
 

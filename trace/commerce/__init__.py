@@ -22,7 +22,17 @@ from cradletrace.commerce.leads import (
 )
 from cradletrace.commerce.orders import cancel_order, create_order
 from cradletrace.commerce.payments import apply_payment, receive_payment, unapplied, write_off
-from cradletrace.commerce.quotes import accept_quote, create_quote, reject_quote, revise_quote, send_quote
+from cradletrace.commerce.approvals import approve_discount, reject_discount
+from cradletrace.commerce.pricing import define_price_list, price_lines, set_standalone_price
+from cradletrace.commerce.quotes import (
+    accept_quote,
+    create_quote,
+    expire_quotes,
+    reject_quote,
+    revise_quote,
+    send_quote,
+    update_quote,
+)
 from cradletrace.commerce.returns import credit_note, receive_return
 
 __all__ = [
@@ -31,4 +41,7 @@ __all__ = [
     "for_unit", "invoice_order", "lose_opportunity", "next_number", "qualify_lead", "receive_payment",
     "receive_return", "reject_quote", "release_hold", "revise_quote", "send_quote", "set_account", "ship_order",
     "unapplied", "win_opportunity", "write_off",
+    # quote-to-cash: price and quote
+    "approve_discount", "define_price_list", "expire_quotes", "price_lines", "reject_discount",
+    "set_standalone_price", "update_quote",
 ]

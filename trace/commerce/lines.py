@@ -63,29 +63,43 @@ def add_lines(session: Session, doc: Document, lines: Sequence[Mapping[str, Any]
                 raise InvalidInput(f"the product is not configuration {ln['configuration_id']}'s (its variant or "
                                    "base product): leave it out to take the configuration's", where=f"{where}.product")
             product_id = sold
-        quantity = decimal(ln.get("quantity"), where=f"{where}.quantity")
-        if quantity <= 0:
-            raise InvalidInput(f"quantity must be positive, got {quantity}", where=f"{where}.quantity")
-        price = ln.get("unit_price")
-        discount = decimal(ln.get("discount") or 0, where=f"{where}.discount")
-        if not 0 <= discount <= 1:
-            raise InvalidInput(f"discount is a fraction from 0 to 1, got {discount}", where=f"{where}.discount")
-        made.append(Line(document_id=doc.id, line_no=int(ln.get("line_no") or no),
-                         product_id=product_id,
-                         quantity=quantity,
-                         unit_price=None if price is None else decimal(price, where=f"{where}.unit_price"),
-                         discount=discount, tax_rate=decimal(ln.get("tax_rate") or 0, where=f"{where}.tax_rate"),
+        made.append(Line(document_id=doc.id, line_no=int(ln.get("line_no") or no), product_id=product_id,
                          source_line_id=ln.get("source_line_id"), configuration_id=ln.get("configuration_id"),
-                         list_price=_optional_decimal(ln.get("list_price"), f"{where}.list_price"),
-                         surcharge=_optional_decimal(ln.get("surcharge"), f"{where}.surcharge")))
+                         **line_values(ln, where=where)))
     session.add_all(made)
     session.flush()
     set_totals(doc, made)
     return made
 
 
-def _optional_decimal(value: Any, where: str) -> Decimal | None:
-    return None if value is None else decimal(value, where=where)
+def line_values(line: Mapping[str, Any], *, where: str) -> dict[str, Decimal | None]:
+    """The numbers of a line given as a mapping, checked: ``quantity`` (positive), ``unit_price``, ``discount``
+    (a fraction), ``tax_rate``, ``list_price`` and ``surcharge`` (none of them negative); errors name ``where``.
+
+    Examples
+    --------
+    >>> line_values({"quantity": "2", "unit_price": "9.50", "discount": "0.1"}, where="quote Q1 line 1")["discount"]
+    Decimal('0.1')
+    >>> line_values({"quantity": 0}, where="quote Q1 line 2")
+    Traceback (most recent call last):
+    ...
+    cradletrace.errors.InvalidInput: quote Q1 line 2.quantity: quantity must be positive, got 0
+    """
+    quantity = decimal(line.get("quantity"), where=f"{where}.quantity")
+    if quantity <= 0:
+        raise InvalidInput(f"quantity must be positive, got {quantity}", where=f"{where}.quantity")
+    discount = decimal(line.get("discount") or 0, where=f"{where}.discount")
+    if not 0 <= discount <= 1:
+        raise InvalidInput(f"discount is a fraction from 0 to 1, got {discount}", where=f"{where}.discount")
+    values: dict[str, Decimal | None] = {"quantity": quantity, "discount": discount,
+                                         "tax_rate": decimal(line.get("tax_rate") or 0, where=f"{where}.tax_rate")}
+    for name in ("unit_price", "list_price", "surcharge"):
+        value = line.get(name)
+        values[name] = None if value is None else decimal(value, where=f"{where}.{name}")
+    for name, value in values.items():
+        if name != "discount" and value is not None and value < 0:
+            raise InvalidInput(f"{name} cannot be negative, got {value}", where=f"{where}.{name}")
+    return values
 
 
 def carried(line: Line, **changes: Any) -> dict[str, Any]:

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from cradletrace.commerce.credit import check_credit
 from cradletrace.commerce.documents import currency_code, get, new_document, require_status
 from cradletrace.commerce.lines import add_lines, carried, lines_of
-from cradletrace.errors import InvalidInput
-from cradletrace.models import Allocation, Document, DocumentKind, DocumentStatus, Line
+from cradletrace.errors import InvalidInput, RuleViolation
+from cradletrace.models import Allocation, Document, DocumentKind, DocumentStatus, Edge, EdgeKind, Line
 from cradletrace.timestamps import naive_utc
 
 
@@ -36,6 +36,12 @@ def create_order(session: Session, number: str, *, party: str | int | None = Non
     if quote is not None:
         source = get(session, DocumentKind.QUOTE, quote)
         require_status(source, [DocumentStatus.ACCEPTED], "ordered")
+        ordered = session.execute(select(Document.number).join(Edge, Edge.dst == Document.node_id).where(
+            Edge.kind == EdgeKind.FOLLOWS, Edge.src == source.node_id, Document.kind == DocumentKind.ORDER)).scalar()
+        if ordered is not None:
+            # One quote, one order: accepting a quote converts it already (commerce.quotes.accept_quote).
+            raise RuleViolation(f"quote {source.number} v{source.version} is ordered already (order {ordered})",
+                                where=f"order {number}.quote")
         follows.append(source)
         party = party if party is not None else source.party_id
         currency = currency or source.currency

@@ -58,7 +58,7 @@ from cradletrace.models.items import Lot, Unit
 from cradletrace.models.jobs import CaptureJob, ErrorBehaviour, JobStatus, NamedQuery
 from cradletrace.models.masterdata import Location, MasterDataVersion, Party, Product
 from cradletrace.models.nodes import Node, NodeKind
-from cradletrace.models.pricing import Approval, PriceList, PriceListItem, PriceSurcharge
+from cradletrace.models.pricing import Approval, ApprovalKind, PriceList, PriceListItem, PriceSurcharge
 from cradletrace.models.state import LifecycleStatus, UnitState
 
 __all__ = [
@@ -72,6 +72,6 @@ __all__ = [
     # quote-to-cash
     "ConfigComponent", "ConfigModel", "ConfigOption", "ConfigOptionGroup", "ConfigRule", "ConfigRuleKind",
     "ConfigVariant", "ConfigVariantOption", "Configuration", "ConfigurationOption",
-    "Approval", "PriceList", "PriceListItem", "PriceSurcharge",
+    "Approval", "ApprovalKind", "PriceList", "PriceListItem", "PriceSurcharge",
     "ContractPlan", "ContractStateChange", "ContractTerms", "ContractWarranty", "ServicePlan",
 ]

@@ -10,18 +10,20 @@ before the quote can be sent; the approval keeps who decided and when.
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cradletrace.models.base import Base, BigIntKey
+from cradletrace.models.base import Base, BigIntKey, enum_column
 from cradletrace.models.commerce import Quantity, Rate
 
 
 class PriceList(Base):
-    """A price list in one currency, valid from ``valid_from`` to ``valid_until`` (open-ended when null)."""
+    """A price list in one currency, valid from ``valid_from`` (included) to ``valid_until`` (excluded; open-ended
+    when null); for one customer (``party_id``) or for all."""
 
     __tablename__ = "price_lists"
     __table_args__ = (
@@ -70,8 +72,18 @@ class PriceSurcharge(Base):
     amount: Mapped[Decimal] = mapped_column(Numeric(18, 4))
 
 
+class ApprovalKind(enum.Enum):
+    """What an approval is for."""
+
+    DISCOUNT = "discount"
+
+
 class Approval(Base):
-    """A request to approve a document (a quote's discount above the threshold) and its decision."""
+    """A request to approve a document (a quote's discount above the threshold) and its decision.
+
+    ``discount`` is what was asked for (the largest effective discount of a line against its list
+    price), ``threshold`` the threshold then; ``approved`` is null while the request is pending.
+    """
 
     __tablename__ = "commerce_approvals"
     __table_args__ = (
@@ -81,7 +93,7 @@ class Approval(Base):
 
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("commerce_documents.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[ApprovalKind] = mapped_column(enum_column(ApprovalKind, "approval_kind"))
     discount: Mapped[Decimal] = mapped_column(Rate)
     threshold: Mapped[Decimal] = mapped_column(Rate)
     requested_at: Mapped[datetime] = mapped_column(DateTime)
