@@ -110,7 +110,7 @@ def sell(session: Session, number: str, lines: list[dict[str, object]]) -> objec
     """Quote ``lines`` to the customer, accept, and order from the quote (``SO-{number}``)."""
     commerce.create_quote(session, f"Q-{number}", party=CUSTOMER, currency="EUR", lines=lines, when=day(2))
     commerce.send_quote(session, f"Q-{number}", when=day(2, 10))
-    commerce.accept_quote(session, f"Q-{number}", when=day(3))
+    commerce.accept_quote(session, f"Q-{number}", when=day(3), order=False)
     return commerce.create_order(session, f"SO-{number}", quote=f"Q-{number}", when=day(3, 10))
 
 

@@ -49,20 +49,11 @@ def add_lines(session: Session, doc: Document, lines: Sequence[Mapping[str, Any]
     (:func:`cradletrace.configure.configured_products`), which it may leave out."""
     if not lines:
         raise InvalidInput("a document needs at least one line", where=f"{doc.kind.value} {doc.number}")
-    ids = product_ids(session, [ln["product"] for ln in lines if ln.get("product") is not None])
-    configured = configured_products(session, [ln["configuration_id"] for ln in lines
-                                               if ln.get("configuration_id") is not None])
+    prefix = f"{doc.kind.value} {doc.number}"
+    products = line_products(session, lines, where=prefix)
     made = []
-    for no, ln in enumerate(lines, start=1):
-        where = f"{doc.kind.value} {doc.number} line {no}"
-        product_id = ids.get(ln["product"]) if ln.get("product") is not None else None
-        if ln.get("configuration_id") is not None:
-            # A configured line sells the configuration's product: its variant, or the model's base product.
-            sold = configured[ln["configuration_id"]]
-            if product_id not in (None, sold):
-                raise InvalidInput(f"the product is not configuration {ln['configuration_id']}'s (its variant or "
-                                   "base product): leave it out to take the configuration's", where=f"{where}.product")
-            product_id = sold
+    for no, (ln, product_id) in enumerate(zip(lines, products), start=1):
+        where = f"{prefix} line {no}"
         made.append(Line(document_id=doc.id, line_no=int(ln.get("line_no") or no), product_id=product_id,
                          source_line_id=ln.get("source_line_id"), configuration_id=ln.get("configuration_id"),
                          **line_values(ln, where=where)))
@@ -70,6 +61,28 @@ def add_lines(session: Session, doc: Document, lines: Sequence[Mapping[str, Any]
     session.flush()
     set_totals(doc, made)
     return made
+
+
+def line_products(session: Session, lines: Sequence[Mapping[str, Any]], *, where: str = "") -> list[int | None]:
+    """The ``products.id`` each line sells: its ``product`` (an id or a GTIN in any form), or for a line with a
+    ``configuration_id`` the configuration's product (its variant, or the model's base product), which the
+    line may leave out but must not contradict. Two queries for all lines; errors name ``where`` and the line.
+    """
+    ids = product_ids(session, [ln["product"] for ln in lines if ln.get("product") is not None])
+    configured = configured_products(session, [ln["configuration_id"] for ln in lines
+                                               if ln.get("configuration_id") is not None])
+    found: list[int | None] = []
+    for no, ln in enumerate(lines, start=1):
+        product_id = ids.get(ln["product"]) if ln.get("product") is not None else None
+        if ln.get("configuration_id") is not None:
+            sold = configured[ln["configuration_id"]]
+            if product_id not in (None, sold):
+                raise InvalidInput(f"the product is not configuration {ln['configuration_id']}'s (its variant or "
+                                   "base product): leave it out to take the configuration's",
+                                   where=f"{where} line {no}.product".lstrip())
+            product_id = sold
+        found.append(product_id)
+    return found
 
 
 def line_values(line: Mapping[str, Any], *, where: str) -> dict[str, Decimal | None]:

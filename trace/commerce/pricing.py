@@ -46,7 +46,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from cradletrace.commerce.documents import CENT, currency_code, decimal, money, party_id
-from cradletrace.commerce.lines import line_total, line_values, lines_of, product_ids
+from cradletrace.commerce.lines import line_products, line_total, line_values, lines_of, product_ids
 from cradletrace.errors import InvalidInput, NotFound, RuleViolation
 from cradletrace.models import (
     ConfigModel,
@@ -403,7 +403,7 @@ class _Listed:
 
 def price_lines(session: Session, *, customer: str | int | None, currency: str, at: datetime | None,
                 lines: Sequence[Mapping[str, Any]], discount: Any = 0,
-                price_list: str | int | PriceList | None = None) -> Pricing:
+                price_list: str | int | PriceList | None = None, where: str = "") -> Pricing:
     """Price ``lines`` (``product``, ``quantity``, and optionally ``unit_price``, ``discount``, ``tax_rate``,
     ``configuration_id``, ``line_no``) for ``customer`` in ``currency`` at ``at``, with the document
     discount ``discount``, and explain each line (see the module's rules).
@@ -425,10 +425,12 @@ def price_lines(session: Session, *, customer: str | int | None, currency: str, 
     if not 0 <= document_discount <= 1:
         raise InvalidInput(f"discount is a fraction from 0 to 1, got {document_discount}", where="discount")
     chosen = _chosen_list(session, price_list, customer_id, currency, moment)
-    values = [line_values(ln, where=f"line {no}") for no, ln in enumerate(lines, start=1)]
-    for no, ln in enumerate(lines, start=1):
-        if ln.get("product") is None:
-            raise InvalidInput("a line to price needs a product", where=f"line {no}.product")
+    values = [line_values(ln, where=f"{where} line {no}".lstrip()) for no, ln in enumerate(lines, start=1)]
+    sold = line_products(session, lines, where=where)
+    for no, (ln, product) in enumerate(zip(lines, sold), start=1):
+        if product is None:
+            raise InvalidInput("a line to price needs a product", where=f"{where} line {no}.product".lstrip())
+    lines = [{**ln, "product": product} for ln, product in zip(lines, sold)]
     ids = product_ids(session, [ln["product"] for ln in lines])
     products = {pid: (gtin, name) for pid, gtin, name in session.execute(
         select(Product.id, Product.gtin, Product.name).where(Product.id.in_(set(ids.values()))))}

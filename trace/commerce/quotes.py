@@ -63,7 +63,7 @@ def create_quote(session: Session, number: str, *, party: str | int, currency: s
     follows = [get(session, DocumentKind.OPPORTUNITY, opportunity)] if opportunity is not None else []
     currency = currency_code(currency)
     pricing = price_lines(session, customer=party, currency=currency, at=when, lines=lines, discount=discount,
-                          price_list=price_list)
+                          price_list=price_list, where=f"quote {number}")
     doc = new_document(session, DocumentKind.QUOTE, number, status=DRAFT, when=when, party=party, follows=follows,
                        currency=currency, valid_until=naive_utc(valid_until) if valid_until else None,
                        discount=pricing.document_discount, price_list_id=pricing.price_list_id)
@@ -216,7 +216,8 @@ def _reprice(session: Session, doc: Document, *, lines: Sequence[Mapping[str, An
     lines = _input_lines(session, doc) if lines is None else lines
     asked = price_list if price_list is not None else (doc.attributes or {}).get(ASKED_PRICE_LIST)
     pricing = price_lines(session, customer=doc.party_id, currency=doc.currency or "", at=when, lines=lines,
-                          discount=doc.discount if discount is None else discount, price_list=asked)
+                          discount=doc.discount if discount is None else discount, price_list=asked,
+                          where=f"quote {doc.number}")
     return lines, pricing, asked is not None
 
 
