@@ -39,6 +39,7 @@ from cradletrace.contracts.terms import (
     latest_row,
     latest_versions,
     moment,
+    prepare_version,
     versions,
     write_version,
 )
@@ -151,12 +152,13 @@ def create_contract(
     if customer is None:
         raise InvalidInput("a contract needs a customer", where=f"contract {number}")
     code = currency_code(currency)
-    doc = new_document(session, DocumentKind.CONTRACT, number, status=DocumentStatus.DRAFT, when=when,
-                       party=customer, currency=code, uri=uri, owner=by)
-    row = write_version(session, doc, changes=dict(
+    draft = prepare_version(session, number, code, changes=dict(
         starts_at=starts_at, ends_at=ends_at, price_list=price_list, payment_terms_days=payment_terms_days,
         renewal_notice_days=renewal_notice_days, warranties=warranties or {}, plans=plans),
         by=by, when=when, note=note or "drafted")
+    doc = new_document(session, DocumentKind.CONTRACT, number, status=DocumentStatus.DRAFT, when=when,
+                       party=customer, currency=code, uri=uri, owner=by)
+    row = write_version(session, doc, draft)
     _mirror(doc, row)
     _record(session, doc, DRAFT, row.version, by=by, when=when, note=note)
     return doc
@@ -180,7 +182,8 @@ def change_terms(session: Session, contract: str | Document, *, by: str | None =
     target = next_state(doc.number, doc.status.value, "change terms")
     if not any(v is not KEEP for v in changes.values()):
         raise InvalidInput("a change of terms needs at least one term", where=f"contract {doc.number}")
-    row = write_version(session, doc, changes=changes, previous=latest_row(session, doc), by=by, when=when, note=note)
+    row = write_version(session, doc, prepare_version(session, doc.number, doc.currency or "", changes=changes,
+                                                      previous=latest_row(session, doc), by=by, when=when, note=note))
     _mirror(doc, row)
     if doc.status.value != target:  # further changes in negotiation are versions, not changes of state
         _record(session, doc, target, row.version, by=by, when=when, note=note)
@@ -248,8 +251,10 @@ def renew(session: Session, contract: str | Document, *, ends_at: datetime | dat
     if end <= previous.ends_at:
         raise RuleViolation(f"a renewal must end after the current period ({day_text(previous.ends_at)}), "
                             f"not on {day_text(end)}", where=f"contract {doc.number}.ends_at")
-    row = write_version(session, doc, changes={**changes, "starts_at": starts_at or previous.ends_at, "ends_at": end},
-                        previous=previous, by=by, when=when, note=note or "renewed")
+    draft = prepare_version(session, doc.number, doc.currency or "", previous=previous, by=by, when=when,
+                            note=note or "renewed",
+                            changes={**changes, "starts_at": starts_at or previous.ends_at, "ends_at": end})
+    row = write_version(session, doc, draft)
     _mirror(doc, row)
     _record(session, doc, target, row.version, by=by, when=when, note=note)
     return doc

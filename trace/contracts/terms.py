@@ -177,13 +177,23 @@ def _plans(session: Session, value: Sequence[Mapping[str, Any]], currency: str,
     return found
 
 
-def write_version(session: Session, contract: Document, *, changes: Mapping[str, Any],
-                  previous: ContractTerms | None = None, by: str | None = None, when: datetime | None = None,
-                  note: str | None = None) -> ContractTerms:
-    """Write the next version of ``contract``'s terms: ``previous`` (the latest) with ``changes`` applied; flush.
+@dataclass
+class Draft:
+    """The next version of a contract's terms, checked and resolved to rows' ids, not written yet."""
+
+    row: ContractTerms
+    warranties: dict[int, int]
+    plans: list[tuple[int, int | None, datetime | None]]
+
+
+def prepare_version(session: Session, number: str, currency: str, *, changes: Mapping[str, Any],
+                    previous: ContractTerms | None = None, by: str | None = None, when: datetime | None = None,
+                    note: str | None = None) -> Draft:
+    """Check the next version of contract ``number``'s terms: ``previous`` (the latest) with ``changes`` applied.
 
     ``changes`` maps term names (:data:`TERM_NAMES`) to new values; a term left out, or given as
-    :data:`KEEP`, is copied (the warranties and plans too). Checks the whole version, not only the changes.
+    :data:`KEEP`, is copied (the warranties and plans too). Checks the whole version, not only the
+    changes, and writes nothing, so a refused change leaves no trace (:func:`write_version` writes it).
 
     Raises
     ------
@@ -192,13 +202,12 @@ def write_version(session: Session, contract: Document, *, changes: Mapping[str,
     NotFound, RuleViolation
         A product, plan or price list that does not exist, or is in another currency.
     """
+    where = f"contract {number}"
     unknown = sorted(set(changes) - set(TERM_NAMES))
     if unknown:
-        raise InvalidInput(f"no term {unknown[0]!r} (terms: {', '.join(TERM_NAMES)})", where=f"contract {contract.number}")
+        raise InvalidInput(f"no term {unknown[0]!r} (terms: {', '.join(TERM_NAMES)})", where=where)
     given = {k: v for k, v in changes.items() if v is not KEEP}
-    where = f"contract {contract.number}"
-    currency = contract.currency or ""
-    row = ContractTerms(contract_id=contract.id, version=1 if previous is None else previous.version + 1,
+    row = ContractTerms(version=1 if previous is None else previous.version + 1,
                         changed_at=naive_utc(aware(when)), changed_by=by, note=note)
     for name in ("starts_at", "ends_at"):
         if name in given:
@@ -223,11 +232,17 @@ def write_version(session: Session, contract: Document, *, changes: Mapping[str,
         plans = _plans(session, list(given["plans"] or ()), currency, where)
     else:
         plans = [(p.plan_id, p.product_id, p.starts_at) for p in _rows(session, ContractPlan, previous)]
-    # Everything is checked before anything is written: a refused change leaves no version behind.
+    return Draft(row, warranties, plans)
+
+
+def write_version(session: Session, contract: Document, draft: Draft) -> ContractTerms:
+    """Write a prepared version of ``contract``'s terms with its warranties and plans; flush."""
+    row = draft.row
+    row.contract_id = contract.id
     session.add(row)
     session.flush()
-    session.add_all([ContractWarranty(terms_id=row.id, product_id=p, months=m) for p, m in warranties.items()])
-    session.add_all([ContractPlan(terms_id=row.id, plan_id=p, product_id=q, starts_at=s) for p, q, s in plans])
+    session.add_all([ContractWarranty(terms_id=row.id, product_id=p, months=m) for p, m in draft.warranties.items()])
+    session.add_all([ContractPlan(terms_id=row.id, plan_id=p, product_id=q, starts_at=s) for p, q, s in draft.plans])
     session.flush()
     return row
 
@@ -303,5 +318,5 @@ def in_force(terms: Iterable[Terms], signed: int | None, at: datetime) -> Terms 
     return next((t for t in candidates if t.version == signed), None)
 
 
-__all__ = ["KEEP", "TERM_NAMES", "PlanTerm", "Terms", "Warranty", "in_force", "latest_row", "latest_versions", "moment",
-           "versions", "write_version"]
+__all__ = ["KEEP", "TERM_NAMES", "Draft", "PlanTerm", "Terms", "Warranty", "in_force", "latest_row", "latest_versions", "moment",
+           "prepare_version", "versions", "write_version"]
