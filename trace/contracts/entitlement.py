@@ -13,8 +13,10 @@ control of the unit passed to the customer (:func:`cradletrace.contracts.control
   keeps its warranty when the contract expires or is terminated.
 * **Service plans.** Every plan under the signed terms or a renewal's that covers the unit's product (or
   all products) runs for its months from its start: the start the terms give it, or else the moment
-  control of the unit passed, or the start of those terms' period if that is later (a plan added by a
-  renewal does not reach back). Termination ends plans at that moment; expiry does not (a plan
+  control of the unit passed, or the start of the period of the terms that first name it if that is
+  later (a plan added by a renewal does not reach back). A renewal that carries a plan on as it was
+  names the same plan, which runs from where it began; to sell the plan again for the new period, give
+  it a start. Termination ends plans at that moment; expiry does not (a plan
   runs the months it was sold for). A plan covers the kinds of service of its ``coverage``.
 
 :class:`Entitlement` is a plain dataclass a page can render, with ``to_dict()`` for JSON; ``reasons``
@@ -201,14 +203,11 @@ def _plans(history: list[Terms], gtin: str | None, control: ControlTransfer | No
     ended = contract.closed_at if contract.status.value == TERMINATED else None
     for terms in history:
         for plan in terms.plans:
-            if not plan.covers_product(gtin):
-                continue
-            start = _plan_start(plan, terms, control)
-            key = (plan.code, plan.product, start)
-            if key in seen:
-                continue  # a renewal that carries the plan on names the same period again
+            key = (plan.code, plan.product, plan.starts_at)
+            if key in seen or not plan.covers_product(gtin):
+                continue  # a renewal that carries a plan on names the same plan again: it runs from where it began
             seen.add(key)
-            found.append(_plan_coverage(plan, start, at, ended, contract.number))
+            found.append(_plan_coverage(plan, _plan_start(plan, terms, control), at, ended, contract.number))
     return found
 
 
