@@ -21,7 +21,8 @@ from cradletrace.timestamps import aware, naive_utc
 
 @dataclass(frozen=True)
 class RenewalDue:
-    """A contract to renew: its end, since when the reminder is due, and the days left at the time asked."""
+    """A contract to renew: its end, since when the reminder is due, and the calendar days left at the time asked
+    (negative once the end has passed)."""
 
     contract: str
     customer: str | None
@@ -65,8 +66,8 @@ def renewals_due(session: Session, at: datetime | None = None) -> list[RenewalDu
     for doc, terms, customer in session.execute(statement):
         start = remind_from(terms.ends_at, terms.renewal_notice_days)
         if start <= now:
-            left = (terms.ends_at - now).total_seconds() / 86400
-            due.append(RenewalDue(doc.number, customer, terms.ends_at, start, int(left // 1), terms.version))
+            left = (terms.ends_at.date() - now.date()).days  # calendar days, as people count to a deadline
+            due.append(RenewalDue(doc.number, customer, terms.ends_at, start, left, terms.version))
     return sorted(due, key=lambda r: (r.ends_at, r.contract))
 
 
