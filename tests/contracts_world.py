@@ -105,3 +105,13 @@ def sell(session: Session, contract_doc: Document | None, number: str, units: Se
     if received is not None:
         receive(session, list(units), location=site, by_party=customer, from_party=SELLER, when=received)
     return order
+
+
+def build(session: Session) -> None:
+    """A committed world for the CLI tests: C-1 in force for Alpha with GOLD-36 on pumps; P1 received on
+    5 Feb 2026, P2 shipped and not received; C-2 (Beta) still a draft."""
+    setup(session)
+    c1 = in_force(session, contract(session, "C-1", plans=[{"plan": "GOLD-36", "product": PUMP}]))
+    sell(session, c1, "SO1", [pump(1), pump(2)], shipped=day(2026, 2, 3))
+    receive(session, [pump(1)], location=SITE_A, by_party=CUSTOMER_A, from_party=SELLER, when=day(2026, 2, 5))
+    contract(session, "C-2", customer=CUSTOMER_B)

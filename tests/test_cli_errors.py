@@ -54,11 +54,15 @@ NEEDS = {
     "report compliance": [],
     "report recall": ["U1"],
     "worker": ["--once"],
+    "entitlement": ["U1"],
+    "contract show": ["C-1"],
+    "contract reminders": [],
 }
 #: Commands that print data, and so take --format.
 FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", "trace", "recall", "history",
            "masterdata show", "passport", "user add", "token add", "token revoke", "import", "report o2c",
-           "report l2c", "labels", "report sustainability", "report compliance", "report recall", "worker")
+           "report l2c", "labels", "report sustainability", "report compliance", "report recall", "worker",
+           "entitlement", "contract show", "contract reminders")
 #: Bad arguments beyond the database and --format: (command line, what the error line must name).
 BAD = [
     (["capture", "{tmp}/nothere.json"], "nothere.json: no such file"),
@@ -92,6 +96,10 @@ BAD = [
     (["report", "o2c", "--format", "xlsx"], "an XLSX report needs an output file"),
     (["db", "upgrade", "--revision", "nonsense"], "--revision: can't locate revision identified by 'nonsense'"),
     (["db", "downgrade", "--revision", "nonsense"], "--revision: can't locate revision"),
+    (["entitlement", "urn:example:missing"], "is not a recorded"),
+    (["entitlement", UNIT, "--at", "someday"], "--at: 'someday' is not a date"),
+    (["contract", "show", "C-404"], "no contract 'C-404'"),
+    (["contract", "reminders", "--at", "someday"], "--at: 'someday' is not a date"),
     (["nonsense"], "No such command 'nonsense'"),
     (["--bogus"], "No such option '--bogus'"),
 ]
