@@ -19,6 +19,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from cradletrace.db import create_db_engine
+
 from cradletrace import commerce
 from cradletrace.contracts import activate, approve, create_contract, define_service_plan, link_documents, sign
 from cradletrace.lifecycle import add_location, add_party, add_product, commission_units, receive
@@ -115,3 +117,13 @@ def build(session: Session) -> None:
     sell(session, c1, "SO1", [pump(1), pump(2)], shipped=day(2026, 2, 3))
     receive(session, [pump(1)], location=SITE_A, by_party=CUSTOMER_A, from_party=SELLER, when=day(2026, 2, 5))
     contract(session, "C-2", customer=CUSTOMER_B)
+
+
+def committed(url: str) -> str:
+    """The database at ``url`` with :func:`build`'s world committed (for the CLI tests)."""
+    engine = create_db_engine(url)
+    with Session(engine) as session:
+        build(session)
+        session.commit()
+    engine.dispose()
+    return url

@@ -6,22 +6,14 @@ import json
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy.orm import Session
 
 import contracts_world as world
 from cradletrace.cli import main
-from cradletrace.db import create_db_engine
 
 
 @pytest.fixture(scope="module")
 def database(make_database, backend: str) -> str:  # type: ignore[no-untyped-def]
-    url = make_database(backend)
-    engine = create_db_engine(url)
-    with Session(engine) as session:
-        world.build(session)
-        session.commit()
-    engine.dispose()
-    return url
+    return world.committed(make_database(backend))
 
 
 def run(database: str, *args: str) -> Result:

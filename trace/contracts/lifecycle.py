@@ -178,8 +178,7 @@ def change_terms(session: Session, contract: str | Document, *, by: str | None =
     InvalidInput
         If nothing changes, or a term is malformed.
     """
-    doc = get_contract(session, contract)
-    target = next_state(doc.number, doc.status.value, "change terms")
+    doc, target = _act(session, contract, "change terms")
     if not any(v is not KEEP for v in changes.values()):
         raise InvalidInput("a change of terms needs at least one term", where=f"contract {doc.number}")
     row = write_version(session, doc, prepare_version(session, doc.number, doc.currency or "", changes=changes,
@@ -193,8 +192,7 @@ def change_terms(session: Session, contract: str | Document, *, by: str | None =
 def approve(session: Session, contract: str | Document, *, by: str, when: datetime | None = None,
             note: str | None = None) -> Document:
     """Approve the latest terms (a draft, or the outcome of negotiation); ``by`` is kept as the approver."""
-    doc = get_contract(session, contract)
-    target = next_state(doc.number, doc.status.value, "approve")
+    doc, target = _act(session, contract, "approve")
     who = _who(by, doc, "approved")
     doc.approved_by = who
     _record(session, doc, target, latest_row(session, doc).version, by=who, when=when, note=note)
@@ -204,8 +202,7 @@ def approve(session: Session, contract: str | Document, *, by: str, when: dateti
 def sign(session: Session, contract: str | Document, *, by: str, when: datetime | None = None,
          note: str | None = None) -> Document:
     """Sign the approved terms: the version signed is recorded, and the terms are frozen from now on."""
-    doc = get_contract(session, contract)
-    target = next_state(doc.number, doc.status.value, "sign")
+    doc, target = _act(session, contract, "sign")
     who = _who(by, doc, "signed")
     doc.decided_at = naive_utc(aware(when))
     _record(session, doc, target, latest_row(session, doc).version, by=who, when=when, note=note)
@@ -221,8 +218,7 @@ def activate(session: Session, contract: str | Document, *, by: str | None = Non
     RuleViolation
         If the contract is not signed or renewed, or its (new) period has not started at ``when``.
     """
-    doc = get_contract(session, contract)
-    target = next_state(doc.number, doc.status.value, "activate")
+    doc, target = _act(session, contract, "activate")
     row = latest_row(session, doc)
     now = naive_utc(aware(when))
     if now < row.starts_at:
@@ -244,8 +240,7 @@ def renew(session: Session, contract: str | Document, *, ends_at: datetime | dat
     RuleViolation
         If the contract is not active, or the new period does not end after the current one.
     """
-    doc = get_contract(session, contract)
-    target = next_state(doc.number, doc.status.value, "renew")
+    doc, target = _act(session, contract, "renew")
     previous = latest_row(session, doc)
     end = moment(ends_at, where=f"contract {doc.number}.ends_at")
     if end <= previous.ends_at:
@@ -269,8 +264,7 @@ def expire(session: Session, contract: str | Document, *, by: str | None = None,
     RuleViolation
         If it is not active, or its period has not ended at ``when`` (terminate it instead).
     """
-    doc = get_contract(session, contract)
-    target = next_state(doc.number, doc.status.value, "expire")
+    doc, target = _act(session, contract, "expire")
     row = latest_row(session, doc)
     now = naive_utc(aware(when))
     if now < row.ends_at:
@@ -288,8 +282,7 @@ def terminate(session: Session, contract: str | Document, *, reason: str, by: st
     Service plans under it end at that moment; warranties of units already delivered run on
     (:mod:`cradletrace.contracts.entitlement`).
     """
-    doc = get_contract(session, contract)
-    target = next_state(doc.number, doc.status.value, "terminate")
+    doc, target = _act(session, contract, "terminate")
     if not (reason and reason.strip()):
         raise InvalidInput("a termination needs a reason", where=f"contract {doc.number}")
     doc.closed_at, doc.reason = naive_utc(aware(when)), reason.strip()
@@ -339,6 +332,12 @@ def terms_in_force(session: Session, contract: str | Document, at: datetime | No
     if signed is None:
         return None
     return in_force(versions(session, doc, since=signed), signed, naive_utc(aware(at)))
+
+
+def _act(session: Session, contract: str | Document, action: str) -> tuple[Document, str]:
+    """The contract and the state ``action`` takes it to (or the refusal, before anything is written)."""
+    doc = get_contract(session, contract)
+    return doc, next_state(doc.number, doc.status.value, action)
 
 
 def _who(by: str | None, doc: Document, done: str) -> str:
