@@ -180,7 +180,7 @@ def contract_of(session: Session, target: str | Document, *, max_depth: int = DE
     return contracts_of(session, [node], max_depth=max_depth).get(node)
 
 
-def link_documents(session: Session, contract: str | Document, docs: Sequence[Document | str], *,
+def link_documents(session: Session, contract: str | Document, documents: Sequence[Document | str], *,
                    when: datetime | None = None) -> list[Document]:
     """Link quotes, orders and invoices (documents, or their business-transaction IDs) to a contract; flush.
 
@@ -199,7 +199,7 @@ def link_documents(session: Session, contract: str | Document, docs: Sequence[Do
     where = f"contract {doc.number}"
     if doc.status.value in (EXPIRED, TERMINATED):
         raise RuleViolation(f"contract {doc.number} is {doc.status.value}: no documents can join it", where=where)
-    targets = _documents_given(session, docs)
+    targets = _documents_given(session, documents)
     for target in targets:
         label = f"{target.kind.value} {target.number}"
         if target.kind not in LINKABLE:
