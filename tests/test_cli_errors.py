@@ -57,12 +57,15 @@ NEEDS = {
     "quote pdf": ["Q1", "-o", "{tmp}/q.pdf"],
     "quote show": ["Q1"],
     "quote expire": [],
+    "entitlement": ["U1"],
+    "contract show": ["C-1"],
+    "contract reminders": [],
 }
 #: Commands that print data, and so take --format.
 FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", "trace", "recall", "history",
            "masterdata show", "passport", "user add", "token add", "token revoke", "import", "report o2c",
            "report l2c", "labels", "report sustainability", "report compliance", "report recall", "worker",
-           "quote show", "quote expire")
+           "quote show", "quote expire", "entitlement", "contract show", "contract reminders")
 #: Bad arguments beyond the database and --format: (command line, what the error line must name).
 BAD = [
     (["capture", "{tmp}/nothere.json"], "nothere.json: no such file"),
@@ -101,6 +104,10 @@ BAD = [
     (["quote", "pdf", "Q1", "-o", "{tmp}"], "is a folder: give a file name"),
     (["quote", "show", "NOPE"], "quote: no quote 'NOPE'"),
     (["quote", "expire", "--at", "soon"], "Invalid value for '--at'"),
+    (["entitlement", "urn:example:missing"], "is not a recorded"),
+    (["entitlement", UNIT, "--at", "someday"], "--at: 'someday' is not a date"),
+    (["contract", "show", "C-404"], "no contract 'C-404'"),
+    (["contract", "reminders", "--at", "someday"], "--at: 'someday' is not a date"),
     (["nonsense"], "No such command 'nonsense'"),
     (["--bogus"], "No such option '--bogus'"),
 ]

@@ -110,9 +110,12 @@ def upgrade() -> None:
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('contract_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('state', sa.String(length=20), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
     sa.Column('by', sa.String(length=100), nullable=True),
     sa.Column('note', sa.String(length=500), nullable=True),
+    sa.CheckConstraint("state IN ('draft', 'negotiation', 'approved', 'signed', 'active', 'renewed', 'expired', 'terminated')", name=op.f('ck_contract_state_changes_state_known')),
+    sa.CheckConstraint('version >= 1', name=op.f('ck_contract_state_changes_version_positive')),
     sa.ForeignKeyConstraint(['contract_id'], ['commerce_documents.id'], name=op.f('fk_contract_state_changes_contract_id_commerce_documents'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contract_state_changes'))
     )

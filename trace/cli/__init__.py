@@ -101,7 +101,9 @@ def main() -> None:
 def _register() -> None:
     from cradletrace.cli.capture import capture_command
     from cradletrace.cli.commerce import import_command
+    from cradletrace.cli.contract import contract_group
     from cradletrace.cli.db import db_group
+    from cradletrace.cli.entitlement import entitlement_command
     from cradletrace.cli.events import export_command, query_command
     from cradletrace.cli.findings import findings_command
     from cradletrace.cli.lineage import history_command, recall_command, trace_command
@@ -132,6 +134,8 @@ def _register() -> None:
     main.add_command(import_command)
     main.add_command(worker_command)
     main.add_command(quote_group)
+    main.add_command(entitlement_command)
+    main.add_command(contract_group)
     _register_plugins()
 
 

@@ -26,7 +26,10 @@ from cradletrace.lineage.resolve import DEFAULT_MAX_DEPTH, dialect, resolve, run
 from cradletrace.lineage.sql import DOWN_INDEX, UP_INDEX, Dialect, walk_cte
 from cradletrace.models import Document, DocumentKind
 
-CHAIN_ORDER = [k.value for k in DocumentKind]
+# Reading order: a contract governs the quotes and orders under it, so it comes before them; service orders
+# (repairs, quote-to-cash) come after the sale.
+CHAIN_ORDER = ["lead", "opportunity", "contract", "quote", "order", "shipment", "invoice", "payment", "rma",
+               "credit_note", "write_off", "service_order"]
 _UP_FROM = ("order", "quote", "opportunity")
 _DOWN_FROM = ("invoice",)
 _DOWN_TO = ("payment", "write_off")

@@ -100,14 +100,27 @@ class ContractPlan(Base):
     starts_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+CONTRACT_STATES = ("draft", "negotiation", "approved", "signed", "active", "renewed", "expired", "terminated")
+"""The states of a contract (``commerce_documents.status`` of a contract), in the order of its life."""
+
+
 class ContractStateChange(Base):
-    """A contract entering a state: when, by whom, and why."""
+    """A contract entering a state: when, by whom, why, and the version of its terms then in force.
+
+    ``version`` is the terms version the change concerns: the one signed by ``signed``, the new period's
+    by ``renewed``, the latest by any other.
+    """
 
     __tablename__ = "contract_state_changes"
+    __table_args__ = (
+        CheckConstraint("state IN (" + ", ".join(f"'{s}'" for s in CONTRACT_STATES) + ")", name="state_known"),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
 
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("commerce_documents.id", ondelete="CASCADE"), index=True)
     state: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(DateTime)
     by: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(String(500))
