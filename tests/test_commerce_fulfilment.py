@@ -13,6 +13,7 @@ from cradletrace import commerce
 from cradletrace.errors import RuleViolation
 from cradletrace.lifecycle import assemble, hold_for_recall
 from cradletrace.models import Allocation, DocumentStatus, Event
+from cradletrace.timestamps import naive_utc
 
 
 def test_a_unit_goes_to_one_open_order_line(session: Session) -> None:
@@ -72,3 +73,25 @@ def test_shipping_names_the_order_and_the_shipment(session: Session) -> None:
     assert so.status is DocumentStatus.SHIPPED  # SH2 is still on its way
     commerce.deliver(session, "SH2", when=day(2, 6), damaged=True)
     assert so.status is DocumentStatus.DELIVERED and so.delivered_at is not None
+
+
+def test_a_delivery_at_the_customers_site_is_the_event_that_passes_control(session: Session) -> None:
+    from cradletrace.contracts.control import control_passed
+    from cradletrace.lifecycle import add_location
+
+    setup(session)
+    site = "https://id.gs1.org/414/9520999999945"
+    add_location(session, site, "Alpha's depot", party=CUSTOMER_A)
+    order(session, "SO1", quantity=2)
+    commerce.allocate(session, "SO1", units=[unit(1), unit(2)], when=day(2, 2))
+    commerce.ship_order(session, "SO1", "SH1", from_party=SELLER, to_party=CUSTOMER_A, to_location=site,
+                        when=day(2, 3))
+    assert control_passed(session, [unit(1)]) == {}  # shipped is not received: control has not passed
+    commerce.deliver(session, "SH1", when=day(2, 5), location=site)
+    payload = orjson.loads(session.scalars(select(Event.payload).where(Event.biz_step == "receiving")).one())
+    assert payload["epcList"] == [unit(1), unit(2)] and payload["disposition"] == "in_progress"
+    assert payload["bizTransactionList"] == [
+        {"type": "po", "bizTransaction": "urn:cradletrace:doc:order:SO1"},
+        {"type": "desadv", "bizTransaction": "urn:cradletrace:doc:shipment:SH1"}]
+    passed = control_passed(session, [unit(1), unit(2)])
+    assert {u: t.at for u, t in passed.items()} == {unit(1): naive_utc(day(2, 5)), unit(2): naive_utc(day(2, 5))}

@@ -20,11 +20,11 @@ from sqlalchemy.orm import Session
 from cradletrace.commerce.documents import decimal, get, identifier_of, new_document, record_transaction, require_status
 from cradletrace.commerce.lines import lines_of
 from cradletrace.errors import RuleViolation
-from cradletrace.lifecycle import ship
+from cradletrace.lifecycle import receive, ship
 from cradletrace.lifecycle.common import class_id, instance_ids, optional_id, submit
 from cradletrace.lifecycle.events import biz_transactions, object_event, quantity, source_destination
 from cradletrace.lifecycle.rules import active_units, contents
-from cradletrace.models import Allocation, Document, DocumentKind, DocumentStatus, Line, Lot, Node, Product, Unit
+from cradletrace.models import Allocation, Document, DocumentKind, DocumentStatus, Line, Lot, Node, Party, Product, Unit
 from cradletrace.projections.nodemap import node_ids
 from cradletrace.timestamps import aware, naive_utc
 
@@ -153,12 +153,22 @@ def _fully_shipped(session: Session, order: Document) -> bool:
 
 
 def deliver(session: Session, shipment: str | Document, *, when: datetime | None = None,
-            damaged: bool = False) -> Document:
-    """Record that the customer received a shipment (and whether anything arrived damaged)."""
+            damaged: bool = False, location: str | None = None) -> Document:
+    """Record that the customer received a shipment (and whether anything arrived damaged).
+
+    With ``location`` (the customer's site where it arrived), the delivery is also an event in the lineage
+    graph: the shipment's serialized units are received there (:func:`cradletrace.lifecycle.receive`,
+    ``receiving`` / ``in_progress`` or ``damaged``, with the order and the shipment as business
+    transactions), owned by the order's customer from then on. That event is when control of each unit
+    passes to the customer (:func:`cradletrace.contracts.control.control_passed`), for its warranty and
+    its revenue; without it only the document knows the shipment arrived.
+    """
     doc = get(session, DocumentKind.SHIPMENT, shipment)
     require_status(doc, [DocumentStatus.SHIPPED], "delivered")
     doc.status, doc.delivered_at, doc.damaged = DocumentStatus.DELIVERED, naive_utc(aware(when)), damaged
     session.flush()
+    if location is not None:
+        _receive_at_customer(session, doc, location=location, when=aware(when), damaged=damaged)
     order = session.get(Document, doc.order_id)
     if order is not None and order.status is DocumentStatus.SHIPPED:
         pending = session.execute(select(func.count()).select_from(Document).where(
@@ -168,6 +178,22 @@ def deliver(session: Session, shipment: str | Document, *, when: datetime | None
             order.status, order.delivered_at = DocumentStatus.DELIVERED, doc.delivered_at
     session.flush()
     return doc
+
+
+def _receive_at_customer(session: Session, shipment: Document, *, location: str, when: datetime,
+                         damaged: bool) -> None:
+    units = list(session.execute(
+        select(Node.identifier).select_from(Allocation).join(Node, Node.id == Allocation.object_id)
+        .where(Allocation.shipment_id == shipment.id, Allocation.serialized).order_by(Allocation.id)).scalars())
+    if not units:
+        return
+    customer = session.execute(select(Node.identifier).join(Party, Party.node_id == Node.id)
+                               .where(Party.id == shipment.party_id)).scalar_one()
+    order = session.get(Document, shipment.order_id)
+    receive(session, units, location=location, by_party=customer, when=when,
+            disposition="damaged" if damaged else "in_progress",
+            po=identifier_of(session, order) if order is not None else None,
+            desadv=identifier_of(session, shipment))
 
 
 __all__ = ["allocate", "deliver", "ship_order"]
