@@ -22,7 +22,7 @@ def _quote_to_invoice(session: Session, c1: object) -> None:
     link_documents(session, c1, [get(session, DocumentKind.QUOTE, "Q1")], when=day(2026, 1, 5))
     commerce.revise_quote(session, "Q1", lines=[{**line, "unit_price": "950.00"}], when=day(2026, 1, 7))
     commerce.send_quote(session, "Q1", when=day(2026, 1, 8))
-    commerce.accept_quote(session, "Q1", when=day(2026, 1, 10))
+    commerce.accept_quote(session, "Q1", when=day(2026, 1, 10), order=False)
     commerce.create_order(session, "SO1", quote="Q1", when=day(2026, 1, 12))
     commerce.allocate(session, "SO1", units=[pump(1), pump(2)], when=day(2026, 1, 13))
     commerce.ship_order(session, "SO1", "SH-SO1", from_party=SELLER, to_party=CUSTOMER_A, when=day(2026, 1, 14))
