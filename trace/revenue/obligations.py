@@ -39,9 +39,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -68,7 +68,7 @@ from cradletrace.models import (
     Product,
     ServicePlan,
 )
-from cradletrace.revenue.allocation import allocate, prorate
+from cradletrace.revenue.allocation import CENT, allocate, prorate
 
 SIGNED_STATES = (DocumentStatus.SIGNED, DocumentStatus.ACTIVE, DocumentStatus.RENEWED, DocumentStatus.EXPIRED,
                  DocumentStatus.TERMINATED)
@@ -407,7 +407,7 @@ def _order_obligations(order: Row[Any], contract: str, currency: str, lines: lis
         amounts = allocate(price, [g.weight for g in groups]) if groups else []
         return [Obligation(key=f"{order.number} line {g.line.line_no}", contract=contract, order=order.number,
                            kind="service", revenue_class="service", item=g.line.gtin or "", unit=None,
-                           quantity=Decimal(g.line.quantity), ssp=g.weight, ssp_basis=g.basis, allocated=amount,
+                           quantity=_exact(Decimal(g.line.quantity)), ssp=_money(g.weight), ssp_basis=g.basis, allocated=amount,
                            opened_at=order.created_at, satisfied_at=order.created_at)
                 for g, amount in zip(groups, amounts)], price
     covered_plans = {p.plan_id for p in in_force}
@@ -446,7 +446,7 @@ def _split(group: _Group, amount: Decimal, order: Row[Any], contract: str, alloc
     if plan is not None and group.plan_term is None:
         # A plan sold on a line, for no unit in particular: one obligation, from the order's first delivery.
         return [Obligation(key=f"{prefix}: {plan.code}", kind="plan", revenue_class="service", item=plan.code, unit=None,
-                           quantity=Decimal(line.quantity), ssp=group.weight, ssp_basis=group.basis, allocated=amount,
+                           quantity=_exact(Decimal(line.quantity)), ssp=_money(group.weight), ssp_basis=group.basis, allocated=amount,
                            months=plan.months, starts_at=None if has_goods else order.created_at, ends_at=stop,
                            **common)]
     whole = Decimal(line.quantity)
@@ -463,13 +463,13 @@ def _split(group: _Group, amount: Decimal, order: Row[Any], contract: str, alloc
         if plan is None:
             made.append(Obligation(
                 key=unit_key, kind="unit" if a.serialized else "goods", revenue_class="product", item=line.gtin or "",
-                unit=a.identifier, quantity=take, ssp=group.unit_ssp * take, ssp_basis=group.basis, allocated=part,
+                unit=a.identifier, quantity=_exact(take), ssp=_money(group.unit_ssp * take), ssp_basis=group.basis, allocated=part,
                 allocated_at=a.allocated_at, returned_at=a.returned_at, credited_at=credit[0] if credit else None,
                 credit_note=credit[1] if credit else None, **common))
         else:
             made.append(Obligation(
                 key=f"{prefix}: {plan.code} for {a.identifier}", kind="plan", revenue_class="service", item=plan.code,
-                unit=a.identifier, quantity=take, ssp=group.unit_ssp * take, ssp_basis=group.basis, allocated=part,
+                unit=a.identifier, quantity=_exact(take), ssp=_money(group.unit_ssp * take), ssp_basis=group.basis, allocated=part,
                 months=plan.months, starts_at=group.plan_term.starts_at if group.plan_term else None, ends_at=stop,
                 covers=unit_key, **common))
     if done < whole:
@@ -478,11 +478,11 @@ def _split(group: _Group, amount: Decimal, order: Row[Any], contract: str, alloc
         label = f"{_quantity_text(pending)} pending"
         if plan is None:
             made.append(Obligation(key=f"{prefix}: {label}", kind="goods", revenue_class="product",
-                                   item=line.gtin or "", unit=None, quantity=pending, ssp=group.unit_ssp * pending,
+                                   item=line.gtin or "", unit=None, quantity=_exact(pending), ssp=_money(group.unit_ssp * pending),
                                    ssp_basis=group.basis, allocated=rest, **common))
         else:
             made.append(Obligation(key=f"{prefix}: {plan.code} for {label}", kind="plan", revenue_class="service",
-                                   item=plan.code, unit=None, quantity=pending, ssp=group.unit_ssp * pending,
+                                   item=plan.code, unit=None, quantity=_exact(pending), ssp=_money(group.unit_ssp * pending),
                                    ssp_basis=group.basis, allocated=rest, months=plan.months,
                                    starts_at=group.plan_term.starts_at if group.plan_term else None, ends_at=stop,
                                    covers=f"{prefix}: {label}", **common))
@@ -496,10 +496,25 @@ def _invoice_obligations(invoice: Row[Any], contract: str, lines: list[Row[Any]]
                        Decimal(ln.discount or 0), Decimal(ln.tax_rate or 0), discount)[0] for ln in lines]
     made = [Obligation(key=f"{invoice.number} line {ln.line_no}", contract=contract, order=invoice.number,
                        kind="goods", revenue_class="service" if ln.plan_id is not None else "product",
-                       item=ln.gtin or "", unit=None, quantity=Decimal(ln.quantity), ssp=net, ssp_basis="invoiced",
+                       item=ln.gtin or "", unit=None, quantity=_exact(Decimal(ln.quantity)), ssp=net, ssp_basis="invoiced",
                        allocated=net, opened_at=invoice.created_at, satisfied_at=invoice.created_at)
             for ln, net in zip(lines, nets)]
     return made, sum(nets, Decimal(0))
+
+
+def _exact(quantity: Decimal) -> Decimal:
+    """A quantity without trailing zeros (``10``, ``2.5``), never in exponent form.
+
+    Examples
+    --------
+    >>> _exact(Decimal("10.000000")), _exact(Decimal("2.500000"))
+    (Decimal('10'), Decimal('2.5'))
+    """
+    return quantity.quantize(Decimal(1)) if quantity == quantity.to_integral_value() else quantity.normalize()
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _quantity_text(quantity: Decimal) -> str:
@@ -510,8 +525,7 @@ def _quantity_text(quantity: Decimal) -> str:
     >>> _quantity_text(Decimal("3.000000")), _quantity_text(Decimal("2.50"))
     ('3', '2.5')
     """
-    text_value = format(quantity.normalize(), "f")
-    return text_value
+    return format(_exact(quantity), "f")
 
 
 def by_key(contracts: Iterable[RevenueContract]) -> dict[str, Obligation]:
