@@ -54,11 +54,14 @@ NEEDS = {
     "report compliance": [],
     "report recall": ["U1"],
     "worker": ["--once"],
+    "revenue schedule": [],
+    "revenue journal": [],
 }
 #: Commands that print data, and so take --format.
 FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", "trace", "recall", "history",
            "masterdata show", "passport", "user add", "token add", "token revoke", "import", "report o2c",
-           "report l2c", "labels", "report sustainability", "report compliance", "report recall", "worker")
+           "report l2c", "labels", "report sustainability", "report compliance", "report recall", "worker",
+           "revenue schedule", "revenue journal")
 #: Bad arguments beyond the database and --format: (command line, what the error line must name).
 BAD = [
     (["capture", "{tmp}/nothere.json"], "nothere.json: no such file"),
@@ -92,6 +95,10 @@ BAD = [
     (["report", "o2c", "--format", "xlsx"], "an XLSX report needs an output file"),
     (["db", "upgrade", "--revision", "nonsense"], "--revision: can't locate revision identified by 'nonsense'"),
     (["db", "downgrade", "--revision", "nonsense"], "--revision: can't locate revision"),
+    (["revenue", "schedule", "--period", "week"], "Invalid value for '--period'"),
+    (["revenue", "schedule", "--from", "2026-02-01", "--to", "2026-01-01"], "--from 2026-02-01 is not before --to"),
+    (["revenue", "schedule", "--format", "xlsx"], "an XLSX report needs an output file"),
+    (["revenue", "journal", "--account", "sales=4000"], "--account: unknown account role 'sales'"),
     (["nonsense"], "No such command 'nonsense'"),
     (["--bogus"], "No such option '--bogus'"),
 ]

@@ -111,6 +111,7 @@ def _register() -> None:
     from cradletrace.cli.report import report_group
     from cradletrace.cli.report_commerce import COMMANDS as COMMERCE_REPORTS
     from cradletrace.cli.report_metrics import COMMANDS as METRICS_REPORTS
+    from cradletrace.cli.revenue import revenue_group
     from cradletrace.cli.worker import worker_command
 
     main.add_command(db_group)
@@ -130,6 +131,7 @@ def _register() -> None:
     main.add_command(passport_command)
     main.add_command(import_command)
     main.add_command(worker_command)
+    main.add_command(revenue_group)
     _register_plugins()
 
 
