@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from cradletrace.cli.options import database_option, session_scope
-from cradletrace.cli.report import as_utc, emit, output_options, period_options
+from cradletrace.cli.report import date_range, emit, output_options, period_options
 
 PERIOD_LENGTHS = ("month", "quarter", "year")
 
@@ -26,14 +26,7 @@ def revenue_group() -> None:
 
 
 def _range(since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
-    from cradletrace.errors import InvalidInput
-    from cradletrace.timestamps import naive_utc, utc_now
-
-    end = naive_utc(as_utc(until)) if until else utc_now()
-    start = naive_utc(as_utc(since)) if since else datetime(end.year, 1, 1)
-    if start >= end:
-        raise InvalidInput(f"--from {start:%Y-%m-%d} is not before --to {end:%Y-%m-%d}", where="--from")
-    return start, end
+    return date_range(since, until, default_start=lambda end: datetime(end.year, 1, 1))  # this year so far
 
 
 def account_option(func):  # type: ignore[no-untyped-def]
