@@ -143,19 +143,26 @@ def test_a_fixed_plan_start_catches_up_on_delivery_and_a_termination_stops_it(se
 
 def test_services_and_invoices_without_an_order_are_recognised_on_their_date(session: Session) -> None:
     setup(session)
+    # A billed repair as contracts.service_billing makes it: a service order, and an invoice that follows it
+    # (without order_id). The invoice is the service order's billing, not a sale of its own.
     repair = new_document(session, DocumentKind.SERVICE_ORDER, "SRV1", status=DocumentStatus.CLOSED, when=at(5, 3),
                           party=ALPHA, currency="EUR")
-    add_lines(session, repair, [{"product": PUMP, "quantity": 1, "unit_price": "120.00", "tax_rate": "0.2"}])
+    (line,) = add_lines(session, repair, [{"product": PUMP, "quantity": 1, "unit_price": "120.00", "tax_rate": "0.2"}])
+    bill = new_document(session, DocumentKind.INVOICE, "INV-9", status=DocumentStatus.ISSUED, when=at(5, 3),
+                        party=ALPHA, currency="EUR", follows=[repair])
+    add_lines(session, bill, [commerce.lines.carried(line)])
     invoice = new_document(session, DocumentKind.INVOICE, "ERP-7", status=DocumentStatus.ISSUED, when=at(5, 4),
                            party=ALPHA, currency="EUR")
     add_lines(session, invoice, [{"product": PUMP, "quantity": 2, "unit_price": "30.00"}])
     revenue = recognise(session)
-    got = {(e.contract, e.obligation, e.at, e.kind, e.revenue_class, e.amount) for e in revenue.entries}
+    got = {(e.contract, e.obligation, e.at, e.kind, e.revenue_class, e.amount, e.tax) for e in revenue.entries}
     assert got == {
-        ("service_order SRV1", "SRV1 line 1", naive(5, 3, 9), "recognised", "service", Decimal("120.00")),
-        ("invoice ERP-7", "ERP-7 line 1", naive(5, 4, 9), "recognised", "product", Decimal("60.00")),
-        ("invoice ERP-7", None, naive(5, 4, 9), "billed", None, Decimal("60.00")),
+        ("service_order SRV1", "SRV1 line 1", naive(5, 3, 9), "recognised", "service", Decimal("120.00"), 0),
+        ("service_order SRV1", None, naive(5, 3, 9), "billed", None, Decimal("120.00"), Decimal("24.00")),
+        ("invoice ERP-7", "ERP-7 line 1", naive(5, 4, 9), "recognised", "product", Decimal("60.00"), 0),
+        ("invoice ERP-7", None, naive(5, 4, 9), "billed", None, Decimal("60.00"), 0),
     }
+    assert sorted(c.key for c in revenue.contracts) == ["invoice ERP-7", "service_order SRV1"]
 
 
 def test_a_plan_sold_alone_starts_with_the_orders_first_delivery() -> None:

@@ -6,7 +6,8 @@ state signed, active, renewed, expired or terminated) with the orders it reaches
 (contract -> order, contract -> quote -> ... -> order, contract -> invoice -> its order: one recursive
 statement for all contracts). An order no signed contract reaches is a revenue contract of its own, and
 so is a service order (a billed repair) and an invoice without an order, so the schedule covers every
-sale. Cancelled orders are left out.
+sale (an invoice belongs to its order, or to the order or service order it follows). Cancelled orders are
+left out.
 
 **Obligations.** Per order line of goods, one obligation per unit allocated to it (``unit``; a lot
 quantity: ``goods``), in allocation order, and one for the quantity not allocated yet (``goods``, no
@@ -230,6 +231,26 @@ def _credited(session: Session) -> dict[int, tuple[datetime, str]]:
     return found
 
 
+def _followed_orders(session: Session) -> dict[int, int]:
+    """Invoice id -> the order (or service order) it follows, for invoices that do not name their order.
+
+    A billed repair's invoice follows its service order (``cradletrace.contracts.service_billing``)
+    without ``order_id``; so may an ERP's.
+    """
+    source, invoice = aliased(Document), aliased(Document)
+    rows = session.execute(
+        select(invoice.id, source.id)
+        .join(Edge, and_(Edge.dst == invoice.node_id, Edge.kind == EdgeKind.FOLLOWS, Edge.retracted.is_(False)))
+        .join(source, and_(source.node_id == Edge.src,
+                           source.kind.in_([DocumentKind.ORDER, DocumentKind.SERVICE_ORDER])))
+        .where(invoice.kind == DocumentKind.INVOICE, invoice.order_id.is_(None))
+        .order_by(source.id))
+    found: dict[int, int] = {}
+    for invoice_id, order_id in rows:
+        found.setdefault(invoice_id, order_id)
+    return found
+
+
 @dataclass(frozen=True)
 class _PlanTerm:
     plan_id: int
@@ -299,7 +320,9 @@ def identify(session: Session) -> list[RevenueContract]:
     contracts = {c.id: c for c in _documents(session, [DocumentKind.CONTRACT]) if c.status in SIGNED_STATES}
     billing = _documents(session, [DocumentKind.INVOICE, DocumentKind.CREDIT_NOTE])
     of_contract = {o: c for o, c in _contract_of_orders(session).items() if c in contracts}
-    loose_invoices = [b for b in billing if b.kind is DocumentKind.INVOICE and b.order_id is None]
+    followed = _followed_orders(session)
+    loose_invoices = [b for b in billing if b.kind is DocumentKind.INVOICE and b.order_id is None
+                      and b.id not in followed]
     lines = _lines(session, [o.id for o in orders] + [b.id for b in loose_invoices])
     allocations = _allocations(session, [ln.id for o in orders for ln in lines.get(o.id, [])])
     credited = _credited(session)
@@ -330,7 +353,8 @@ def identify(session: Session) -> list[RevenueContract]:
         entry["obligations"] += obligations
         entry["price"] += price
     for b in billing:
-        key = key_of_order.get(b.order_id) if b.order_id is not None else None
+        order_id = b.order_id if b.order_id is not None else followed.get(b.id)
+        key = key_of_order.get(order_id) if order_id is not None else None
         if key is None:
             key = f"{b.kind.value} {b.number}"
             obligations, price = ([], Decimal(0)) if b.kind is DocumentKind.CREDIT_NOTE else \
