@@ -117,10 +117,14 @@ def prorate(amount: Decimal, done: Decimal | int, whole: Decimal | int) -> Decim
         raise InvalidInput(f"the whole must be positive, got {whole}", where="whole")
     if not 0 <= done <= whole:
         raise InvalidInput(f"done must be from 0 to {whole}, got {done}", where="done")
-    exact = _cents(amount, "amount") * Fraction(done) / Fraction(whole)
-    # Half up (away from zero), in whole cents: exact, with no decimal context in between.
-    rounded = int(abs(exact) + Fraction(1, 2))
-    return Decimal(rounded if exact >= 0 else -rounded).scaleb(-2)
-
+    cents = _cents(amount, "amount")
+    if isinstance(done, int) and isinstance(whole, int):
+        top, bottom = cents * done, whole  # months, units: plain integers, no fractions needed
+    else:
+        exact = cents * Fraction(done) / Fraction(whole)
+        top, bottom = exact.numerator, exact.denominator
+    # Half up (away from zero), in whole cents: exact integer arithmetic, no decimal context in between.
+    rounded = (2 * abs(top) + bottom) // (2 * bottom)
+    return Decimal(rounded if top >= 0 else -rounded).scaleb(-2)
 
 __all__ = ["CENT", "allocate", "prorate"]

@@ -170,8 +170,8 @@ def plan_parts(amount: Decimal, months: int, start: datetime) -> list[tuple[date
     [('2026-02-27', '33.33'), ('2026-03-30', '33.34'), ('2026-04-29', '33.33')]
     """
     day = datetime(start.year, start.month, start.day)
-    return [(add_months(day, k) - timedelta(days=1), prorate(amount, k, months) - prorate(amount, k - 1, months))
-            for k in range(1, months + 1)]
+    running = [prorate(amount, k, months) for k in range(months + 1)]
+    return [(add_months(day, k) - timedelta(days=1), running[k] - running[k - 1]) for k in range(1, months + 1)]
 
 
 __all__ = ["ENTRY_KINDS", "Entry", "Revenue", "entries", "plan_parts", "recognise"]
