@@ -331,47 +331,51 @@ def identify(session: Session) -> list[RevenueContract]:
     plans = _plans(session)
 
     key_of_order: dict[int, str] = {}
-    built: dict[str, dict[str, Any]] = {}
-    for c in contracts.values():
-        built[f"contract {c.number}"] = {"row": c, "orders": [], "obligations": [], "bills": [], "price": Decimal(0)}
+    drafts: dict[str, _Draft] = {f"contract {c.number}": _Draft(c, c.currency) for c in contracts.values()}
     for o in orders:
         contract = contracts.get(of_contract.get(o.id, -1))
         key = f"contract {contract.number}" if contract is not None else f"{o.kind.value} {o.number}"
         key_of_order[o.id] = key
-        if contract is None:
-            built[key] = {"row": o, "orders": [], "obligations": [], "bills": [], "price": Decimal(0)}
-        entry = built[key]
-        currency = entry["row"].currency or o.currency
-        if o.currency and currency and o.currency != currency:
-            raise RuleViolation(f"order {o.number} is in {o.currency} but contract {entry['row'].number} is in "
-                                f"{currency}: a contract's orders share its currency", where=key)
+        draft = drafts.setdefault(key, _Draft(o, o.currency))
+        draft.currency = draft.currency or o.currency
+        if o.currency and draft.currency != o.currency:
+            raise RuleViolation(f"order {o.number} is in {o.currency} but contract {draft.row.number} is in "
+                                f"{draft.currency}: a contract's orders share its currency", where=key)
         in_force = _in_force(terms.get(contract.id, []), o.created_at) if contract is not None else []
         stop = terminated.get(contract.id) if contract is not None else None
-        obligations, price = _order_obligations(o, key, currency, lines.get(o.id, []), allocations, credited,
-                                                in_force, plans, stop)
-        entry["orders"].append(o.number)
-        entry["obligations"] += obligations
-        entry["price"] += price
+        obligations, price = _order_obligations(o, key, draft.currency or "", lines.get(o.id, []), allocations,
+                                                credited, in_force, plans, stop)
+        draft.orders.append(o.number)
+        draft.obligations += obligations
+        draft.price += price
     for b in billing:
         order_id = b.order_id if b.order_id is not None else followed.get(b.id)
         key = key_of_order.get(order_id) if order_id is not None else None
         if key is None:
             key = f"{b.kind.value} {b.number}"
-            obligations, price = ([], Decimal(0)) if b.kind is DocumentKind.CREDIT_NOTE else \
-                _invoice_obligations(b, key, lines.get(b.id, []))
-            built[key] = {"row": b, "orders": [], "obligations": obligations, "bills": [], "price": price}
+            draft = drafts[key] = _Draft(b, b.currency)
+            if b.kind is DocumentKind.INVOICE:
+                draft.obligations, draft.price = _invoice_obligations(b, key, lines.get(b.id, []))
         net = Decimal(b.amount or 0) - Decimal(b.tax or 0)
         sign = -1 if b.kind is DocumentKind.CREDIT_NOTE else 1
-        built[key]["bills"].append(Bill(b.created_at, b.kind.value, b.number, sign * net, sign * Decimal(b.tax or 0)))
-    result = []
-    for key, entry in built.items():
-        row = entry["row"]
-        result.append(RevenueContract(
-            key=key, kind=row.kind.value, number=row.number, customer=row.customer,
-            currency=row.currency or next((o.currency for o in orders if key_of_order.get(o.id) == key), None) or "",
-            orders=tuple(entry["orders"]), price=entry["price"], obligations=tuple(entry["obligations"]),
-            bills=tuple(entry["bills"]), ends_at=terminated.get(row.id) if row.kind is DocumentKind.CONTRACT else None))
-    return result
+        drafts[key].bills.append(Bill(b.created_at, b.kind.value, b.number, sign * net, sign * Decimal(b.tax or 0)))
+    return [RevenueContract(key=key, kind=d.row.kind.value, number=d.row.number, customer=d.row.customer,
+                            currency=d.currency or "", orders=tuple(d.orders), price=d.price,
+                            obligations=tuple(d.obligations), bills=tuple(d.bills),
+                            ends_at=terminated.get(d.row.id) if d.row.kind is DocumentKind.CONTRACT else None)
+            for key, d in drafts.items()]
+
+
+@dataclass
+class _Draft:
+    """A revenue contract while :func:`identify` gathers it: the document it is named after, and what it holds."""
+
+    row: Row[Any]
+    currency: str | None
+    orders: list[str] = field(default_factory=list)
+    obligations: list[Obligation] = field(default_factory=list)
+    bills: list[Bill] = field(default_factory=list)
+    price: Decimal = Decimal(0)
 
 
 def _in_force(versions: list[tuple[int, datetime, list[_PlanTerm]]], at: datetime) -> list[_PlanTerm]:
