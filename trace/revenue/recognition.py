@@ -86,7 +86,21 @@ def recognise(session: Session, contracts: list[RevenueContract] | None = None) 
 
 
 def entries(contracts: Iterable[RevenueContract], control: Mapping[str, tuple[datetime, str]]) -> Revenue:
-    """The entries of ``contracts`` given when control of each unit passed (``{unit: (time, event ID)}``); pure."""
+    """The entries of ``contracts`` given when control of each unit passed (``{unit: (time, event ID)}``); pure.
+
+    Examples
+    --------
+    A unit of 100.00 (order of 2 January) delivered on 10 January, by event ``e1``:
+
+    >>> from cradletrace.revenue.obligations import Obligation, RevenueContract
+    >>> ob = Obligation(key="SO1 line 1: U1", contract="order SO1", order="SO1", kind="unit", revenue_class="product",
+    ...                 item="09506000134352", unit="U1", quantity=Decimal(1), ssp=Decimal("120.00"),
+    ...                 ssp_basis="standalone price", allocated=Decimal("100.00"), opened_at=datetime(2026, 1, 2))
+    >>> c = RevenueContract("order SO1", "order", "SO1", None, "EUR", ("SO1",), Decimal("100.00"), (ob,))
+    >>> [(e.at.date().isoformat(), e.kind, str(e.amount), e.reference)
+    ...  for e in entries([c], {"U1": (datetime(2026, 1, 10), "e1")}).entries]
+    [('2026-01-10', 'recognised', '100.00', 'e1')]
+    """
     contracts = list(contracts)
     found: list[Entry] = []
     closed: dict[str, datetime] = {}

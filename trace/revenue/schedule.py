@@ -137,6 +137,22 @@ def schedule(revenue: Revenue, since: datetime, until: datetime, length: str = "
 
     One row per period and currency, for every currency that has an entry or an obligation before ``until``
     (currencies in alphabetical order within a period).
+
+    Examples
+    --------
+    A unit of 100.00 ordered on 2 January, delivered on 10 February, billed on 20 January: owed (deferred)
+    and billed ahead (a liability) at the end of January, recognised in February.
+
+    >>> from cradletrace.revenue.obligations import Bill, Obligation, RevenueContract
+    >>> from cradletrace.revenue.recognition import entries
+    >>> ob = Obligation(key="u", contract="order SO1", order="SO1", kind="unit", revenue_class="product", item="G",
+    ...                 unit="U1", quantity=Decimal(1), ssp=Decimal(1), ssp_basis="unit price",
+    ...                 allocated=Decimal("100.00"), opened_at=datetime(2026, 1, 2))
+    >>> bill = Bill(datetime(2026, 1, 20), "invoice", "INV-1", Decimal("100.00"), Decimal("0.00"))
+    >>> c = RevenueContract("order SO1", "order", "SO1", None, "EUR", ("SO1",), Decimal("100.00"), (ob,), (bill,))
+    >>> rows = schedule(entries([c], {"U1": (datetime(2026, 2, 10), "e1")}), datetime(2026, 1, 1), datetime(2026, 3, 1))
+    >>> [(r.period, str(r.recognised), str(r.billed), str(r.deferred), str(r.contract_liabilities)) for r in rows]
+    [('2026-01', '0.00', '100.00', '100.00', '100.00'), ('2026-02', '100.00', '0.00', '0.00', '0.00')]
     """
     spans = periods(since, until, length)
     balances: dict[str, _Balances] = defaultdict(_Balances)
