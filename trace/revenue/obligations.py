@@ -130,7 +130,12 @@ class Bill:
 
 @dataclass(frozen=True)
 class RevenueContract:
-    """A contract for revenue: a signed contract with its orders, or an order, service order or invoice alone."""
+    """A contract for revenue: a signed contract with its orders, or an order, service order or invoice alone.
+
+    ``key`` names it (``contract C1``, ``order SO2``, ``service_order SRV1``, ``invoice ERP-7``); ``price`` is
+    the transaction price (its orders' net amounts), ``bills`` its invoices and credit notes, ``ends_at``
+    when a contract was terminated.
+    """
 
     key: str
     kind: str
