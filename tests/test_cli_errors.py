@@ -60,12 +60,15 @@ NEEDS = {
     "entitlement": ["U1"],
     "contract show": ["C-1"],
     "contract reminders": [],
+    "revenue schedule": [],
+    "revenue journal": [],
 }
 #: Commands that print data, and so take --format.
 FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", "trace", "recall", "history",
            "masterdata show", "passport", "user add", "token add", "token revoke", "import", "report o2c",
            "report l2c", "labels", "report sustainability", "report compliance", "report recall", "worker",
-           "quote show", "quote expire", "entitlement", "contract show", "contract reminders")
+           "quote show", "quote expire", "entitlement", "contract show", "contract reminders",
+           "revenue schedule", "revenue journal")
 #: Bad arguments beyond the database and --format: (command line, what the error line must name).
 BAD = [
     (["capture", "{tmp}/nothere.json"], "nothere.json: no such file"),
@@ -108,6 +111,10 @@ BAD = [
     (["entitlement", UNIT, "--at", "someday"], "--at: 'someday' is not a date"),
     (["contract", "show", "C-404"], "no contract 'C-404'"),
     (["contract", "reminders", "--at", "someday"], "--at: 'someday' is not a date"),
+    (["revenue", "schedule", "--period", "week"], "Invalid value for '--period'"),
+    (["revenue", "schedule", "--from", "2026-02-01", "--to", "2026-01-01"], "--from 2026-02-01 is not before --to"),
+    (["revenue", "schedule", "--format", "xlsx"], "an XLSX report needs an output file"),
+    (["revenue", "journal", "--account", "sales=4000"], "--account: unknown account role 'sales'"),
     (["nonsense"], "No such command 'nonsense'"),
     (["--bogus"], "No such option '--bogus'"),
 ]

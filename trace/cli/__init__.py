@@ -114,6 +114,7 @@ def _register() -> None:
     from cradletrace.cli.report import report_group
     from cradletrace.cli.report_commerce import COMMANDS as COMMERCE_REPORTS
     from cradletrace.cli.report_metrics import COMMANDS as METRICS_REPORTS
+    from cradletrace.cli.revenue import revenue_group
     from cradletrace.cli.worker import worker_command
 
     main.add_command(db_group)
@@ -136,6 +137,7 @@ def _register() -> None:
     main.add_command(quote_group)
     main.add_command(entitlement_command)
     main.add_command(contract_group)
+    main.add_command(revenue_group)
     _register_plugins()
 
 

@@ -67,6 +67,29 @@ def emit(report: Any, fmt: str, output: Path | None) -> None:
     click.echo(f"wrote {output}", err=True)
 
 
+def date_range(since: datetime | None, until: datetime | None, *,
+               default_start: Callable[[datetime], datetime]) -> tuple[datetime, datetime]:
+    """``--from`` and ``--to`` as naive UTC: ``--to`` now when not given, ``--from`` ``default_start(end)``.
+
+    Examples
+    --------
+    >>> date_range(None, datetime(2026, 5, 17), default_start=lambda end: end.replace(day=1))
+    (datetime.datetime(2026, 5, 1, 0, 0), datetime.datetime(2026, 5, 17, 0, 0))
+    >>> date_range(datetime(2026, 6, 1), datetime(2026, 5, 1), default_start=lambda end: end)
+    Traceback (most recent call last):
+    ...
+    cradletrace.errors.InvalidInput: --from: --from 2026-06-01 is not before --to 2026-05-01
+    """
+    from cradletrace.errors import InvalidInput
+    from cradletrace.timestamps import naive_utc, utc_now
+
+    end = naive_utc(as_utc(until)) if until else utc_now()
+    start = naive_utc(as_utc(since)) if since else default_start(end)
+    if start >= end:
+        raise InvalidInput(f"--from {start:%Y-%m-%d} is not before --to {end:%Y-%m-%d}", where="--from")
+    return start, end
+
+
 def as_utc(value: datetime | None) -> datetime | None:
     """A ``--from``/``--to`` value as an aware UTC datetime (click parses them naive)."""
     from datetime import timezone

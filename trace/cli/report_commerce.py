@@ -8,21 +8,14 @@ from pathlib import Path
 import click
 
 from cradletrace.cli.options import database_option, session_scope
-from cradletrace.cli.report import as_utc, emit, output_options, period_options
+from cradletrace.cli.report import date_range, emit, output_options, period_options
 
 FORMATS = ("text", "csv", "xlsx", "json")
 
 
 def _period(since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
-    from cradletrace.timestamps import naive_utc, utc_now
-
-    end = naive_utc(as_utc(until)) if until else naive_utc(utc_now())
-    start = naive_utc(as_utc(since)) if since else end.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    if start >= end:
-        from cradletrace.errors import InvalidInput
-
-        raise InvalidInput(f"--from {start:%Y-%m-%d} is not before --to {end:%Y-%m-%d}", where="--from")
-    return start, end
+    return date_range(since, until, default_start=lambda end: end.replace(day=1, hour=0, minute=0, second=0,
+                                                                           microsecond=0))
 
 
 def _command(name: str, title: str):  # type: ignore[no-untyped-def]

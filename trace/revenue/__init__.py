@@ -5,5 +5,20 @@ a unit passes (its receiving or delivery event at the customer's location) and s
 plan's coverage, and the schedule per period with deferred revenue, contract assets and liabilities
 and journal lines (docs/quote-to-cash.md).
 
-Read-only functions of the documents and the lineage graph; money is Decimal.
+Read-only functions of the documents and the lineage graph; money is Decimal. Modules, in the order of
+the steps: :mod:`~cradletrace.revenue.allocation` (pure splitting to the cent),
+:mod:`~cradletrace.revenue.obligations` (steps 1-3), :mod:`~cradletrace.revenue.recognition` (step 4),
+:mod:`~cradletrace.revenue.schedule` and :mod:`~cradletrace.revenue.journal` (step 5).
 """
+
+from cradletrace.revenue.allocation import allocate, prorate
+from cradletrace.revenue.journal import Accounts, JournalLine, journal
+from cradletrace.revenue.obligations import Bill, Obligation, RevenueContract, identify
+from cradletrace.revenue.recognition import Entry, Revenue, entries, plan_parts, recognise
+from cradletrace.revenue.schedule import PERIODS, ScheduleRow, periods, revenue_schedule, schedule
+
+__all__ = [
+    "PERIODS", "Accounts", "Bill", "Entry", "JournalLine", "Obligation", "Revenue", "RevenueContract", "ScheduleRow",
+    "allocate", "entries", "identify", "journal", "periods", "plan_parts", "prorate", "recognise",
+    "revenue_schedule", "schedule",
+]
