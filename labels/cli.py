@@ -94,7 +94,7 @@ def labels_command(identifiers: tuple[str, ...], product: str | None, from_seria
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        _write_file(output, data)
+        write_file(output, data)
         click.echo(f"wrote {_describe(len(labels), fmt, options)} to {output}")
 
 
@@ -117,7 +117,8 @@ def _describe(count: int, fmt: str, options: dict) -> str:  # type: ignore[type-
     return f"{count} {fmt.upper()} {noun}" + (" (zip)" if count > 1 else "")
 
 
-def _write_file(output: Path, data: bytes) -> None:
+def write_file(output: Path, data: bytes) -> None:
+    """Write ``data`` beside ``output`` and move it into place when complete (no partial file is ever left)."""
     if output.is_dir():
         raise InvalidInput(f"{output} is a folder: give a file name", where="--output")
     partial = output.with_name(f".{output.name}.partial")

@@ -115,7 +115,7 @@ class Product:
     name: str
     mass_kg: float | None = None
     description: str | None = None
-    attributes: dict[str, Any] = field(default_factory=dict)
+    attributes: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def unit(self, serial: str) -> str:
         return sgtin_uri(self.gtin, serial)

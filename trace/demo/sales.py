@@ -35,7 +35,7 @@ FINANCE_USER = "demo-finance"
 # (currency, credit limit or None, payment terms in days) per customer.
 ACCOUNTS: dict[Company, tuple[str | None, int]] = {
     VELOFLEET: ("60000", 30), CARGOBIKE: ("3000", 14), URBANBIKES: ("10000", 30), TRAILSPORTS: ("5000", 30),
-    BIKEPARTS: (None, 45), CICLO: ("250000", 60),
+    BIKEPARTS: (None, 45), CICLO: (None, 60),
 }
 VAT = {"FR": "0.20", "NL": "0.21", "DE": "0.19", "AT": "0.20", "ES": "0.21"}
 # Road distances from the hub (Venlo) and from Leipzig to each customer's site, in km.
