@@ -10,8 +10,9 @@ Their events are made by the builders the lifecycle services use, in the shapes 
 give them, so a bulk pack looks like a story pack to every query. Nothing is per pack but the
 aggregation that fits its board.
 
-The batches are spread over the months of the stories; which product each work order makes, and
-when each distributor pays (most on time, some late, the latest not yet), come from the seed.
+The batches are spread over the months of the stories; which product each work order makes, the
+capacity its test measures, and when each distributor pays (most on time, some late, the latest
+not yet), come from the seed. The stories do not depend on it.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def make_batch(session: Session, k: int, count: int, days: int, rng: random.Rand
                for n, i in enumerate(range(0, count, PER_PALLET), 1)}
     desadv = f"urn:voltwerk:desadv:DA-K{k:04d}"
     events = [*_boards(k, boards_made, lots["pcb"], start),
-              *_packs(k, orders, packs_by_order, boards_made, lots, start + timedelta(days=7)),
+              *_packs(k, orders, packs_by_order, boards_made, lots, start + timedelta(days=7), rng),
               *_palletise(pallets, start + timedelta(days=8)),
               _to_hub(list(pallets), packs, start + timedelta(days=9), desadv)]
     capture(session, f"voltwerk-mes-K{k:04d}.jsonld", events, start + timedelta(days=9, hours=2))
@@ -158,8 +159,10 @@ def _boards(k: int, boards_made: Sequence[str], pcb_lot: str, when: datetime) ->
 
 
 def _packs(k: int, orders: dict[str, tuple[Product, int, int]], packs_by_order: dict[str, list[str]],
-           boards_made: Sequence[str], lots: dict[str, str], when: datetime) -> list[dict[str, Any]]:
-    """Leipzig: each work order's packs made from the lots, a board fitted into each, and their test."""
+           boards_made: Sequence[str], lots: dict[str, str], when: datetime,
+           rng: random.Random) -> list[dict[str, Any]]:
+    """Leipzig: each work order's packs made from the lots, a board fitted into each, and their test (the
+    order's mean measured capacity, a little above the rated one, comes from ``rng``)."""
     materials = Materials(lots["cells"], lots["aluminium"], lots["copper"], lots["polypropylene"], lots["cartons"])
     events: list[dict[str, Any]] = []
     board = iter(boards_made)
@@ -180,7 +183,7 @@ def _packs(k: int, orders: dict[str, tuple[Product, int, int]], packs_by_order: 
             "OBSERVE", packs, when=at + timedelta(hours=6), biz_step="inspecting", disposition="conformant",
             location=LEIPZIG, read_point=LEIPZIG, documents=biz_transactions(testres=f"{work_order}:eol"),
             extensions={"test": f"end-of-line test {product.attributes['nominalVoltageV']} V",
-                        "result": {"capacityAh": product.attributes["capacityAh"]}}))
+                        "result": {"capacityAh": round(product.attributes["capacityAh"] * rng.uniform(1.0, 1.03), 2)}}))
     return events
 
 

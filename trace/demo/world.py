@@ -28,6 +28,9 @@ DEFAULT_UNITS = 200
 MARKER = catalogue.MAKER.party
 """The node whose presence says the demo is loaded (the maker, a party no other data names)."""
 
+UNSHIPPED = manufacturing.PACKS_C[4]
+"""A pack still on its pallet in Leipzig that Radwerk's document says it received in Graz."""
+
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: how far the build is (stages: ``story``, ``bulk``)."""
 
@@ -50,6 +53,8 @@ def highlights() -> dict[str, str]:
         "replacement_board": aftersale.REPLACEMENT_BOARD,
         "repaired_pack": aftersale.REPAIRED,
         "returned_pack": aftersale.RETURNED,
+        "checked_pack": aftersale.CHECKED,
+        "unshipped_pack": UNSHIPPED,
         "held_pack": aftersale.HELD[0],
         "recalled_lot": suppliers.RECALLED_LOT,
         "non_compliant_lot": suppliers.NON_COMPLIANT_LOT,
@@ -132,7 +137,7 @@ def build(session: Session, *, units: int = DEFAULT_UNITS, seed: int = 1, progre
         lambda: sales.wave_c(session),
         lambda: aftersale.recall(session),
         lambda: aftersale.routine_check(session),
-        lambda: partners.repair_shop_anomalies(session, unshipped=manufacturing.PACKS_C[4], recycled=endoflife.CRASHED,
+        lambda: partners.repair_shop_anomalies(session, unshipped=UNSHIPPED, recycled=endoflife.CRASHED,
                                                elsewhere=aftersale.CHECKED, elsewhere_at=aftersale.CHECKED_AT),
     ]
     for done, step in enumerate(steps, 1):
