@@ -208,8 +208,8 @@ def _to_hub(pallets: list[str], packs: list[str], when: datetime, desadv: str) -
 
 
 def _at_hub(pallets: dict[str, list[str]], when: datetime, desadv: str) -> list[dict[str, Any]]:
-    """EuroLog's events: the pallets received at the hub, then broken up for picking (DELETE with no children
-    takes everything out)."""
+    """EuroLog's events: the pallets received at the hub, then broken up for picking (each DELETE names what it
+    takes out, as :func:`~cradletrace.lifecycle.unpack` does)."""
     everything = [*pallets, *(p for packs in pallets.values() for p in packs)]
     received = object_event(
         "OBSERVE", everything, when=when, biz_step="receiving", disposition="in_progress", location=HUB,
@@ -217,8 +217,8 @@ def _at_hub(pallets: dict[str, list[str]], when: datetime, desadv: str) -> list[
         sourceList=[{"type": "possessing_party", "source": MAKER.party}, {"type": "location", "source": LEIPZIG}],
         destinationList=[{"type": "possessing_party", "destination": EUROLOG.party},
                          {"type": "location", "destination": HUB}])
-    broken = [aggregation_event("DELETE", sscc, when=when + timedelta(days=1), biz_step="unpacking", location=HUB,
-                                read_point=HUB) for sscc in pallets]
+    broken = [aggregation_event("DELETE", sscc, packs, when=when + timedelta(days=1), biz_step="unpacking",
+                                location=HUB, read_point=HUB) for sscc, packs in pallets.items()]
     return [received, *broken]
 
 
