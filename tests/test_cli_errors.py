@@ -54,11 +54,12 @@ NEEDS = {
     "report compliance": [],
     "report recall": ["U1"],
     "worker": ["--once"],
+    "demo": ["--if-empty"],  # plugged in from cradletrace.web
 }
 #: Commands that print data, and so take --format.
 FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", "trace", "recall", "history",
            "masterdata show", "passport", "user add", "token add", "token revoke", "import", "report o2c",
-           "report l2c", "labels", "report sustainability", "report compliance", "report recall", "worker")
+           "report l2c", "labels", "report sustainability", "report compliance", "report recall", "worker", "demo")
 #: Bad arguments beyond the database and --format: (command line, what the error line must name).
 BAD = [
     (["capture", "{tmp}/nothere.json"], "nothere.json: no such file"),
@@ -92,6 +93,7 @@ BAD = [
     (["report", "o2c", "--format", "xlsx"], "an XLSX report needs an output file"),
     (["db", "upgrade", "--revision", "nonsense"], "--revision: can't locate revision identified by 'nonsense'"),
     (["db", "downgrade", "--revision", "nonsense"], "--revision: can't locate revision"),
+    (["demo", "--units", "3"], "Invalid value for '--units': 3 is not in the range x>=44"),
     (["nonsense"], "No such command 'nonsense'"),
     (["--bogus"], "No such option '--bogus'"),
 ]
