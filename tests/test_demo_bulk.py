@@ -50,6 +50,8 @@ def test_a_batch_costs_the_same_statements_whatever_its_size(session: Session, c
             bulk.make_batch(session, k, size, 200 - k, random.Random(1))
         allocations = [s for s in statements if s.statement.startswith("INSERT INTO commerce_allocations")]
         sent.append((len(statements) - len(allocations), len(allocations)))
-    # commerce.allocate inserts its allocations one statement each (reported to commerce); the rest is constant
-    assert sent[0][0] == sent[1][0] and [n for _, n in sent] == [41, 80], sent
+    # everything but commerce.allocate's INSERT of its rows is constant; SQLAlchemy sends that one as one
+    # statement on PostgreSQL, and one per row on SQLite (where the ORM needs each new id back in order)
+    assert sent[0][0] == sent[1][0], sent
+    assert [n for _, n in sent] in ([1, 1], [41, 80]), sent
     assert (BIKEPARTS, CICLO) == bulk.CUSTOMERS
