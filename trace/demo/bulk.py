@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -76,11 +77,26 @@ def build(session: Session, units: int, rng: random.Random, *,
             progress(done)
 
 
-def make_batch(session: Session, k: int, count: int, days: int, rng: random.Random) -> None:
-    """Batch ``k``: ``count`` packs made ``days`` before today, sold to a distributor and paid (or not yet)."""
+@dataclass(frozen=True)
+class Batch:
+    """One batch, planned: its work orders, lots, packs, pallets, and the events of the two documents."""
+
+    number: int
+    start: datetime
+    orders: dict[str, tuple[Product, int, int]]
+    """``{work order: (product, first serial number, size)}``."""
+    supplies: dict[str, Supply]
+    packs: list[str]
+    maker_events: list[dict[str, Any]]
+    hub_events: list[dict[str, Any]]
+
+
+def plan(k: int, count: int, days: int, rng: random.Random) -> Batch:
+    """Batch ``k`` of ``count`` packs made ``days`` before today, without a database (the same for a seed)."""
     start = ago(days, 6)
     orders = _work_orders(k, count, rng)
-    lots = _receive_lots(session, k, orders, start - timedelta(days=20))
+    supplies = _supplies(k, orders)
+    lots = {name: item.lot for name, item in supplies.items()}
     packs_by_order = {wo: [product.unit(f"K{k:04d}{n:04d}") for n in range(first, first + size)]
                       for wo, (product, first, size) in orders.items()}
     packs = [p for group in packs_by_order.values() for p in group]
@@ -88,14 +104,23 @@ def make_batch(session: Session, k: int, count: int, days: int, rng: random.Rand
     pallets = {pallet(100_000 + 100 * k + n): packs[i:i + PER_PALLET]
                for n, i in enumerate(range(0, count, PER_PALLET), 1)}
     desadv = f"urn:voltwerk:desadv:DA-K{k:04d}"
-    events = [*_boards(k, boards_made, lots["pcb"], start),
-              *_packs(k, orders, packs_by_order, boards_made, lots, start + timedelta(days=7), rng),
-              *_palletise(pallets, start + timedelta(days=8)),
-              _to_hub(list(pallets), packs, start + timedelta(days=9), desadv)]
-    capture(session, f"voltwerk-mes-K{k:04d}.jsonld", events, start + timedelta(days=9, hours=2))
-    capture(session, f"eurolog-receipts-K{k:04d}.jsonld",
-            _at_hub(pallets, start + timedelta(days=10), desadv), start + timedelta(days=12))
-    _sell(session, k, orders, packs, start + timedelta(days=12), rng)
+    maker = [*_boards(k, boards_made, lots["pcb"], start),
+             *_packs(k, orders, packs_by_order, boards_made, lots, start + timedelta(days=7), rng),
+             *_palletise(pallets, start + timedelta(days=8)),
+             _to_hub(list(pallets), packs, start + timedelta(days=9), desadv)]
+    return Batch(k, start, orders, supplies, packs, maker, _at_hub(pallets, start + timedelta(days=10), desadv))
+
+
+def make_batch(session: Session, k: int, count: int, days: int, rng: random.Random) -> None:
+    """Batch ``k``: ``count`` packs made ``days`` before today, sold to a distributor and paid (or not yet)."""
+    batch = plan(k, count, days, rng)
+    tag = f"K{k:04d}"
+    for m, item in enumerate(batch.supplies.values()):
+        receive_lot(session, item, batch.start - timedelta(days=20, hours=-m), po=f"urn:voltwerk:po:PO-{tag}-{m + 1}",
+                    desadv=f"urn:{item.supplier.key}:desadv:{item.number}")
+    capture(session, f"voltwerk-mes-{tag}.jsonld", batch.maker_events, batch.start + timedelta(days=9, hours=2))
+    capture(session, f"eurolog-receipts-{tag}.jsonld", batch.hub_events, batch.start + timedelta(days=12))
+    _sell(session, k, batch.orders, batch.packs, batch.start + timedelta(days=12), rng)
 
 
 def _work_orders(k: int, count: int, rng: random.Random) -> dict[str, tuple[Product, int, int]]:
@@ -107,9 +132,8 @@ def _work_orders(k: int, count: int, rng: random.Random) -> dict[str, tuple[Prod
     return orders
 
 
-def _receive_lots(session: Session, k: int, orders: dict[str, tuple[Product, int, int]],
-                  when: datetime) -> dict[str, str]:
-    """The batch's supplier lots, sized for its work orders (through ``register_lot``)."""
+def _supplies(k: int, orders: dict[str, tuple[Product, int, int]]) -> dict[str, Supply]:
+    """The batch's supplier lots, sized for its work orders."""
     need = {"cells": 0.0, "aluminium": 0.0, "copper": 0.0, "polypropylene": 0.0, "cartons": 0.0}
     for product, _first, size in orders.values():
         recipe = RECIPES[product.gtin]
@@ -120,16 +144,12 @@ def _receive_lots(session: Session, k: int, orders: dict[str, tuple[Product, int
         need["cartons"] += size
     count = sum(size for _p, _f, size in orders.values())
     tag = f"K{k:04d}"
-    supplies: dict[str, Supply] = {
+    return {
         "cells": cells(f"CC{tag}", int(need["cells"])), "aluminium": housing(f"AL{tag}", round(need["aluminium"], 3)),
         "copper": busbar(f"CU{tag}", round(need["copper"], 3)),
         "polypropylene": endcaps(f"PP{tag}", round(need["polypropylene"], 3)),
         "cartons": cartons(f"BOX{tag}", int(need["cartons"])), "pcb": boards(f"PCB{tag}", round(BOARD_PCB_KG * count, 3)),
     }
-    for m, (name, item) in enumerate(supplies.items()):
-        receive_lot(session, item, when + timedelta(hours=m), po=f"urn:voltwerk:po:PO-{tag}-{m + 1}",
-                    desadv=f"urn:{item.supplier.key}:desadv:{item.number}")
-    return {name: item.lot for name, item in supplies.items()}
 
 
 def _boards(k: int, boards_made: Sequence[str], pcb_lot: str, when: datetime) -> list[dict[str, Any]]:
