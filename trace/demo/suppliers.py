@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from cradletrace.compliance import add_certificate, declare_minerals, declare_substances
 from cradletrace.demo.catalogue import (
-    ALUPOL, BOARDTRONIC, BUSBAR, CARTON, CELL, CELLCORE, ENDCAP, GRENOBLE, HOUSING, KARTONWERK, KUPFERWERK, LEIPZIG,
+    ALUPOL, BMS, BOARDTRONIC, BUSBAR, CARTON, CELL, CELLCORE, ENDCAP, GRENOBLE, HOUSING, KARTONWERK, KUPFERWERK, LEIPZIG,
     MAKER, P36, P48, PCB, POLYFORM, Company, Product,
 )
 from cradletrace.demo.clock import ago
@@ -169,7 +169,8 @@ def register_lots(session: Session) -> None:
 
 
 def record_evidence(session: Session) -> None:
-    """Declarations by part number, conflict minerals, and the packs' EU declarations of conformity.
+    """Declarations by part number, conflict minerals, and the EU declarations of conformity of the packs and of
+    the BMS board (sold as a spare part too).
 
     The cartons are declared once for their part number ("nothing declarable": an empty list), so
     every carton lot inherits it; the PCB's CMRT names its tin and gold smelters.
@@ -178,5 +179,5 @@ def record_evidence(session: Session) -> None:
     declare_substances(session, CARTON.gtin, [], declared_at=declared, source="Kartonwerk full material declaration")
     declare_minerals(session, PCB.gtin, SMELTERS, declared_at=declared, source="Boardtronic CMRT 6.4")
     add_certificate(session, PCB.gtin, "CMRT", "CMRT-BT-2025", valid_from=declared, issuer="Boardtronic Ltd.")
-    for product, number in ((P48, "DoC-P48-2025-01"), (P36, "DoC-P36-2025-01")):
+    for product, number in ((P48, "DoC-P48-2025-01"), (P36, "DoC-P36-2025-01"), (BMS, "DoC-BMS-2025-01")):
         add_certificate(session, product.gtin, "EU_DoC", number, valid_from=ago(520), issuer=MAKER.name)
