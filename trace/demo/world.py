@@ -76,7 +76,7 @@ def highlights() -> dict[str, str]:
         "product": catalogue.P48.gtin,
         "held_order": "SO-0002",
         "late_payment": "PAY-0003",
-        "written_off_invoice": "SO-0004",
+        "written_off_order": "SO-0004",
         "overdue_order": "SO-0007",
         "return": "RMA-0001",
         "out_of_order_document": partners.WAVE_B_RECEIPT,
