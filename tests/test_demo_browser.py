@@ -9,7 +9,6 @@ is installed, unless CRADLETRACE_REQUIRE_BROWSER=1.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,15 +16,15 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from cradletrace.cli import main
 from cradletrace.db import create_db_engine
 from cradletrace.demo import STORY_UNITS
+from cradletrace.web.auth import ROLES
 from cradletrace.web.resolver import path_of
 from demo_support import H, build_demo
-from test_web_browser import ARTIFACTS, FLAGS, CHROMIUM, _require_browser
-from web_support import PASSWORD, build_app, create_user
+from test_web_browser import ARTIFACTS, browser  # noqa: F401 - the browser fixture, shared
+from web_support import PASSWORD, build_app, create_user, serving
 
 pytestmark = pytest.mark.xdist_group("demo")
 DOCS = os.environ.get("CRADLETRACE_SCREENSHOTS")
@@ -34,7 +33,6 @@ DOCS = os.environ.get("CRADLETRACE_SCREENSHOTS")
 def shot(target: Any, name: str) -> None:
     """Screenshot a page (what the window shows) or an element to tests/artifacts/NAME.png, and to
     $CRADLETRACE_SCREENSHOTS when set."""
-    ARTIFACTS.mkdir(exist_ok=True)
     folders = [ARTIFACTS, *([Path(DOCS)] if DOCS else [])]
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
@@ -46,7 +44,7 @@ def demo_url(make_database: Callable[..., str]) -> str:
     url = build_demo(make_database("sqlite"), units=STORY_UNITS)
     engine = create_db_engine(url)
     with Session(engine) as session:
-        create_user(session, "demo", "compliance", "supply_chain", "finance", "sales", "sustainability", "warehouse")
+        create_user(session, "demo", *ROLES)
         session.commit()
     engine.dispose()
     return url
@@ -54,22 +52,8 @@ def demo_url(make_database: Callable[..., str]) -> str:
 
 @pytest.fixture(scope="module")
 def server(demo_url: str) -> Iterator[str]:
-    app = build_app(demo_url)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    app.extensions["cradletrace.engine"].dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_playwright = _require_browser()
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield chromium
-        chromium.close()
+    with serving(build_app(demo_url)) as url:
+        yield url
 
 
 @pytest.fixture

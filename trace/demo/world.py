@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from cradletrace.demo import aftersale, bulk, catalogue, endoflife, manufacturing, partners, sales, suppliers
+# The story modules by name, as the steps read best (``sales.wave_a``); not through the package, which imports this.
+import cradletrace.demo.aftersale as aftersale
+import cradletrace.demo.bulk as bulk
+import cradletrace.demo.catalogue as catalogue
+import cradletrace.demo.endoflife as endoflife
+import cradletrace.demo.manufacturing as manufacturing
+import cradletrace.demo.partners as partners
+import cradletrace.demo.sales as sales
+import cradletrace.demo.suppliers as suppliers
 from cradletrace.demo.clock import TODAY, ago
 from cradletrace.errors import Conflict, InvalidInput
 from cradletrace.models import Event, Node
