@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from cradletrace.cli.options import database_option, session_scope
+from cradletrace.cli.options import database_option, session_scope, write_file
 from cradletrace.cli.progress import progress_bar
 from cradletrace.errors import InvalidInput
 from cradletrace.labels.content import fetch_labels, lot_units, serial_range
@@ -115,18 +115,6 @@ def _describe(count: int, fmt: str, options: dict) -> str:  # type: ignore[type-
     if fmt == "zpl":
         return f"{count} ZPL {noun} ({options['size']}, {options['dpi'] or 203} dpi)"
     return f"{count} {fmt.upper()} {noun}" + (" (zip)" if count > 1 else "")
-
-
-def write_file(output: Path, data: bytes) -> None:
-    """Write ``data`` beside ``output`` and move it into place when complete (no partial file is ever left)."""
-    if output.is_dir():
-        raise InvalidInput(f"{output} is a folder: give a file name", where="--output")
-    partial = output.with_name(f".{output.name}.partial")
-    try:
-        partial.write_bytes(data)
-        partial.replace(output)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def _refuse_folder(output: Path) -> None:

@@ -21,7 +21,9 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from cradletrace.cli.options import database_option, format_option, print_json, require_database, resolve_url, session_scope
+from cradletrace.cli.options import (
+    database_option, format_option, print_json, require_database, resolve_url, session_scope, write_file,
+)
 from cradletrace.cli.progress import progress_bar
 from cradletrace.demo import DEFAULT_UNITS, STORY_UNITS, build, highlights, is_empty, is_loaded
 from cradletrace.models import User
@@ -75,7 +77,6 @@ def passport_url(identifier: str, resolver_url: str) -> str:
 def write_label_sheet(session: Session, path: Path) -> int:
     """Render the demo's label sheet (a PDF) to ``path``; returns how many labels it holds."""
     from cradletrace.labels import render
-    from cradletrace.labels.cli import write_file
 
     found = highlights()
     write_file(path, render(session, [found[key] for key in LABELLED], "pdf", layout="3x8"))

@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from cradletrace.db import create_db_engine, make_session_factory, normalize_url
-from cradletrace.errors import ConfigurationError, NotFound
+from cradletrace.errors import ConfigurationError, InvalidInput, NotFound
 from cradletrace.settings import load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -113,6 +113,23 @@ def session_scope(database: str | None, *, commit: bool = True) -> Iterator[Sess
                 raise
     finally:
         engine.dispose()
+
+
+def require_file_name(output: Path) -> None:
+    """Refuse an output that is a folder (before any work is done for it)."""
+    if output.is_dir():
+        raise InvalidInput(f"{output} is a folder: give a file name", where="--output")
+
+
+def write_file(output: Path, data: bytes) -> None:
+    """Write ``data`` to ``output``: beside it first, then moved into place, so an error leaves no partial file."""
+    require_file_name(output)
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def one_line(message: str) -> str:
