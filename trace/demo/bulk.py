@@ -92,7 +92,17 @@ class Batch:
 
 
 def plan(k: int, count: int, days: int, rng: random.Random) -> Batch:
-    """Batch ``k`` of ``count`` packs made ``days`` before today, without a database (the same for a seed)."""
+    """Batch ``k`` of ``count`` packs made ``days`` before today, without a database (the same for a seed).
+
+    Examples
+    --------
+    >>> batch = plan(3, 90, 200, random.Random(1))
+    >>> len(batch.packs), len(batch.orders), sorted(batch.supplies)
+    (90, 1, ['aluminium', 'cartons', 'cells', 'copper', 'pcb', 'polypropylene'])
+    >>> # 4 board events; per work order a transformation, 90 assemblies, a test; pallets: 1 + 3; the trip
+    >>> len(batch.maker_events), len(batch.hub_events)
+    (101, 4)
+    """
     start = ago(days, 6)
     orders = _work_orders(k, count, rng)
     supplies = _supplies(k, orders)

@@ -54,6 +54,7 @@ class Company:
 
     @property
     def party(self) -> str:
+        """The company as a party (its GLN, reference 0)."""
         return party_uri(gln(self.prefix, 0))
 
     def site(self, key: str) -> str:
@@ -118,9 +119,11 @@ class Product:
     attributes: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def unit(self, serial: str) -> str:
+        """The identifier of one unit of the product."""
         return sgtin_uri(self.gtin, serial)
 
     def lot(self, number: str) -> str:
+        """The identifier of one lot of the product."""
         return lgtin_uri(self.gtin, number)
 
 

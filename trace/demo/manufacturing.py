@@ -53,14 +53,27 @@ class Materials:
     cartons: str
 
     def draws(self, recipe: Recipe, count: int) -> dict[str, float | tuple[float, str]]:
-        """The order's draw from each lot for ``count`` packs (the service shares it among them)."""
+        """The order's draw from each lot for ``count`` packs (the service shares it among them).
+
+        Examples
+        --------
+        >>> lots = Materials("cells", "al", "cu", "pp", "box")
+        >>> lots.draws(RECIPES[P48.gtin], 10)  # 52 cells, 0.62 / 0.08 / 0.14 kg and a carton a pack
+        {'cells': (520, 'EA'), 'al': 6.2, 'cu': 0.8, 'pp': 1.4, 'box': (10, 'EA')}
+        """
         return {self.cells: (recipe.cells * count, "EA"), self.aluminium: round(recipe.aluminium * count, 3),
                 self.copper: round(recipe.copper * count, 3),
                 self.polypropylene: round(recipe.polypropylene * count, 3), self.cartons: (count, "EA")}
 
 
 def serials(product: Product, prefix: str, first: int, count: int) -> list[str]:
-    """``count`` unit identifiers of ``product``: ``prefix`` and a four-digit number from ``first``."""
+    """``count`` unit identifiers of ``product``: ``prefix`` and a four-digit number from ``first``.
+
+    Examples
+    --------
+    >>> serials(P48, "25A", 1, 2)
+    ['https://id.gs1.org/01/09521234000013/21/25A0001', 'https://id.gs1.org/01/09521234000013/21/25A0002']
+    """
     return [product.unit(f"{prefix}{n:04d}") for n in range(first, first + count)]
 
 

@@ -44,7 +44,13 @@ FROM_LEIPZIG_KM = {VELOFLEET: 900}
 
 
 def site_of(customer: Company) -> str:
-    """The customer's one site (depot, store, shop or warehouse)."""
+    """The customer's one site (depot, store, shop or warehouse).
+
+    Examples
+    --------
+    >>> site_of(VELOFLEET)
+    'https://id.gs1.org/414/9521301000106'
+    """
     return customer.site(next(iter(customer.sites)))
 
 
@@ -55,6 +61,13 @@ def open_accounts(session: Session) -> None:
 
 
 def line(product: Product, quantity: int, price: str, customer: Company) -> dict[str, object]:
+    """An order line at a net unit price, with the VAT of the customer's country.
+
+    Examples
+    --------
+    >>> line(P36, 6, "390.00", URBANBIKES)["tax_rate"]
+    '0.19'
+    """
     return {"product": product.gtin, "quantity": quantity, "unit_price": price, "tax_rate": VAT[customer.country]}
 
 

@@ -76,6 +76,7 @@ class Supply:
 
     @property
     def lot(self) -> str:
+        """The lot's identifier."""
         return self.product.lot(self.number)
 
 
@@ -87,32 +88,44 @@ def supply(product: Product, number: str, quantity: float, supplier: Company, *,
 
 
 def cells(number: str, quantity: int = 1200) -> Supply:
+    """A lot of Cellcore's cells (counted, 0.068 kg each), shipped by sea from Korea, with its UN38.3 test summary.
+
+    Examples
+    --------
+    >>> cells("CC1", 100).master["mass_kg"]
+    6.8
+    """
     return supply(CELL, number, quantity, CELLCORE, uom="EA", mode="sea", distance_km=19800, material="li-ion battery",
                   declared="cells", origin_country="KR", pcf_kg_co2e_per_kg=11.2, mass_kg=round(quantity * 0.068, 3),
                   certificates=[{"type": "UN38.3", "id": f"UN383-{number}", "issuer": "TUV Rheinland Korea"}])
 
 
 def housing(number: str, quantity: float, **master: Any) -> Supply:
+    """A lot of AluPol's aluminium extrusion (kg), 10 % pre- and 35 % post-consumer recycled."""
     return supply(HOUSING, number, quantity, ALUPOL, distance_km=460, material="aluminium", declared="aluminium",
                   origin_country="PL", recycled_pre=0.1, recycled_post=0.35, **master)
 
 
 def busbar(number: str, quantity: float, *, declared: str | None = "copper") -> Supply:
+    """A lot of Kupferwerk's copper strip (kg), 40 % recycled; ``declared=None`` for one without declaration."""
     return supply(BUSBAR, number, quantity, KUPFERWERK, distance_km=75, material="copper", declared=declared,
                   origin_country="DE", recycled_post=0.4)
 
 
 def endcaps(number: str, quantity: float) -> Supply:
+    """A lot of PolyForm's polypropylene end caps (kg), 20 % pre-consumer recycled."""
     return supply(ENDCAP, number, quantity, POLYFORM, distance_km=880, material="polypropylene",
                   declared="polypropylene", origin_country="IT", recycled_pre=0.2)
 
 
 def cartons(number: str, quantity: int = 100) -> Supply:
+    """A lot of Kartonwerk's cartons (counted), 80 % recycled, declared for their part number."""
     return supply(CARTON, number, quantity, KARTONWERK, uom="EA", distance_km=110, material="cardboard",
                   declared=None, origin_country="DE", recycled_post=0.8)
 
 
 def boards(number: str, quantity: float) -> Supply:
+    """A lot of Boardtronic's BMS circuit boards (kg), shipped by sea from Taiwan to Grenoble."""
     return supply(PCB, number, quantity, BOARDTRONIC, site=GRENOBLE, mode="sea", distance_km=18500,
                   material="pcb", declared="pcb", origin_country="TW", pcf_kg_co2e_per_kg=38.0)
 
