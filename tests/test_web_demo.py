@@ -66,12 +66,14 @@ def test_demo_builds_logs_in_and_prints_labels_then_if_empty_changes_nothing(
     assert state(url) == before
 
 
-def test_json_output_and_a_second_load_refused(make_database: Callable[..., str], tmp_path: Path,
-                                               resolver: str) -> None:
+def test_json_output_progress_and_a_second_load_refused(make_database: Callable[..., str], tmp_path: Path,
+                                                        resolver: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("cradletrace.cli.progress.progress_enabled", lambda: True)  # as at a terminal
     url = make_database("sqlite")
     result = run("--units", str(STORY_UNITS), "--no-users", "--labels", str(tmp_path / "l.pdf"), "--format", "json",
                  "--database", url)
-    body = json.loads(result.output)
+    assert f"demo:   0%|          | 0/{STORY_UNITS} [" in result.stderr, "a bar of packs, on stderr"
+    body = json.loads(result.stdout)
     assert (body["built"], body["units"], body["seed"], body["users"]) == (True, STORY_UNITS, 1, [])
     assert body["passport"] == passport_url(highlights()["swapped_pack"], resolver)
     assert body["labels"] == str((tmp_path / "l.pdf").resolve())
