@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -40,7 +43,8 @@ def test_batches_are_spread_over_the_stories_months() -> None:
     assert bulk.build.__module__ == "cradletrace.demo.bulk" and BULK < bulk.BATCH
 
 
-def test_a_batch_costs_the_same_statements_whatever_its_size(session: Session, count_statements) -> None:  # type: ignore[no-untyped-def]
+def test_a_batch_costs_the_same_statements_whatever_its_size(
+        session: Session, count_statements: Callable[[Session], AbstractContextManager[list[Any]]]) -> None:
     catalogue.register(session)
     sales.open_accounts(session)
     bulk.make_batch(session, 1, 5, 201, random.Random(1))  # the first invoice starts its number series

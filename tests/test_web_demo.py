@@ -79,7 +79,8 @@ def test_json_output_progress_and_a_second_load_refused(make_database: Callable[
     assert body["labels"] == str((tmp_path / "l.pdf").resolve())
     refused = run("--units", str(STORY_UNITS), "--database", url)
     errors = [line for line in refused.stderr.splitlines() if line.startswith("error:")]
-    assert refused.exit_code == 1 and errors == ["error: --database: the demo is loaded already (use --if-empty to skip it)"]
+    assert refused.exit_code == 1
+    assert errors == ["error: --database: the demo is loaded already (use --if-empty to skip it)"]
 
 
 def test_if_empty_leaves_other_data_alone(make_database: Callable[..., str], tmp_path: Path) -> None:

@@ -158,7 +158,8 @@ def _supplies(k: int, orders: dict[str, tuple[Product, int, int]]) -> dict[str, 
         "cells": cells(f"CC{tag}", int(need["cells"])), "aluminium": housing(f"AL{tag}", round(need["aluminium"], 3)),
         "copper": busbar(f"CU{tag}", round(need["copper"], 3)),
         "polypropylene": endcaps(f"PP{tag}", round(need["polypropylene"], 3)),
-        "cartons": cartons(f"BOX{tag}", int(need["cartons"])), "pcb": boards(f"PCB{tag}", round(BOARD_PCB_KG * count, 3)),
+        "cartons": cartons(f"BOX{tag}", int(need["cartons"])),
+        "pcb": boards(f"PCB{tag}", round(BOARD_PCB_KG * count, 3)),
     }
 
 

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from cradletrace.compliance import add_certificate, declare_minerals, declare_substances
 from cradletrace.demo.catalogue import (
-    ALUPOL, BMS, BOARDTRONIC, BUSBAR, CARTON, CELL, CELLCORE, ENDCAP, GRENOBLE, HOUSING, KARTONWERK, KUPFERWERK, LEIPZIG,
+    ALUPOL, BMS, BOARDTRONIC, BUSBAR, CARTON, CELL, CELLCORE, ENDCAP, GRENOBLE, HOUSING, KARTONWERK, KUPFERWERK,
+    LEIPZIG,
     MAKER, P36, P48, PCB, POLYFORM, Company, Product,
 )
 from cradletrace.demo.clock import ago
