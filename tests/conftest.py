@@ -100,6 +100,14 @@ def database_url(backend: str, make_database: Callable[..., str]) -> str:
 
 
 @pytest.fixture(scope="session")
+def demo_database(backend: str, make_database: Callable[..., str]) -> str:
+    """A database of its own holding the small demo world (tests/demo_support.py), built once per backend."""
+    from demo_support import build_demo
+
+    return build_demo(make_database(backend))
+
+
+@pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     engine = create_db_engine(database_url)
     yield engine

@@ -62,13 +62,14 @@ NEEDS = {
     "contract reminders": [],
     "revenue schedule": [],
     "revenue journal": [],
+    "demo": ["--if-empty"],  # plugged in from cradletrace.web
 }
 #: Commands that print data, and so take --format.
 FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", "trace", "recall", "history",
            "masterdata show", "passport", "user add", "token add", "token revoke", "import", "report o2c",
            "report l2c", "labels", "report sustainability", "report compliance", "report recall", "worker",
            "quote show", "quote expire", "entitlement", "contract show", "contract reminders",
-           "revenue schedule", "revenue journal")
+           "revenue schedule", "revenue journal", "demo")
 #: Bad arguments beyond the database and --format: (command line, what the error line must name).
 BAD = [
     (["capture", "{tmp}/nothere.json"], "nothere.json: no such file"),
@@ -115,6 +116,7 @@ BAD = [
     (["revenue", "schedule", "--from", "2026-02-01", "--to", "2026-01-01"], "--from 2026-02-01 is not before --to"),
     (["revenue", "schedule", "--format", "xlsx"], "an XLSX report needs an output file"),
     (["revenue", "journal", "--account", "sales=4000"], "--account: unknown account role 'sales'"),
+    (["demo", "--units", "3"], "Invalid value for '--units': 3 is not in the range x>=44"),
     (["nonsense"], "No such command 'nonsense'"),
     (["--bogus"], "No such option '--bogus'"),
 ]

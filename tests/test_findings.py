@@ -103,6 +103,16 @@ def test_events_after_destruction_or_decommissioning(session: Session) -> None:
     assert found[U2].check_id == "CC-04"
 
 
+def test_parts_taken_out_of_a_decommissioned_unit_before_its_disassembly_are_no_finding(session: Session) -> None:
+    # lifecycle.disassemble's harvest: the kept part is removed (DELETE removing), then the rest is consumed
+    capture(session, commission(U1, U2), aggregation_event("ADD", P1, [U1, U2], when=at(5), biz_step="assembling"),
+            object_event("DELETE", [P1], when=at(60), biz_step="decommissioning", disposition="inactive"),
+            aggregation_event("DELETE", P1, [U2], when=at(120), biz_step="removing"),
+            transformation_event(inputs=[P1, U1], output_quantities=[quantity(LOT, 1, "KGM")], when=at(120),
+                                 biz_step="disassembling"))
+    assert EVENT_AFTER_END not in kinds(session)
+
+
 def test_events_after_consumption(session: Session) -> None:
     ids = capture(session, commission(U1),
                   transformation_event(inputs=[U1], outputs=[P1], when=at(10), biz_step="commissioning"),

@@ -11,13 +11,16 @@ is visible to the test through ``session`` and is rolled back after it, on SQLit
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
 
 from cradletrace.models import User
 from cradletrace.web import create_app
@@ -37,6 +40,19 @@ def build_app(database_url: str, session: Session | None = None, **config: Any) 
         app.extensions["cradletrace.sessions"] = lambda: Session(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
     return app
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` on a free local port from a werkzeug thread (for browser tests); yields its base URL."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        app.extensions["cradletrace.engine"].dispose()
 
 
 def create_user(session: Session, name: str, *roles: str) -> User:

@@ -5,6 +5,8 @@ package imports only those below it (setup.cfg's import contracts, checked by
 ``scripts/lint-imports`` and the test suite).
 
 * :mod:`cradletrace.cli`: the ``cradletrace`` command.
+* :mod:`cradletrace.demo`: the demo world, built through the services below (the ``demo`` command
+  is the web layer's, which adds the logins and the label sheet).
 * ``cradletrace.reports`` (to come): reports and exports, the only pandas user; below it
   ``cradletrace.commerce``, ``cradletrace.metrics`` and ``cradletrace.compliance`` (to come).
 * :mod:`cradletrace.lifecycle`: the lifecycle services and master data.

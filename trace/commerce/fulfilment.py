@@ -153,7 +153,8 @@ def _fully_shipped(session: Session, order: Document) -> bool:
 
 
 def deliver(session: Session, shipment: str | Document, *, when: datetime | None = None,
-            damaged: bool = False, location: str | None = None) -> Document:
+            damaged: bool = False, location: str | None = None, from_party: str | None = None,
+            from_location: str | None = None) -> Document:
     """Record that the customer received a shipment (and whether anything arrived damaged).
 
     With ``location`` (the customer's site where it arrived), the delivery is also an event in the lineage
@@ -161,14 +162,16 @@ def deliver(session: Session, shipment: str | Document, *, when: datetime | None
     ``receiving`` / ``in_progress`` or ``damaged``, with the order and the shipment as business
     transactions), owned by the order's customer from then on. That event is when control of each unit
     passes to the customer (:func:`cradletrace.contracts.control.control_passed`), for its warranty and
-    its revenue; without it only the document knows the shipment arrived.
+    its revenue; without it only the document knows the shipment arrived. ``from_party`` and
+    ``from_location`` name where it came from on that event.
     """
     doc = get(session, DocumentKind.SHIPMENT, shipment)
     require_status(doc, [DocumentStatus.SHIPPED], "delivered")
     doc.status, doc.delivered_at, doc.damaged = DocumentStatus.DELIVERED, naive_utc(aware(when)), damaged
     session.flush()
     if location is not None:
-        _receive_at_customer(session, doc, location=location, when=aware(when), damaged=damaged)
+        _receive_at_customer(session, doc, location=location, when=aware(when), damaged=damaged,
+                             from_party=from_party, from_location=from_location)
     order = session.get(Document, doc.order_id)
     if order is not None and order.status is DocumentStatus.SHIPPED:
         pending = session.execute(select(func.count()).select_from(Document).where(
@@ -181,7 +184,7 @@ def deliver(session: Session, shipment: str | Document, *, when: datetime | None
 
 
 def _receive_at_customer(session: Session, shipment: Document, *, location: str, when: datetime,
-                         damaged: bool) -> None:
+                         damaged: bool, from_party: str | None, from_location: str | None) -> None:
     units = list(session.execute(
         select(Node.identifier).select_from(Allocation).join(Node, Node.id == Allocation.object_id)
         .where(Allocation.shipment_id == shipment.id, Allocation.serialized).order_by(Allocation.id)).scalars())
@@ -190,7 +193,8 @@ def _receive_at_customer(session: Session, shipment: Document, *, location: str,
     customer = session.execute(select(Node.identifier).join(Party, Party.node_id == Node.id)
                                .where(Party.id == shipment.party_id)).scalar_one()
     order = session.get(Document, shipment.order_id)
-    receive(session, units, location=location, by_party=customer, when=when,
+    receive(session, units, location=location, by_party=customer, from_party=from_party,
+            from_location=from_location, when=when,
             disposition="damaged" if damaged else "in_progress",
             po=identifier_of(session, order) if order is not None else None,
             desadv=identifier_of(session, shipment))

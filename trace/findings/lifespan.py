@@ -18,8 +18,10 @@ NEVER_COMMISSIONED = "never_commissioned"
 DOUBLE_COMMISSIONING = "double_commissioning"
 
 #: What may still happen to a decommissioned object: custody moves to a recycler and end-of-life steps.
+# "removing": a disassembly first takes out the parts it keeps for re-use (lifecycle.disassemble's harvest).
 STEPS_AFTER_DECOMMISSIONING = ("collecting", "disassembling", "destroying", DISPOSING, RECYCLING, "shipping",
-                         "receiving", "arriving", "departing", "transporting", "loading", "unloading", "storing")
+                         "receiving", "arriving", "departing", "transporting", "loading", "unloading", "storing",
+                         "removing")
 
 
 def _event_after_end(session: Session, tol: float) -> list[Finding]:

@@ -1,0 +1,112 @@
+"""The README's walkthrough, in Debian's headless Chromium on the demo world: the passport as the public and as
+staff, its lineage graph, a held pack's recall banner, a lot's recall list and a report.
+
+Screenshots go to tests/artifacts/ (git-ignored); with ``CRADLETRACE_SCREENSHOTS=FOLDER`` they are also
+written there, which is how ``scripts/screenshots`` refreshes docs/screenshots/. Skipped when no browser
+is installed, unless CRADLETRACE_REQUIRE_BROWSER=1.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy.orm import Session
+
+from cradletrace.cli import main
+from cradletrace.db import create_db_engine
+from cradletrace.demo import STORY_UNITS
+from cradletrace.web.auth import ROLES
+from cradletrace.web.resolver import path_of
+from demo_support import H, build_demo
+from test_web_browser import ARTIFACTS, browser  # noqa: F401 - the browser fixture, shared
+from web_support import PASSWORD, build_app, create_user, serving
+
+pytestmark = pytest.mark.xdist_group("demo")
+DOCS = os.environ.get("CRADLETRACE_SCREENSHOTS")
+
+
+def shot(target: Any, name: str) -> None:
+    """Screenshot a page (what the window shows) or an element to tests/artifacts/NAME.png, and to
+    $CRADLETRACE_SCREENSHOTS when set."""
+    folders = [ARTIFACTS, *([Path(DOCS)] if DOCS else [])]
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        target.screenshot(path=str(folder / f"{name}.png"))
+
+
+@pytest.fixture(scope="module")
+def demo_url(make_database: Callable[..., str]) -> str:
+    url = build_demo(make_database("sqlite"), units=STORY_UNITS)
+    engine = create_db_engine(url)
+    with Session(engine) as session:
+        create_user(session, "demo", *ROLES)
+        session.commit()
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="module")
+def server(demo_url: str) -> Iterator[str]:
+    with serving(build_app(demo_url)) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    # A laptop-sized window: the walkthrough is read on one; the phone layout is test_web_browser's.
+    context = browser.new_context(viewport={"width": 1100, "height": 900}, device_scale_factor=1)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+
+
+def test_the_public_passport_of_the_swapped_pack(server: str, page: Any) -> None:
+    page.goto(server + path_of(H["swapped_pack"]))
+    text = page.inner_text("body")
+    assert "Voltwerk P48" in text and "Public view" in text and "VeloFleet" not in text
+    shot(page, "passport-public")
+
+
+def test_staff_see_the_swap_the_chain_and_the_lineage_graph(server: str, page: Any) -> None:
+    page.goto(server + "/login?next=" + path_of(H["swapped_pack"]))
+    page.fill("#name", "demo")
+    page.fill("#password", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url("**" + path_of(H["swapped_pack"]))
+    text = page.inner_text("body")
+    assert "VeloFleet Rentals SAS" in text and "SO-0001" in text and "replacement" in page.inner_text("#composition")
+    shot(page, "passport-staff")
+    shot(page.locator("#commercial_chain"), "passport-staff-chain")
+    graph = page.locator("#lineage svg.lineage")
+    assert graph.locator("a").count() >= 5
+    shot(graph, "lineage")
+    page.goto(server + path_of(H["recycled_content_pack"]))
+    assert "CC2609R" in page.inner_text("#lineage")
+    shot(page.locator("#lineage svg.lineage"), "lineage-recycled")
+
+
+def test_a_held_pack_shows_the_recall(server: str, page: Any) -> None:
+    page.goto(server + path_of(H["held_pack"]))
+    assert "Under recall" in page.inner_text("[role=alert]")
+    shot(page, "passport-recall")
+
+
+def test_the_recall_list_and_a_report(demo_url: str, page: Any, tmp_path: Path) -> None:
+    recall, report = tmp_path / "recall.html", tmp_path / "compliance.html"
+    for args, out in ((["report", "recall", H["recalled_lot"]], recall), (["report", "compliance"], report)):
+        result = CliRunner().invoke(main, [*args, "--format", "html", "-o", str(out), "--database", demo_url])
+        assert result.exit_code == 0, result.output
+    page.set_viewport_size({"width": 1920, "height": 900})  # the recall list is wide: state, place and owner
+    page.goto(recall.as_uri())
+    assert "26B0005" in page.inner_text("body")
+    shot(page, "recall-list")
+    page.set_viewport_size({"width": 1100, "height": 900})
+    page.goto(report.as_uri())
+    assert "non_compliant" in page.inner_text("body").replace("-", "_").replace(" ", "_").lower()
+    shot(page, "report-compliance")
