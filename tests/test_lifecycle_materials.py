@@ -156,3 +156,9 @@ def test_destroyed_lot_ends(session: Session) -> None:
     destroy(session, [CU], when=at(1))
     with pytest.raises(RuleViolation, match="is destroyed"):
         manufacture(session, [sgtin("09506000134352", "U1")], materials={CU: 1}, when=at(2))
+
+
+def test_the_recycled_fraction_is_the_decimal_sum_not_the_float_one(session: Session) -> None:
+    register(session, recycled_pre=0.1, recycled_post=0.35)  # 0.1 + 0.35 == 0.44999999999999996 in floats
+    ilmd = session.scalar(select(Lot.ilmd).where(Lot.node_id == node(session, CU)))
+    assert ilmd[ct("recycledFraction")] == 0.45

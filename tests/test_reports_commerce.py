@@ -109,6 +109,9 @@ def test_filters_by_customer_and_product(session: Session) -> None:
     beta = kpi.o2c_figures(kpi.load_frames(session, customer=world.CUSTOMER_B), FEB, APR)
     assert beta["credit_sales"] == Decimal("1500.00") and beta["ar_end"] == Decimal("1000.00")
     assert beta["aging"]["31-60"] == Decimal("1000")
+    # The customer's bare GLN is the same customer (13 digits alone would read as a GTIN-13).
+    bare = kpi.o2c_figures(kpi.load_frames(session, customer=world.CUSTOMER_B.rsplit("/", 1)[-1]), FEB, APR)
+    assert bare["credit_sales"] == Decimal("1500.00")
     pumps = kpi.o2c_figures(kpi.load_frames(session, product=world.PUMP), FEB, APR)
     assert pumps["credit_sales"] == Decimal("540.00") and pumps["orders"] == 2
 

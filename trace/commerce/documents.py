@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from cradletrace.bulk import bulk_insert
 from cradletrace.errors import InvalidInput, NotFound, RuleViolation
 from cradletrace.identifiers import own_vocabulary
-from cradletrace.lifecycle.common import instance_id, instance_ids, submit
+from cradletrace.lifecycle.common import instance_id, instance_ids, party_identifier, submit
 from cradletrace.lifecycle.events import time_fields
 from cradletrace.log.capture import CaptureReport
 from cradletrace.models import Document, DocumentKind, DocumentStatus, Edge, EdgeKind, Node, Party
@@ -92,7 +92,7 @@ def party_id(session: Session, party: str | int | None) -> int | None:
     """The ``parties.id`` of a party given by id or by identifier (GLN, Digital Link, URI)."""
     if party is None or isinstance(party, int):
         return party
-    ident = instance_id(party)
+    ident = party_identifier(party)
     found = session.execute(select(Party.id).join(Node, Party.node_id == Node.id)
                             .where(Node.identifier == ident)).scalar()
     if found is None:

@@ -36,6 +36,22 @@ def instance_id(value: str) -> str:
     return _bare_key(value, normalize_epc(value))
 
 
+def party_identifier(value: str) -> str:
+    """A party given by its GLN (13 digits, which alone would read as a GTIN-13), Digital Link or URI, canonical.
+
+    Examples
+    --------
+    >>> party_identifier("9520999999990")
+    'https://id.gs1.org/417/9520999999990'
+    >>> party_identifier("https://id.gs1.org/417/9520999999990")
+    'https://id.gs1.org/417/9520999999990'
+    """
+    text = value.strip()
+    if len(text) == 13 and text.isdigit():
+        return party(text)
+    return instance_id(text)
+
+
 def class_id(value: str) -> str:
     """A class-level identifier (lot, GTIN) in canonical form.
 

@@ -164,7 +164,8 @@ def register_lot(
     master: dict[str, Any] = {
         "material": material, "massKg": mass, "countryOfOrigin": origin_country, "supplier": optional_id(supplier),
         "recycledContentPre": pre, "recycledContentPost": post,
-        "recycledFraction": None if pre is None and post is None else (pre or 0.0) + (post or 0.0),
+        # Rounded so 0.1 + 0.35 is 0.45, not the float sum 0.44999999999999996 (fractions carry 12 digits at most).
+        "recycledFraction": None if pre is None and post is None else round((pre or 0.0) + (post or 0.0), 12),
         "pcfKgCO2ePerKg": pcf_kg_co2e_per_kg,
         "substance": [dict(s) for s in substances] or None, "certificate": certificates or None,
         **(ilmd or {}),

@@ -263,10 +263,10 @@ def _party_filter(session: Session, customer: str | None) -> int | None:
     if customer is None:
         return None
     from cradletrace.errors import NotFound
-    from cradletrace.lifecycle.common import instance_id
+    from cradletrace.lifecycle.common import party_identifier
 
     found = session.execute(select(Party.id).join(Node, Node.id == Party.node_id)
-                            .where(Node.identifier == instance_id(customer))).scalar()
+                            .where(Node.identifier == party_identifier(customer))).scalar()
     if found is None:
         raise NotFound(f"no customer {customer!r}", where="--customer")
     return found
