@@ -20,9 +20,12 @@ from sqlalchemy.orm import Session
 import cradletrace.demo.aftersale as aftersale
 import cradletrace.demo.bulk as bulk
 import cradletrace.demo.catalogue as catalogue
+import cradletrace.demo.configurations as configurations
+import cradletrace.demo.contracts as contracts
 import cradletrace.demo.endoflife as endoflife
 import cradletrace.demo.manufacturing as manufacturing
 import cradletrace.demo.partners as partners
+import cradletrace.demo.quotes as quotes
 import cradletrace.demo.sales as sales
 import cradletrace.demo.suppliers as suppliers
 from cradletrace.demo.clock import TODAY, ago
@@ -30,7 +33,7 @@ from cradletrace.errors import Conflict, InvalidInput
 from cradletrace.models import Event, Node
 
 STORY_UNITS = (len(manufacturing.PACKS_A) + len(manufacturing.PACKS_B48) + len(manufacturing.PACKS_B36)
-               + len(manufacturing.PACKS_C))
+               + len(manufacturing.PACKS_C) + len(configurations.PACKS_D))
 """Packs the stories need; ``--units`` counts them, the rest is bulk production."""
 DEFAULT_UNITS = 200
 MARKER = catalogue.MAKER.party
@@ -124,6 +127,8 @@ def build(session: Session, *, units: int = DEFAULT_UNITS, seed: int = 1, progre
         lambda: sales.open_accounts(session),
         lambda: suppliers.register_lots(session),
         lambda: sales.pipeline(session),
+        lambda: configurations.define(session),
+        lambda: quotes.price_lists(session),
         lambda: manufacturing.wave_a(session),
         lambda: partners.hub_receipt(session, "eurolog-receipts-2508.jsonld",
                                      {manufacturing.PALLET_A1: manufacturing.PACKS_A[:10],
@@ -131,8 +136,15 @@ def build(session: Session, *, units: int = DEFAULT_UNITS, seed: int = 1, progre
                                      ago(451, 14), "urn:voltwerk:desadv:DA-" + f"{ago(452):%y%m%d}"),
         lambda: sales.wave_a(session),
         lambda: aftersale.service(session),
+        # Quote to cash: VeloFleet's quote, its contract negotiated alongside, the revised quote accepted.
+        lambda: quotes.fleet_quote(session),
+        lambda: contracts.negotiate(session),
+        lambda: quotes.fleet_order(session),
         lambda: manufacturing.wave_b(session),
         lambda: sales.wave_b(session),
+        lambda: contracts.dealer_agreements(session),
+        lambda: configurations.fleet_packs(session),
+        lambda: contracts.fleet_deliveries(session),
         # Late: EuroLog's receipt of wave B, after the packs it names have been shipped on to customers.
         lambda: partners.hub_receipt(session, partners.WAVE_B_RECEIPT,
                                      {manufacturing.PALLET_B1: manufacturing.PACKS_B48,
@@ -147,6 +159,9 @@ def build(session: Session, *, units: int = DEFAULT_UNITS, seed: int = 1, progre
         lambda: aftersale.routine_check(session),
         lambda: partners.repair_shop_anomalies(session, unshipped=UNSHIPPED, recycled=endoflife.CRASHED,
                                                elsewhere=aftersale.CHECKED, elsewhere_at=aftersale.CHECKED_AT),
+        lambda: quotes.later_quotes(session),
+        lambda: configurations.lfp_boards(session),
+        lambda: contracts.service(session),
     ]
     for done, step in enumerate(steps, 1):
         step()
