@@ -49,6 +49,7 @@ FLEETCARE, CHECK = "FLEETCARE-36", "CHECK-12"
 DELIVERIES = (("SH-0008", PACKS_D[:6], 255, "PAY-0008"), ("SH-0009", PACKS_D[6:10], 225, "PAY-0009"),
               ("SH-0010", PACKS_D[10:], 195, "PAY-0010"))
 """SO-0008's deliveries from Leipzig: shipment, packs, days before today it ships, the payment of its invoice."""
+RETURN = "RMA-0002"
 RETURNED = PACKS_D[9]
 """A fleet pack sent back under the contract (RMA-0002, credit note CN-000002)."""
 WRONG_BOARD_PACK, WRONG_BOARD = PACKS_D[2], BOARDS_LFP[4]
@@ -127,7 +128,7 @@ def fleet_deliveries(session: Session) -> list[Document]:
 def service(session: Session) -> None:
     """After the sale: a fleet pack returned under the contract and credited; Urban Bikes' agreement renewed;
     a warranty repair at VeloFleet in which the wrong board is fitted; a billed repair at Urban Bikes."""
-    rma = commerce.receive_return(session, "RMA-0002", [RETURNED], location=SERVICE, by_party=MAKER.party,
+    rma = commerce.receive_return(session, RETURN, [RETURNED], location=SERVICE, by_party=MAKER.party,
                                   from_party=VELOFLEET.party,
                                   reason="surplus: the Part-Dieu station closed (the contract's return clause)",
                                   when=ago(100))

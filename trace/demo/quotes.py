@@ -29,13 +29,15 @@ from sqlalchemy.orm import Session
 
 from cradletrace import commerce
 from cradletrace.commerce.approvals import SALES_MANAGER_ROLE
+from cradletrace.commerce.documents import get
+from cradletrace.commerce.lines import lines_of
 from cradletrace.configure import configure
 from cradletrace.contracts import link_documents
 from cradletrace.demo.catalogue import BIKEPARTS, CARGOBIKE, P36, P36L, P48, VELOFLEET, Company
 from cradletrace.demo.clock import ago
 from cradletrace.demo.configurations import CARGO, DISTRIBUTOR, FLEET, MODEL
 from cradletrace.demo.sales import VAT
-from cradletrace.models import Document
+from cradletrace.models import Document, DocumentKind
 
 SALES_USER = "demo-sales"
 """Who drafts the quotes and configures the packs (a demo login of the web app)."""
@@ -98,10 +100,11 @@ def fleet_quote(session: Session) -> Document:
 def fleet_order(session: Session) -> Document:
     """Negotiated with the contract: version 2 for 16 packs, 5 % off the line and 3 % off the quote; accepted,
     it becomes SO-0008 (delivered in three lots from March)."""
-    quote = commerce.revise_quote(session, FLEET_QUOTE,
-                                  lines=[configured_line(session, FLEET, 16, VELOFLEET, days_ago=306,
-                                                         discount="0.05")],
-                                  discount="0.03", by=SALES_USER, threshold=THRESHOLD, when=ago(306))
+    (first,) = lines_of(session, get(session, DocumentKind.QUOTE, FLEET_QUOTE))
+    line = {"configuration_id": first.configuration_id, "quantity": 16, "discount": "0.05",
+            "tax_rate": VAT[VELOFLEET.country]}  # the same saved configuration, more of it
+    quote = commerce.revise_quote(session, FLEET_QUOTE, lines=[line], discount="0.03", by=SALES_USER,
+                                  threshold=THRESHOLD, when=ago(306))
     commerce.send_quote(session, quote, threshold=THRESHOLD, when=ago(305))
     accepted = commerce.accept_quote(session, quote, order_number=FLEET_ORDER, requested_at=ago(255), when=ago(303))
     assert accepted.order is not None  # asked for

@@ -1,5 +1,6 @@
-"""The demo world, built in story order: master data, supplier lots, three waves of production, sales, service,
-returns, end of life, the partners' documents, the recall, then the bulk production up to N packs.
+"""The demo world, built in story order: master data, supplier lots, three waves of production, sales, quote to
+cash (configured packs, price lists, quotes, contracts with service plans), service, returns, end of life, the
+partners' documents, the recall, then the bulk production up to N packs.
 
 The order of the calls is the order things were recorded, which is not always the order they
 happened: EuroLog's receipt of wave B is captured after the packs it names were shipped on, as a
@@ -92,6 +93,28 @@ def highlights() -> dict[str, str]:
         "return": "RMA-0001",
         "out_of_order_document": partners.WAVE_B_RECEIPT,
         "anomalies_document": partners.ANOMALIES,
+        # quote to cash
+        "configuration_model": configurations.MODEL,
+        "price_list": quotes.GENERAL,
+        "customer_price_list": quotes.VELOFLEET_LIST,
+        "revised_quote": quotes.FLEET_QUOTE,
+        "approved_quote": quotes.CARGO_QUOTE,
+        "expired_quote": quotes.EXPIRED_QUOTE,
+        "configured_order": quotes.FLEET_ORDER,
+        "open_order": quotes.CARGO_ORDER,
+        "contract": contracts.FLEET,
+        "service_plan": contracts.FLEETCARE,
+        "renewal_due_contract": contracts.FRAMEWORK,
+        "renewed_contract": contracts.DEALER,
+        "terminated_contract": contracts.TERMINATED,
+        "covered_pack": contracts.COVERED_PACK,
+        "contract_return": contracts.RETURN,
+        "returned_contract_pack": contracts.RETURNED,
+        "warranty_repair_pack": contracts.WRONG_BOARD_PACK,
+        "billed_repair_pack": contracts.BILLED_PACK,
+        "misbuilt_pack": configurations.MISBUILT,
+        "mismatched_in_service_pack": contracts.WRONG_BOARD_PACK,
+        "wrong_board": contracts.WRONG_BOARD,
     }
 
 
