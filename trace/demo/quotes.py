@@ -70,13 +70,13 @@ def price_lists(session: Session) -> None:
         surcharges=[{"model": MODEL, "option": "black", "amount": "9.00"},
                     {"model": MODEL, "option": "orange", "amount": "14.00"},
                     {"model": MODEL, "option": "xt60", "amount": "4.00"}],
-        when=ago(340))
+        when=ago(345))
     commerce.define_price_list(
         session, VELOFLEET_LIST, name="VeloFleet fleet prices 2026", currency="EUR", customer=VELOFLEET.party,
         valid_from=year, valid_until=ago(-32, 0),  # to 1 January 2027
         items=[{"product": P48.gtin, "unit_price": "525.00"},
                {"product": P48.gtin, "unit_price": "505.00", "min_quantity": 15}],
-        surcharges=[{"model": MODEL, "option": "orange", "amount": "0.00"}], when=ago(340))
+        surcharges=[{"model": MODEL, "option": "orange", "amount": "0.00"}], when=ago(345))
 
 
 def configured_line(session: Session, options: tuple[str, ...], quantity: int, customer: Company, *, days_ago: int,
