@@ -116,7 +116,7 @@ BAD = [
     (["revenue", "schedule", "--from", "2026-02-01", "--to", "2026-01-01"], "--from 2026-02-01 is not before --to"),
     (["revenue", "schedule", "--format", "xlsx"], "an XLSX report needs an output file"),
     (["revenue", "journal", "--account", "sales=4000"], "--account: unknown account role 'sales'"),
-    (["demo", "--units", "3"], "Invalid value for '--units': 3 is not in the range x>=44"),
+    (["demo", "--units", "3"], "Invalid value for '--units': 3 is not in the range x>=60"),
     (["nonsense"], "No such command 'nonsense'"),
     (["--bogus"], "No such option '--bogus'"),
 ]

@@ -34,6 +34,17 @@ MAY_BE_MISSING = {"epcis.capture_job", "epcis.named_query", "epcis.named_query_e
 """Pages of things the demo does not make (capture jobs of POST /epcis/capture, named queries): 404 is right."""
 
 
+DOCUMENTS = {
+    "quotes": {"number": H["revised_quote"], "version": "1"},
+    "contracts": {"number": H["contract"]},
+    "orders": {"number": H["configured_order"]},
+    "invoices": {"number": "INV-000001"},
+    "payments": {"number": "PAY-0001"},
+    "configurations": {"code": H["configuration_model"], "configuration_id": "1"},
+}
+"""Path parameters of the quote-to-cash pages by blueprint: the demo's documents (its first configuration is id 1)."""
+
+
 def viewers() -> list[str]:
     return [ANONYMOUS, *ROLES, EVERY_ROLE]
 
@@ -88,7 +99,8 @@ def fill(rule: Rule, event_id: str) -> list[str]:
         return by_endpoint[rule.endpoint]
     if rule.endpoint.startswith("api."):
         return [rule.rule + "?id=" + quote(unit)]
-    values = {"resource": "bizSteps", "value": "shipping", "name": "none-such"}
+    values = {"resource": "bizSteps", "value": "shipping", "name": "none-such",
+              **DOCUMENTS.get(rule.endpoint.split(".")[0], {})}
     path = rule.rule
     for name in rule.arguments:
         path = re.sub(r"<(?:[^<>:]+(?:\([^<>]*\))?:)?" + name + ">", quote(values[name], safe=""), path)

@@ -24,8 +24,9 @@ def test_the_world_holds_the_packs_asked_for(demo_database: str) -> None:
         assert is_loaded(session) and not is_empty(session)
         packs = session.scalar(select(func.count()).select_from(Unit).where(Unit.gtin.in_([P48.gtin, P36.gtin])))
         boards = session.scalar(select(func.count()).select_from(Unit).where(Unit.gtin == BMS.gtin))
-    # 44 story packs (20 + 8 + 8 + 8) and the bulk batch; a board per pack, and the story's 6 spares (4 + 2)
-    assert (STORY_UNITS, UNITS) == (44, 44 + BULK)
+    # 60 story packs (20 + 8 + 8 + 8 and 16 configured) and the bulk batch; a BMS-13 board per pack, and the
+    # story's 6 spares (4 + 2)
+    assert (STORY_UNITS, UNITS) == (60, 60 + BULK)
     assert packs == UNITS and boards == UNITS + 6
 
 
@@ -55,11 +56,15 @@ def test_a_second_build_and_too_few_units_are_refused(demo_database: str) -> Non
         assert session.scalar(select(func.count()).select_from(Event)) == before
 
 
-def test_the_findings_are_the_partner_anomalies_and_nothing_else(demo_database: str) -> None:
+def test_the_findings_are_the_partner_anomalies_the_configuration_mismatches_and_nothing_else(
+        demo_database: str) -> None:
     with reading(demo_database) as session:
         found = sorted((f.kind, f.identifiers[0]) for f in findings(session))
     # Radwerk's document: a pack that never left Leipzig received in Graz, the recycled pack repaired (after it
-    # was decommissioned, and after it was consumed by its disassembly), a pack in Lyon and Graz at once
+    # was decommissioned, and after it was consumed by its disassembly), a pack in Lyon and Graz at once; and the
+    # configured packs: one coated black though sold orange, one fitted with an LFP board in service
     assert found == sorted([("received_without_shipment", H["unshipped_pack"]),
                             ("event_after_end", H["recycled_pack"]), ("event_after_end", H["recycled_pack"]),
-                            ("two_locations", H["checked_pack"])])
+                            ("two_locations", H["checked_pack"]),
+                            ("configuration_mismatch", H["misbuilt_pack"]),
+                            ("configuration_mismatch", H["mismatched_in_service_pack"])])

@@ -35,8 +35,9 @@ PASSWORD = "cradletrace-demo"
 LABELLED = ("swapped_pack", "repaired_pack", "recycled_content_pack", "held_pack", "non_compliant_pack",
             "incomplete_pack", "returned_pack", "recycled_pack", "faulty_board", "replacement_board",
             "harvested_board", "recalled_lot", "non_compliant_lot", "undeclared_lot", "expired_certificate_lot",
-            "recovered_lot", "precursor_lot", "recycled_content_cells", "in_stock_pallet", "pallet", "hub", "plant")
-"""The identifiers on the label sheet: one of each story, 22 labels on one A4 sheet of 3 x 8."""
+            "recovered_lot", "precursor_lot", "recycled_content_cells", "in_stock_pallet", "pallet", "hub", "plant",
+            "warranty_repair_pack", "misbuilt_pack")
+"""The identifiers on the label sheet: one of each story, 24 labels on one A4 sheet of 3 x 8."""
 SHOWCASE = "swapped_pack"
 """The pack whose passport the command suggests first (sold, in service, its BMS board replaced)."""
 

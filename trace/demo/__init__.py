@@ -14,13 +14,15 @@ highlights()
 One module per story, in the order :func:`build` calls them: :mod:`~cradletrace.demo.catalogue`
 (companies, sites, products), :mod:`~cradletrace.demo.suppliers` (lots, declarations, certificates),
 :mod:`~cradletrace.demo.manufacturing` (two sites, boards fitted into packs, pallets),
-:mod:`~cradletrace.demo.sales` (lead to cash), :mod:`~cradletrace.demo.aftersale` (service, return,
-recall), :mod:`~cradletrace.demo.endoflife` (collection, disassembly, recycling),
-:mod:`~cradletrace.demo.partners` (partners' EPCIS documents), :mod:`~cradletrace.demo.bulk` (volume),
-orchestrated by :mod:`~cradletrace.demo.world`; :mod:`~cradletrace.demo.clock` holds the fixed
-"today" every date counts back from and :mod:`~cradletrace.demo.documents` writes and captures
-EPCIS documents. A new story (quote to cash with configured products, contracts, service plans) is
-one more module and one more step in :func:`cradletrace.demo.world.build`. docs/demo.md tells the stories.
+:mod:`~cradletrace.demo.sales` (lead to cash), :mod:`~cradletrace.demo.configurations` (the configurable
+pack, packs built to a configuration), :mod:`~cradletrace.demo.quotes` (price lists, quotes, approval),
+:mod:`~cradletrace.demo.contracts` (contracts, service plans, entitlement, repairs),
+:mod:`~cradletrace.demo.aftersale` (service, return, recall), :mod:`~cradletrace.demo.endoflife`
+(collection, disassembly, recycling), :mod:`~cradletrace.demo.partners` (partners' EPCIS documents),
+:mod:`~cradletrace.demo.bulk` (volume), orchestrated by :mod:`~cradletrace.demo.world`;
+:mod:`~cradletrace.demo.clock` holds the fixed "today" every date counts back from and
+:mod:`~cradletrace.demo.documents` writes and captures EPCIS documents. A new story is one more module
+and one more step in :func:`cradletrace.demo.world.build`. docs/demo.md tells the stories.
 """
 
 from cradletrace.demo.clock import TODAY

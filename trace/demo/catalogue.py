@@ -80,6 +80,10 @@ POLYFORM = Company("polyform", "PolyForm S.r.l.", "9521115", "IT",
                    {"plant": ("PolyForm moulding Brescia", "IT", 45.5416, 10.2118)})
 KARTONWERK = Company("kartonwerk", "Kartonwerk Sachsen GmbH", "9521116", "DE",
                      {"plant": ("Kartonwerk Freiberg", "DE", 50.9119, 13.3428)})
+KONTAKT = Company("kontakt", "Kontakt Systeme AG", "9521117", "CH",
+                  {"plant": ("Kontakt Systeme connector plant Aarau", "CH", 47.3925, 8.0444)})
+PULVERLACK = Company("pulverlack", "Pulverlack Wels GmbH", "9521118", "AT",
+                     {"plant": ("Pulverlack powder coatings Wels", "AT", 48.1575, 14.0289)})
 EUROLOG = Company("eurolog", "EuroLog 3PL B.V.", "9521200", "NL",
                   {"hub": ("EuroLog hub Venlo", "NL", 51.3704, 6.1724)})
 RECELL = Company("recell", "ReCell Recycling NV", "9521400", "BE",
@@ -101,8 +105,9 @@ BIKEPARTS = Company("bikeparts", "Bike Parts Distribution SE", "9521307", "DE",
 CICLO = Company("ciclo", "Ciclo Iberia S.L.", "9521308", "ES",
                 {"warehouse": ("Ciclo Iberia warehouse Valencia", "ES", 39.4699, -0.3763)})
 
-COMPANIES = (MAKER, CELLCORE, ALUPOL, KUPFERWERK, BOARDTRONIC, POLYFORM, KARTONWERK, EUROLOG, RECELL, RADWERK,
-             VELOFLEET, CARGOBIKE, URBANBIKES, TRAILSPORTS, NORDICPEDAL, CITYCOURIERS, BIKEPARTS, CICLO)
+COMPANIES = (MAKER, CELLCORE, ALUPOL, KUPFERWERK, BOARDTRONIC, POLYFORM, KARTONWERK, KONTAKT, PULVERLACK,
+             EUROLOG, RECELL, RADWERK, VELOFLEET, CARGOBIKE, URBANBIKES, TRAILSPORTS, NORDICPEDAL, CITYCOURIERS,
+             BIKEPARTS, CICLO)
 
 LEIPZIG, GRENOBLE, SERVICE = MAKER.site("leipzig"), MAKER.site("grenoble"), MAKER.site("service")
 HUB = EUROLOG.site("hub")
@@ -141,14 +146,34 @@ P36 = Product(gtin(MAKER_PREFIX, 2), "Voltwerk P36 e-bike battery 36 V 10 Ah", 3
                   "batteryCategory": "LMT"})
 BMS = Product(gtin(MAKER_PREFIX, 3), "Voltwerk BMS-13 battery management board", 0.09,
               "Battery management board: cell balancing, SoC and SoH, CAN bus")
+# The configurable pack's LFP variant (cradletrace.demo.configurations) and the board its LFP cells need: the
+# cell voltage limits of LiFePO4 (2.5 to 3.65 V) are not NMC's, so an NMC board must never run LFP cells and
+# the other way round.
+P36L = Product(gtin(MAKER_PREFIX, 4), "Voltwerk P36L e-bike battery 38.4 V 9 Ah LFP", 3.4,
+               "Rack-mounted traction battery, 346 Wh, LFP cells, IP65", {
+                   "nominalVoltageV": 38.4, "capacityAh": 9, "energyWh": 346, "chemistry": "LFP",
+                   "cells": "12S3P 21700", "warrantyMonths": 24, "useEnergyKWhPerYear": 85,
+                   "batteryCategory": "LMT"})
+BMS_LFP = Product(gtin(MAKER_PREFIX, 5), "Voltwerk BMS-12L battery management board for LFP cells", 0.09,
+                  "Battery management board for 12S LiFePO4 blocks: LFP voltage limits, balancing, CAN bus")
 CELL = Product(gtin(CELLCORE.prefix, 1), "Cellcore 21700 Li-ion cell 3.5 Ah NMC 811", 0.068,
                attributes={"material": "li-ion battery"})
+LFP_CELL = Product(gtin(CELLCORE.prefix, 2), "Cellcore 21700 LiFePO4 cell 3.0 Ah", 0.07,
+                   attributes={"material": "li-ion battery"})
 HOUSING = Product(gtin(ALUPOL.prefix, 1), "Aluminium housing extrusion 6063-T5", attributes={"material": "aluminium"})
 BUSBAR = Product(gtin(KUPFERWERK.prefix, 1), "Copper busbar strip Cu-ETP", attributes={"material": "copper"})
 PCB = Product(gtin(BOARDTRONIC.prefix, 1), "BMS printed circuit board assembly", attributes={"material": "pcb"})
 ENDCAP = Product(gtin(POLYFORM.prefix, 1), "Polypropylene end caps and cable sleeves",
                  attributes={"material": "polypropylene"})
 CARTON = Product(gtin(KARTONWERK.prefix, 1), "Corrugated shipping carton", 0.35, attributes={"material": "cardboard"})
+RAIL = Product(gtin(KONTAKT.prefix, 1), "Frame rail connector, 2-pole 40 A", 0.03,
+               attributes={"material": "electronics_small"})
+XT60 = Product(gtin(KONTAKT.prefix, 2), "XT60 connector with 30 cm cable", 0.025,
+               attributes={"material": "electronics_small"})
+COAT_BLACK = Product(gtin(PULVERLACK.prefix, 1), "Polyester powder coating, jet black RAL 9005",
+                     attributes={"material": "plastic_average"})
+COAT_ORANGE = Product(gtin(PULVERLACK.prefix, 2), "Polyester powder coating, signal orange RAL 2004",
+                      attributes={"material": "plastic_average"})
 BLACK_MASS = Product(gtin(RECELL.prefix, 1), "Recovered black mass (cathode and anode material)",
                      attributes={"material": "black mass"})
 RECOVERED_AL = Product(gtin(RECELL.prefix, 2), "Recovered aluminium scrap", attributes={"material": "aluminium"})
@@ -157,7 +182,7 @@ PRECURSOR = Product(gtin(RECELL.prefix, 4), "Recycled NMC cathode precursor (pCA
                     attributes={"material": "battery metals"})
 
 PRODUCTS = (P48, P36, BMS, CELL, HOUSING, BUSBAR, PCB, ENDCAP, CARTON, BLACK_MASS, RECOVERED_AL, RECOVERED_CU,
-            PRECURSOR)
+            PRECURSOR, P36L, BMS_LFP, LFP_CELL, RAIL, XT60, COAT_BLACK, COAT_ORANGE)
 
 
 PRODUCT_OF_GTIN = {product.gtin: product for product in PRODUCTS}

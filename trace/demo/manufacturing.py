@@ -92,13 +92,20 @@ def make_boards(session: Session, boards: Sequence[str], pcb_lot: str, *, work_o
 
 
 def make_packs(session: Session, product: Product, packs: Sequence[str], boards: Sequence[str], lots: Materials, *,
-               work_order: str, when: datetime, failed: Mapping[str, str] | None = None) -> None:
+               work_order: str, when: datetime, failed: Mapping[str, str] | None = None,
+               fittings: Mapping[str, float | tuple[float, str]] | None = None) -> None:
     """A Leipzig work order: packs with one board each, then the end-of-line test.
 
-    ``failed`` maps packs that fail the test to the rework that makes them pass the next day.
+    ``failed`` maps packs that fail the test to the rework that makes them pass the next day;
+    ``fittings`` are further lots each pack draws from, per pack (a configured pack's connector and
+    coating: :mod:`cradletrace.demo.configurations`).
     """
     recipe = RECIPES[product.gtin]
-    manufacture(session, packs, materials=lots.draws(recipe, len(packs)),
+    draws = lots.draws(recipe, len(packs))
+    for lot, per_pack in (fittings or {}).items():
+        amount, uom = per_pack if isinstance(per_pack, tuple) else (per_pack, None)
+        draws[lot] = (amount * len(packs), uom) if uom else round(amount * len(packs), 3)
+    manufacture(session, packs, materials=draws,
                 components={p: [b] for p, b in zip(packs, boards, strict=True)},
                 energy_kwh=round(recipe.energy_kwh * len(packs), 2), location=LEIPZIG, work_order=work_order,
                 when=when)

@@ -2,12 +2,13 @@
 recycled content, carbon footprint, substance declarations and certificates, plus the compliance evidence
 recorded apart (declarations, conflict-minerals sources, the packs' EU declarations of conformity).
 
-Three waves of lots. Wave A (about 16 months ago) is clean, except that the aluminium lot's ASI
+Four waves of lots. Wave A (about 16 months ago) is clean, except that the aluminium lot's ASI
 chain-of-custody certificate has expired since. Wave B (about 9 months ago) holds the problems: the
 cell lot later recalled, a copper lot delivered without any substance declaration, and a
 polypropylene lot whose declaration shows 0.25 % lead (over the RoHS limit of 0.1 %, and an SVHC
 above 0.1 % of the article with no SCIP notification). Wave C is the aluminium of the packs made
-from recycled-content cells (the cells themselves come from :mod:`cradletrace.demo.partners`).
+from recycled-content cells (the cells themselves come from :mod:`cradletrace.demo.partners`). Wave D
+(about 9 months ago, clean) is what the configured packs add: cells, connectors and powder coatings.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from cradletrace.compliance import add_certificate, declare_minerals, declare_substances
 from cradletrace.demo.catalogue import (
-    ALUPOL, BMS, BOARDTRONIC, BUSBAR, CARTON, CELL, CELLCORE, ENDCAP, GRENOBLE, HOUSING, KARTONWERK, KUPFERWERK,
-    LEIPZIG,
-    MAKER, P36, P48, PCB, POLYFORM, Company, Product,
+    ALUPOL, BMS, BMS_LFP, BOARDTRONIC, BUSBAR, CARTON, CELL, CELLCORE, COAT_BLACK, COAT_ORANGE, ENDCAP, GRENOBLE,
+    HOUSING, KARTONWERK, KONTAKT, KUPFERWERK, LEIPZIG, MAKER, P36, P36L, P48, PCB, POLYFORM, PULVERLACK, RAIL, XT60,
+    Company, Product,
 )
 from cradletrace.demo.clock import ago
 from cradletrace.lifecycle import register_lot
@@ -47,6 +48,14 @@ DECLARED: dict[str, list[dict[str, Any]]] = {
             {"name": "glass fibre", "cas": "65997-17-3", "material": "FR-4 laminate", "massFraction": 0.6}],
     "polypropylene": [{"name": "polypropylene", "cas": "9003-07-0", "material": "PP compound", "massFraction": 0.97},
                       {"name": "carbon black", "cas": "1333-86-4", "material": "PP compound", "massFraction": 0.02}],
+    # Lead-free brass contacts (no tin, so no 3TG) in a glass-filled polyamide body.
+    "connector": [{"name": "copper", "cas": "7440-50-8", "material": "contact CuZn37", "massFraction": 0.63},
+                  {"name": "zinc", "cas": "7440-66-6", "material": "contact CuZn37", "massFraction": 0.37},
+                  {"name": "polyamide 66", "cas": "32131-17-2", "material": "body PA66-GF30", "massFraction": 0.7},
+                  {"name": "glass fibre", "cas": "65997-17-3", "material": "body PA66-GF30", "massFraction": 0.3}],
+    "coating": [{"name": "polyester resin", "material": "powder coating", "massFraction": 0.6},
+                {"name": "barium sulfate", "cas": "7727-43-7", "material": "powder coating", "massFraction": 0.25},
+                {"name": "titanium dioxide", "cas": "13463-67-7", "material": "powder coating", "massFraction": 0.1}],
 }
 LEAD = {"name": "lead", "cas": "7439-92-1", "material": "PP compound", "ppm": 2500, "articleFraction": 0.0025}
 """The lead stabiliser in lot PP2602: 2,500 ppm, over RoHS's 1,000 ppm; lead is also a REACH SVHC."""
@@ -125,6 +134,24 @@ def cartons(number: str, quantity: int = 100) -> Supply:
                   declared=None, origin_country="DE", recycled_post=0.8)
 
 
+def connectors(product: Product, number: str, quantity: int) -> Supply:
+    """A lot of Kontakt Systeme's connectors (counted), by road from Switzerland.
+
+    Examples
+    --------
+    >>> connectors(RAIL, "RC1", 100).master["mass_kg"]  # 100 x 0.03 kg
+    3.0
+    """
+    return supply(product, number, quantity, KONTAKT, uom="EA", distance_km=720, material="electronics_small",
+                  declared="connector", origin_country="CH", mass_kg=round(quantity * (product.mass_kg or 0), 3))
+
+
+def coating(product: Product, number: str, quantity: float) -> Supply:
+    """A lot of Pulverlack's polyester powder coating (kg) in one colour."""
+    return supply(product, number, quantity, PULVERLACK, distance_km=520, material="plastic_average",
+                  declared="coating", origin_country="AT")
+
+
 def boards(number: str, quantity: float) -> Supply:
     """A lot of Boardtronic's BMS circuit boards (kg), shipped by sea from Taiwan to Grenoble."""
     return supply(PCB, number, quantity, BOARDTRONIC, site=GRENOBLE, mode="sea", distance_km=18500,
@@ -147,10 +174,18 @@ ENDCAPS_B, CARTONS_B, BOARDS_B = endcaps("PP2602", 5), cartons("BOX2602"), board
 WAVE_C = ago(90)
 HOUSING_C = housing("AL2609", 10)
 
+# Wave D: what the configured packs (cradletrace.demo.configurations) need beyond the stock: cells, the two
+# connectors, and the coatings. The orange is just enough for 15 packs (15 x 0.04 kg): the 16th is coated black.
+WAVE_D = ago(285)
+CELLS_D = cells("CC2603D")
+RAILS_D, XT60S_D = connectors(RAIL, "RC2603", 100), connectors(XT60, "XT2603", 100)
+ORANGE_D, BLACK_D = coating(COAT_ORANGE, "RAL2004-2603", 0.6), coating(COAT_BLACK, "RAL9005-2603", 2)
+
 WAVES: dict[datetime, tuple[Supply, ...]] = {
     WAVE_A: (CELLS_A, HOUSING_A, BUSBAR_A, ENDCAPS_A, CARTONS_A, BOARDS_A),
     WAVE_B: (CELLS_B, HOUSING_B, BUSBAR_B, ENDCAPS_B, CARTONS_B, BOARDS_B),
     WAVE_C: (HOUSING_C,),
+    WAVE_D: (CELLS_D, RAILS_D, XT60S_D, ORANGE_D, BLACK_D),
 }
 NON_COMPLIANT_LOT = ENDCAPS_B.lot
 UNDECLARED_LOT = BUSBAR_B.lot
@@ -184,7 +219,7 @@ def register_lots(session: Session) -> None:
 
 def record_evidence(session: Session) -> None:
     """Declarations by part number, conflict minerals, and the EU declarations of conformity of the packs and of
-    the BMS board (sold as a spare part too).
+    the BMS boards (sold as spare parts too).
 
     The cartons are declared once for their part number ("nothing declarable": an empty list), so
     every carton lot inherits it; the PCB's CMRT names its tin and gold smelters.
@@ -193,5 +228,6 @@ def record_evidence(session: Session) -> None:
     declare_substances(session, CARTON.gtin, [], declared_at=declared, source="Kartonwerk full material declaration")
     declare_minerals(session, PCB.gtin, SMELTERS, declared_at=declared, source="Boardtronic CMRT 6.4")
     add_certificate(session, PCB.gtin, "CMRT", "CMRT-BT-2025", valid_from=declared, issuer="Boardtronic Ltd.")
-    for product, number in ((P48, "DoC-P48-2025-01"), (P36, "DoC-P36-2025-01"), (BMS, "DoC-BMS-2025-01")):
+    for product, number in ((P48, "DoC-P48-2025-01"), (P36, "DoC-P36-2025-01"), (BMS, "DoC-BMS-2025-01"),
+                            (P36L, "DoC-P36L-2026-01"), (BMS_LFP, "DoC-BMS12L-2026-01")):
         add_certificate(session, product.gtin, "EU_DoC", number, valid_from=ago(520), issuer=MAKER.name)

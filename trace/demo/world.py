@@ -1,5 +1,6 @@
-"""The demo world, built in story order: master data, supplier lots, three waves of production, sales, service,
-returns, end of life, the partners' documents, the recall, then the bulk production up to N packs.
+"""The demo world, built in story order: master data, supplier lots, three waves of production, sales, quote to
+cash (configured packs, price lists, quotes, contracts with service plans), service, returns, end of life, the
+partners' documents, the recall, then the bulk production up to N packs.
 
 The order of the calls is the order things were recorded, which is not always the order they
 happened: EuroLog's receipt of wave B is captured after the packs it names were shipped on, as a
@@ -20,9 +21,12 @@ from sqlalchemy.orm import Session
 import cradletrace.demo.aftersale as aftersale
 import cradletrace.demo.bulk as bulk
 import cradletrace.demo.catalogue as catalogue
+import cradletrace.demo.configurations as configurations
+import cradletrace.demo.contracts as contracts
 import cradletrace.demo.endoflife as endoflife
 import cradletrace.demo.manufacturing as manufacturing
 import cradletrace.demo.partners as partners
+import cradletrace.demo.quotes as quotes
 import cradletrace.demo.sales as sales
 import cradletrace.demo.suppliers as suppliers
 from cradletrace.demo.clock import TODAY, ago
@@ -30,7 +34,7 @@ from cradletrace.errors import Conflict, InvalidInput
 from cradletrace.models import Event, Node
 
 STORY_UNITS = (len(manufacturing.PACKS_A) + len(manufacturing.PACKS_B48) + len(manufacturing.PACKS_B36)
-               + len(manufacturing.PACKS_C))
+               + len(manufacturing.PACKS_C) + len(configurations.PACKS_D))
 """Packs the stories need; ``--units`` counts them, the rest is bulk production."""
 DEFAULT_UNITS = 200
 MARKER = catalogue.MAKER.party
@@ -89,6 +93,28 @@ def highlights() -> dict[str, str]:
         "return": "RMA-0001",
         "out_of_order_document": partners.WAVE_B_RECEIPT,
         "anomalies_document": partners.ANOMALIES,
+        # quote to cash
+        "configuration_model": configurations.MODEL,
+        "price_list": quotes.GENERAL,
+        "customer_price_list": quotes.VELOFLEET_LIST,
+        "revised_quote": quotes.FLEET_QUOTE,
+        "approved_quote": quotes.CARGO_QUOTE,
+        "expired_quote": quotes.EXPIRED_QUOTE,
+        "configured_order": quotes.FLEET_ORDER,
+        "open_order": quotes.CARGO_ORDER,
+        "contract": contracts.FLEET,
+        "service_plan": contracts.FLEETCARE,
+        "renewal_due_contract": contracts.FRAMEWORK,
+        "renewed_contract": contracts.DEALER,
+        "terminated_contract": contracts.TERMINATED,
+        "covered_pack": contracts.COVERED_PACK,
+        "contract_return": contracts.RETURN,
+        "returned_contract_pack": contracts.RETURNED,
+        "warranty_repair_pack": contracts.WRONG_BOARD_PACK,
+        "billed_repair_pack": contracts.BILLED_PACK,
+        "misbuilt_pack": configurations.MISBUILT,
+        "mismatched_in_service_pack": contracts.WRONG_BOARD_PACK,
+        "wrong_board": contracts.WRONG_BOARD,
     }
 
 
@@ -124,6 +150,8 @@ def build(session: Session, *, units: int = DEFAULT_UNITS, seed: int = 1, progre
         lambda: sales.open_accounts(session),
         lambda: suppliers.register_lots(session),
         lambda: sales.pipeline(session),
+        lambda: configurations.define(session),
+        lambda: quotes.price_lists(session),
         lambda: manufacturing.wave_a(session),
         lambda: partners.hub_receipt(session, "eurolog-receipts-2508.jsonld",
                                      {manufacturing.PALLET_A1: manufacturing.PACKS_A[:10],
@@ -131,8 +159,15 @@ def build(session: Session, *, units: int = DEFAULT_UNITS, seed: int = 1, progre
                                      ago(451, 14), "urn:voltwerk:desadv:DA-" + f"{ago(452):%y%m%d}"),
         lambda: sales.wave_a(session),
         lambda: aftersale.service(session),
+        # Quote to cash: VeloFleet's quote, its contract negotiated alongside, the revised quote accepted.
+        lambda: quotes.fleet_quote(session),
+        lambda: contracts.negotiate(session),
+        lambda: quotes.fleet_order(session),
         lambda: manufacturing.wave_b(session),
         lambda: sales.wave_b(session),
+        lambda: contracts.dealer_agreements(session),
+        lambda: configurations.fleet_packs(session),
+        lambda: contracts.fleet_deliveries(session),
         # Late: EuroLog's receipt of wave B, after the packs it names have been shipped on to customers.
         lambda: partners.hub_receipt(session, partners.WAVE_B_RECEIPT,
                                      {manufacturing.PALLET_B1: manufacturing.PACKS_B48,
@@ -147,6 +182,9 @@ def build(session: Session, *, units: int = DEFAULT_UNITS, seed: int = 1, progre
         lambda: aftersale.routine_check(session),
         lambda: partners.repair_shop_anomalies(session, unshipped=UNSHIPPED, recycled=endoflife.CRASHED,
                                                elsewhere=aftersale.CHECKED, elsewhere_at=aftersale.CHECKED_AT),
+        lambda: quotes.later_quotes(session),
+        lambda: configurations.lfp_boards(session),
+        lambda: contracts.service(session),
     ]
     for done, step in enumerate(steps, 1):
         step()
