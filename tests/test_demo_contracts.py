@@ -123,3 +123,17 @@ def test_the_return_under_contract_reverses_its_pack_and_revenue_has_a_schedule(
     # service revenue in every month (the plans run monthly), and revenue still deferred at the end (the plans)
     assert [r.period for r in rows] == [f"2026-{m:02d}" for m in range(3, 12)]
     assert all(r.services > 0 for r in rows) and rows[-1].deferred > 0
+
+
+def test_a_pack_returned_and_credited_is_no_longer_covered(demo_database: str) -> None:
+    with reading(demo_database) as session:
+        note = session.scalars(select(Document).where(Document.kind == DocumentKind.CREDIT_NOTE,
+                                                      Document.number == "CN-000002")).one()
+        before = entitlement(session, contracts.RETURNED, note.created_at.replace(day=1))
+        after = entitlement(session, contracts.RETURNED, TODAY)
+    assert before.covered and before.under_warranty
+    # Its warranty and FleetCare plan end on the credit note's date, the day revenue reverses the sale.
+    assert not after.covered
+    assert after.warranty is not None and after.warranty.ends_at == note.created_at
+    assert all(p.ends_at == note.created_at for p in after.plans)
+    assert any("returned and credited (credit note CN-000002)" in r for r in after.reasons)

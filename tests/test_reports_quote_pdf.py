@@ -67,6 +67,9 @@ def test_the_pdf_is_reproducible_and_picks_a_version(session: Session) -> None:
     assert "Total EUR 4,122.24" in " ".join(pdf_text(quote_pdf(session, "Q-17", version=1))[0].split())
     with pytest.raises(NotFound, match="quote Q-17 has no version 3"):
         quote_pdf(session, "Q-17", version=3)
+    bare_gln = SELLER.rsplit("/", 1)[-1]  # a party's 13 digits alone are its GLN here, not a GTIN-13
+    by_gln = quote_sheet(session, "Q-17", seller=bare_gln).seller
+    assert by_gln is not None and by_gln == quote_sheet(session, "Q-17", seller=SELLER).seller
     with pytest.raises(NotFound, match="no party 'urn:example:nobody' .the seller"):
         quote_pdf(session, "Q-17", seller="urn:example:nobody")
 

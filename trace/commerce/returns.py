@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, aliased
 
 from cradletrace.commerce.documents import get, identifier_of, link, new_document, record_transaction
 from cradletrace.commerce.invoices import balance, next_number
@@ -24,7 +24,7 @@ from cradletrace.commerce.payments import apply
 from cradletrace.errors import RuleViolation
 from cradletrace.lifecycle import return_unit
 from cradletrace.lifecycle.common import instance_ids
-from cradletrace.models import Allocation, Document, DocumentKind, DocumentStatus, Line, Node
+from cradletrace.models import Allocation, Document, DocumentKind, DocumentStatus, Edge, EdgeKind, Line, Node
 from cradletrace.timestamps import aware
 
 
@@ -102,3 +102,25 @@ def credit_note(session: Session, rma: str | Document, *, series: str = "CN", nu
     record_transaction(session, [i for a, i in rows if a.serialized], [(note, identifier_of(session, note))],
                        when=when, name="commerce.credit_note")
     return note
+
+
+def credited(session: Session, units: Iterable[int] | None = None) -> dict[int, tuple[datetime, str, int]]:
+    """Invoiced allocations whose unit came back under an RMA that was credited: allocation id ->
+    (date, number) of the RMA's first credit note, and the unit's node id. One statement.
+
+    ``units`` (node ids) limits the answer to those units. Revenue reverses a unit's revenue from this
+    date, and a contract's warranty and plans stop covering the unit then: the sale is undone.
+    """
+    rma, note = aliased(Document), aliased(Document)
+    query = (select(Allocation.id, note.created_at, note.number, Allocation.object_id)
+             .join(rma, rma.id == Allocation.rma_id)
+             .join(Edge, and_(Edge.src == rma.node_id, Edge.kind == EdgeKind.FOLLOWS, Edge.retracted.is_(False)))
+             .join(note, and_(note.node_id == Edge.dst, note.kind == DocumentKind.CREDIT_NOTE))
+             .where(Allocation.invoice_id.is_not(None))
+             .order_by(note.created_at, note.id))
+    if units is not None:
+        query = query.where(Allocation.object_id.in_(list(units)))
+    found: dict[int, tuple[datetime, str, int]] = {}
+    for allocation_id, at, number, unit in session.execute(query):
+        found.setdefault(allocation_id, (at, number, unit))
+    return found

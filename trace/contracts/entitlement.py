@@ -18,6 +18,9 @@ control of the unit passed to the customer (:func:`cradletrace.contracts.control
   names the same plan, which runs from where it began; to sell the plan again for the new period, give
   it a start. Termination ends plans at that moment; expiry does not (a plan
   runs the months it was sold for). A plan covers the kinds of service of its ``coverage``.
+* **Returned and credited.** A unit that came back under an RMA and was credited
+  (:func:`cradletrace.commerce.returns.credited`) is no longer the customer's: its warranty and plans end
+  on the credit note's date, the day revenue reverses its sale too.
 
 :class:`Entitlement` is a plain dataclass a page can render, with ``to_dict()`` for JSON; ``reasons``
 says in words why the unit is covered or not.
@@ -32,6 +35,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cradletrace.commerce.returns import credited
 from cradletrace.contracts.control import ControlTransfer, control_passed
 from cradletrace.contracts.lifecycle import TERMINATED, signed_version
 from cradletrace.contracts.links import contracts_of
@@ -153,12 +157,13 @@ def entitlement(session: Session, unit: str, at: datetime | None = None) -> Enti
     reasons = [f"contract {contract.number} ({state}) for {customer}", _control_reason(control)]
     terms = in_force(history, signed, control.at if control else moment)
     assert terms is not None  # signed, so a version is in force
-    warranty = _warranty(terms, gtin, control, moment, contract.number)
+    undone = _credited_after(session, node.id, control)
+    warranty = _warranty(terms, gtin, control, moment, contract.number, undone)
     if warranty is None:
         reasons.append(f"terms v{terms.version} of contract {contract.number} give product {gtin} no warranty")
     else:
         reasons.append(warranty.reason)
-    plans = _plans(history, gtin, control, moment, contract)
+    plans = _plans(history, gtin, control, moment, contract, undone)
     reasons += [p.reason for p in plans]
     return Entitlement(**base, **head, terms_version=terms.version, control=control, warranty=warranty,
                        plans=tuple(plans), reasons=tuple(reasons))
@@ -177,8 +182,17 @@ def _control_reason(control: ControlTransfer | None) -> str:
     return f"control passed to the customer on {day_text(control.at)} ({control.biz_step}{place}, event {control.event_id})"
 
 
+def _credited_after(session: Session, unit: int, control: ControlTransfer | None) -> tuple[datetime, str] | None:
+    """The credit note (date, number) that undid the sale control passed with, if any: an earlier sale's
+    credit (the unit sold again since) does not count."""
+    if control is None:
+        return None
+    notes = sorted((at, number) for at, number, _unit in credited(session, [unit]).values() if at >= control.at)
+    return notes[0] if notes else None
+
+
 def _warranty(terms: Terms, gtin: str | None, control: ControlTransfer | None, at: datetime,
-              number: str) -> Coverage | None:
+              number: str, undone: tuple[datetime, str] | None = None) -> Coverage | None:
     months = terms.warranty_months(gtin)
     if months is None:
         return None
@@ -187,8 +201,14 @@ def _warranty(terms: Terms, gtin: str | None, control: ControlTransfer | None, a
         return Coverage("warranty", "warranty", None, months, None, None, WARRANTY_COVERS, False,
                         f"warranty of {source} starts when control passes to the customer; it has not yet")
     start, end = control.at, add_months(control.at, months)
+    cut = undone is not None and undone[0] < end
+    if cut:
+        end = max(start, undone[0])  # type: ignore[index]
     if at < start:
         reason = f"not under warranty on {day_text(at)}: the warranty of {source} starts on {day_text(start)}"
+    elif at >= end and cut:
+        reason = (f"warranty ended on {day_text(end)}: the unit was returned and credited (credit note "
+                  f"{undone[1]})")  # type: ignore[index]
     elif at >= end:
         reason = f"warranty ended on {day_text(end)} ({source} from {day_text(start)})"
     else:
@@ -197,17 +217,23 @@ def _warranty(terms: Terms, gtin: str | None, control: ControlTransfer | None, a
 
 
 def _plans(history: list[Terms], gtin: str | None, control: ControlTransfer | None, at: datetime,
-           contract: Document) -> list[Coverage]:
+           contract: Document, undone: tuple[datetime, str] | None = None) -> list[Coverage]:
     seen: set[tuple[str, str | None, datetime | None]] = set()
     found = []
-    ended = contract.closed_at if contract.status.value == TERMINATED else None
+    terminated = contract.closed_at if contract.status.value == TERMINATED else None
+    # The earlier of the contract's termination and the unit's credited return ends its plans.
+    ends = [(when, why) for when, why in ((terminated, f"when contract {contract.number} was terminated"),
+                                          (undone[0] if undone else None,
+                                           f"when the unit was returned and credited (credit note {undone[1]})"
+                                           if undone else "")) if when is not None]
+    ended = min(ends) if ends else None
     for terms in history:
         for plan in terms.plans:
             key = (plan.code, plan.product, plan.starts_at)
             if key in seen or not plan.covers_product(gtin):
                 continue  # a renewal that carries a plan on names the same plan again: it runs from where it began
             seen.add(key)
-            found.append(_plan_coverage(plan, _plan_start(plan, terms, control), at, ended, contract.number))
+            found.append(_plan_coverage(plan, _plan_start(plan, terms, control), at, ended))
     return found
 
 
@@ -219,20 +245,20 @@ def _plan_start(plan: PlanTerm, terms: Terms, control: ControlTransfer | None) -
     return max(control.at, terms.starts_at)
 
 
-def _plan_coverage(plan: PlanTerm, start: datetime | None, at: datetime, terminated: datetime | None,
-                   number: str) -> Coverage:
+def _plan_coverage(plan: PlanTerm, start: datetime | None, at: datetime,
+                   ended: tuple[datetime, str] | None) -> Coverage:
     label = f"plan {plan.code} ({plan.name}, {plan.months} months, {', '.join(plan.coverage)})"
     if start is None:
         return Coverage("plan", plan.name, plan.code, plan.months, None, None, plan.coverage, False,
                         f"{label} starts when control passes to the customer; it has not yet")
     end = add_months(start, plan.months)
-    cut = terminated is not None and terminated < end
+    cut = ended is not None and ended[0] < end
     if cut:
-        end = max(start, terminated)  # type: ignore[type-var]
+        end = max(start, ended[0])  # type: ignore[index]
     if at < start:
         reason = f"{label} starts on {day_text(start)}"
     elif at >= end:
-        why = f" when contract {number} was terminated" if cut else ""
+        why = f" {ended[1]}" if cut else ""  # type: ignore[index]
         reason = f"{label} ended on {day_text(end)}{why}"
     else:
         reason = f"covered by {label} from {day_text(start)} until {day_text(end)}"

@@ -310,7 +310,8 @@ def _fitted(session: Session, units: Any) -> dict[int, list[Fitted]]:
     for dst, identifier, kind, gtin, edge_kind, valid_from, valid_to, quantity, uom, opened_by, step, closed_by in rows:
         material = edge_kind is EdgeKind.INPUT_OF and kind in (NodeKind.LOT, NodeKind.PRODUCT)
         product = gtin or (identifier.rsplit("/", 1)[-1] if kind is NodeKind.PRODUCT else identifier)
-        amount = Decimal(str(in_amount_unit(quantity, uom))) if quantity is not None else None
+        # Rounded to 9 places: the unit conversion is in floats (0.62 would print as 0.6200000000000001).
+        amount = Decimal(str(round(in_amount_unit(quantity, uom), 9))) if quantity is not None else None
         out.setdefault(dst, []).append(Fitted(identifier, product, material, valid_from,
                                               None if edge_kind is EdgeKind.INPUT_OF else valid_to, amount,
                                               opened_by, step, closed_by))

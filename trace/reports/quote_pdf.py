@@ -29,7 +29,7 @@ from cradletrace.commerce.approvals import covering_approval
 from cradletrace.commerce.pricing import Pricing, amount_text, explain, number_text, percent
 from cradletrace.commerce.quotes import quote_version
 from cradletrace.errors import NotFound
-from cradletrace.lifecycle.common import instance_id
+from cradletrace.lifecycle.common import party_identifier
 from cradletrace.models import (
     ConfigModel,
     ConfigOption,
@@ -105,7 +105,7 @@ def quote_sheet(session: Session, quote: str | Document, *, version: int | None 
 
 def _parties(session: Session, customer_id: int | None, seller: str | None) -> dict[str, PartyBlock]:
     wanted = Party.id == customer_id
-    seller_node = instance_id(seller) if seller else None
+    seller_node = party_identifier(seller) if seller else None
     if seller_node:
         wanted = wanted | (Node.identifier == seller_node)
     found = {}

@@ -51,6 +51,7 @@ from sqlalchemy.orm import Session, aliased
 
 from cradletrace.bulk import chunks
 from cradletrace.commerce.lines import line_total
+from cradletrace.commerce.returns import credited
 from cradletrace.errors import RuleViolation
 from cradletrace.lineage.sql import DOWN_INDEX, Dialect, dialect_of
 from cradletrace.models import (
@@ -222,18 +223,7 @@ def _allocations(session: Session, line_ids: Sequence[int]) -> dict[int, list[Ro
 
 def _credited(session: Session) -> dict[int, tuple[datetime, str]]:
     """Allocation id -> (date, number) of the first credit note of the RMA that returned it, for invoiced units."""
-    rma, note = aliased(Document), aliased(Document)
-    rows = session.execute(
-        select(Allocation.id, note.created_at, note.number)
-        .join(rma, rma.id == Allocation.rma_id)
-        .join(Edge, and_(Edge.src == rma.node_id, Edge.kind == EdgeKind.FOLLOWS, Edge.retracted.is_(False)))
-        .join(note, and_(note.node_id == Edge.dst, note.kind == DocumentKind.CREDIT_NOTE))
-        .where(Allocation.invoice_id.is_not(None))
-        .order_by(note.created_at, note.id))
-    found: dict[int, tuple[datetime, str]] = {}
-    for allocation_id, at, number in rows:
-        found.setdefault(allocation_id, (at, number))
-    return found
+    return {a: (at, number) for a, (at, number, _unit) in credited(session).items()}
 
 
 def _followed_orders(session: Session) -> dict[int, int]:
