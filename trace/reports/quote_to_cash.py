@@ -482,7 +482,7 @@ def load_frames(session: Session, *, customer: str | None = None, product: str |
     units = _units(session, lines if (party is not None or gtin) else None)
     revenue = recognise(session)
     if party is not None:
-        keys = set(session.execute(select(D.kind, D.number).where(D.party_id == party)).tuples())
+        keys = set(session.execute(select(D.kind, D.number).where(D.party_id == party)).all())
         revenue = revenue_of(revenue, {f"{getattr(k, 'value', k)} {n}" for k, n in keys})
     return Frames(quotes, approvals, lines, changes, terms, units, revenue)
 
