@@ -50,6 +50,7 @@ NEEDS = {
     "import": ["orders", "{file}"],
     "report o2c": [],
     "report l2c": [],
+    "report q2c": [],
     "report sustainability": [],
     "report compliance": [],
     "report recall": ["U1"],
@@ -68,7 +69,7 @@ FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", 
            "masterdata show", "passport", "user add", "token add", "token revoke", "import", "report o2c",
            "report l2c", "labels", "report sustainability", "report compliance", "report recall", "worker",
            "quote show", "quote expire", "entitlement", "contract show", "contract reminders",
-           "revenue schedule", "revenue journal")
+           "revenue schedule", "revenue journal", "report q2c")
 #: Bad arguments beyond the database and --format: (command line, what the error line must name).
 BAD = [
     (["capture", "{tmp}/nothere.json"], "nothere.json: no such file"),
@@ -115,6 +116,8 @@ BAD = [
     (["revenue", "schedule", "--from", "2026-02-01", "--to", "2026-01-01"], "--from 2026-02-01 is not before --to"),
     (["revenue", "schedule", "--format", "xlsx"], "an XLSX report needs an output file"),
     (["revenue", "journal", "--account", "sales=4000"], "--account: unknown account role 'sales'"),
+    (["report", "q2c", "--period", "week"], "Invalid value for '--period'"),
+    (["report", "q2c", "--customer", "urn:example:nobody"], "no customer"),
     (["nonsense"], "No such command 'nonsense'"),
     (["--bogus"], "No such option '--bogus'"),
 ]
