@@ -123,7 +123,7 @@ class QuoteSummary:
             "customer": self.customer, "customer_id": self.customer_id, "currency": self.currency,
             "created_at": self.created_at, "sent_at": self.sent_at, "decided_at": self.decided_at,
             "valid_until": self.valid_until, "reason": self.reason, "order": self.order,
-            "pricing": self.pricing.as_dict(),
+            "pricing": {**self.pricing.as_dict(), "at": self.pricing.at},  # a time, as the other times are
             "configurations": [c.to_dict() for c in self.configurations.values()],
             "approvals": [_approval(a) for a in self.approvals],
             "covering_approval": _approval(self.covering_approval) if self.covering_approval else None,

@@ -17,6 +17,8 @@ _INT = {"type": "integer"}
 _BOOL = {"type": "boolean"}
 _DECIMAL = {"type": "string", "description": "A decimal number as text (exact)."}
 _DECIMAL_OR_NULL = {"type": ["string", "null"], "description": "A decimal number as text (exact), or null."}
+_REPORT_TIME = {"type": ["string", "null"],
+                "description": "An ISO 8601 time in UTC without an offset, as the report writer gives it."}
 _FIGURE = {"description": "A number, or an object of numbers per currency when there are several; null when "
                          "there is nothing to measure."}
 _DURATION = {"type": "object", "required": ["mean", "median", "count"],
@@ -100,15 +102,15 @@ _COVERAGE = {"type": ["object", "null"], "required": ["kind", "name", "months", 
              "properties": {"kind": _STRING, "name": _STRING, "code": _TEXT, "months": _INT, "starts_at": _TIME,
                             "ends_at": _TIME, "covers": _array(_STRING), "active": _BOOL, "reason": _STRING}}
 _REPORT = {"report": _STRING, "title": _STRING,
-           "period": {"type": "object", "properties": {"from": _TIME, "to": _TIME}},
+           "period": {"type": "object", "properties": {"from": _REPORT_TIME, "to": _REPORT_TIME}},
            "filters": {"type": "object"}, "notes": _array(_STRING)}
 _SCHEDULE_ROW = {"type": "object", "required": ["period", "currency", "recognised", "billed", "deferred"],
-                 "properties": {"period": _STRING, "start": _TIME, "end": _TIME, "currency": _STRING,
+                 "properties": {"period": _STRING, "start": _REPORT_TIME, "end": _REPORT_TIME, "currency": _STRING,
                                 **{c: {"type": "number"} for c in ("recognised", "products", "services", "billed",
                                                                    "deferred", "contract_assets",
                                                                    "contract_liabilities")}}}
 _JOURNAL_ROW = {"type": "object", "required": ["date", "account", "debit", "credit"],
-                "properties": {"date": _TIME, "account": _STRING, "debit": {"type": "number"},
+                "properties": {"date": _REPORT_TIME, "account": _STRING, "debit": {"type": "number"},
                                "credit": {"type": "number"}, "contract": _STRING, "obligation": _TEXT,
                                "reference": _STRING, "currency": _STRING}}
 
