@@ -7,7 +7,8 @@ from typing import Any
 
 from cradletrace.lineage.queries import RECALL_CSV_COLUMNS
 from cradletrace.reports.revenue import JOURNAL_COLUMNS, SCHEDULE_COLUMNS
-from cradletrace.web.api import q2c_schemas
+from cradletrace.web.api.q2c_schemas import PARAMETERS as Q2C_PARAMETERS
+from cradletrace.web.api.q2c_schemas import SCHEMAS as Q2C_SCHEMAS
 
 _TIME = {"type": ["string", "null"], "format": "date-time"}
 _TEXT = {"type": ["string", "null"]}
@@ -25,7 +26,7 @@ PARAMETERS: dict[str, dict[str, Any]] = {
                   "schema": {"type": "integer", "minimum": 0, "maximum": 1000, "default": 50}},
     "format": {"name": "format", "in": "query", "required": False, "description": "json (default) or csv.",
                "schema": {"type": "string", "enum": ["json", "csv"]}},
-    **q2c_schemas.PARAMETERS,
+    **Q2C_PARAMETERS,
 }
 
 SCHEMAS: dict[str, dict[str, Any]] = {
@@ -96,7 +97,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                        "reasons": {"type": "array", "items": {"type": "object"}}},
     },
     "OpenAPI": {"type": "object", "required": ["openapi", "paths"]},
-    **q2c_schemas.SCHEMAS,
+    **Q2C_SCHEMAS,
 }
 
 _ERRORS = {
