@@ -181,9 +181,7 @@ def describe_many(session: Session, configurations: Iterable[int]) -> dict[int, 
         return {}
     confs = session.execute(select(Configuration, ConfigModel).join(ConfigModel, ConfigModel.id == Configuration.model_id)
                             .where(Configuration.id.in_(wanted))).all()
-    missing = [c for c in wanted if c not in {conf.id for conf, _m in confs}]
-    if missing:
-        raise NotFound(f"no configuration {missing[0]!r}", where="configuration")
+    _all_found(wanted, {conf.id for conf, _m in confs}, "configuration")
     chosen: dict[int, list[ChosenOption]] = {}
     for conf_id, group, code, name in session.execute(
             select(ConfigurationOption.configuration_id, ConfigOptionGroup.name, ConfigOption.code, ConfigOption.name)
@@ -227,7 +225,12 @@ def configured_products(session: Session, configurations: Iterable[int]) -> dict
     found = dict(session.execute(
         select(Configuration.id, func.coalesce(Configuration.variant_product_id, ConfigModel.product_id))
         .join(ConfigModel, ConfigModel.id == Configuration.model_id).where(Configuration.id.in_(wanted))).all())
+    _all_found(wanted, set(found), "configuration_id")
+    return found
+
+
+def _all_found(wanted: Iterable[int], found: set[int], where: str) -> None:
+    """Refuse the first configuration id asked for that was not found."""
     missing = [c for c in wanted if c not in found]
     if missing:
-        raise NotFound(f"no configuration {missing[0]!r}", where="configuration_id")
-    return found
+        raise NotFound(f"no configuration {missing[0]!r}", where=where)
