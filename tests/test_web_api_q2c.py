@@ -98,6 +98,10 @@ def test_a_discount_is_approved_by_a_sales_manager_only_and_then_the_quote_is_se
     assert (sent.status_code, sent.json["status"], sent.json["frozen"]) == (200, "sent", True)
     # Frozen: no more decisions on this version.
     assert client.post("/api/quotes/Q-5/approve", headers=manager).status_code == 422
+    taken = client.post("/api/quotes/Q-5/accept", headers=sales, json={"order_number": "SO-1"})
+    assert taken.status_code == 422 and "order SO-1 exists already" in taken.json["detail"]
+    # The refused request changed nothing: the quote is still sent.
+    assert client.get("/api/quotes/Q-5", headers=sales).json["status"] == "sent"
     accepted = client.post("/api/quotes/Q-5/accept", headers=sales, json={"order_number": "SO-Q5"})
     assert (accepted.status_code, accepted.json["status"], accepted.json["order"]) == (200, "accepted", "SO-Q5")
     assert client.post("/api/quotes/Q-5/accept", headers=sales).status_code == 422

@@ -196,7 +196,7 @@ ROUTES = (
     Route("/quotes/{number}/accept", sales.accept, sales.SELLERS,
           "Record the customer's acceptance of a sent quote and make its sales order (numbered order_number, else "
           "the next SO number); answers the quote, which names the order", ("number",), "Quote", method="POST",
-          body="Acceptance", errors=(404, 409, 422)),
+          body="Acceptance", errors=(404, 422)),
     Route("/configurations/models", sales.configuration_models, sales.QUOTE_ROLES,
           "The configurable models: option groups, options with their bill-of-materials rows, rules, variants",
           (), "ConfigurationModels"),

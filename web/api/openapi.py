@@ -105,7 +105,6 @@ _ERRORS = {
     401: "No login or token, or the token is not valid.",
     403: "The caller's roles do not allow this.",
     404: "The identifier or document was never recorded.",
-    409: "It clashes with what is recorded (a number already taken).",
     422: "A business rule refuses it: the problem says which and why (for a configuration, `where` names the "
          "broken rule).",
 }
