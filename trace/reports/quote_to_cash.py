@@ -10,7 +10,7 @@ rates in percent (:func:`~cradletrace.reports.commerce.rate`), money ``Decimal``
 figure                             function
 =================================  ==========================================================================
 quote turnaround, approval cycle   :func:`quote_turnaround`, :func:`approval_cycle`
-discount given against list        :func:`discounts` (per customer and per product: :func:`discount_table`)
+discount given against list        :func:`discounts` (over :func:`discount_table`, per customer or product)
 quote-to-order rate per versions   :func:`quote_to_order`
 contract cycle time, renewal rate  :func:`contract_cycle`, :func:`renewals`
 revenue recognised/billed/deferred :func:`revenue_figures` (over :func:`cradletrace.revenue.revenue_schedule`)
@@ -172,23 +172,30 @@ def discount_table(lines: pd.DataFrame, by: str) -> pd.DataFrame:
     return frame.sort_values(["discount", by], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def discounts(lines: pd.DataFrame) -> dict[str, Any]:
-    """Discount given against list over the lines of :func:`discount_lines`, per currency.
+def discounts(table: pd.DataFrame) -> dict[str, Any]:
+    """Discount given against list in all, per currency, from a :func:`discount_table` (per customer or product).
 
     ``list_value = quantity x (list price + surcharges)`` (the line's own unit price when no list priced
     it), ``net`` the line's net after the line and document discounts (:func:`cradletrace.commerce.lines.line_total`),
     ``discount = list_value - net`` and ``share = discount / list_value`` in percent. A single currency
     gives plain values, several a value per currency.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"currency": ["EUR", "EUR"], "list_value": [Decimal("150.00"), Decimal("50.00")],
+    ...                   "net": [Decimal("135.00"), Decimal("50.00")]})
+    >>> discounts(t)
+    {'list_value': Decimal('200.00'), 'net_value': Decimal('185.00'), 'discount_given': Decimal('15.00'), 'discount_share': 7.5}
     """
-    table = discount_table(lines.assign(all="all") if len(lines) else lines, "all")
     if not len(table):
         return {"list_value": None, "net_value": None, "discount_given": None, "discount_share": None}
-    out = {}
-    for name, column in (("list_value", "list_value"), ("net_value", "net"), ("discount_given", "discount"),
-                         ("discount_share", "share")):
-        values = dict(zip(table["currency"], table[column]))
-        out[name] = next(iter(values.values())) if len(values) == 1 else dict(sorted(values.items()))
-    return out
+    values: dict[str, dict[str, Any]] = {"list_value": {}, "net_value": {}, "discount_given": {}, "discount_share": {}}
+    for currency, group in table.groupby("currency", sort=True):
+        listed, net = sum(group["list_value"], ZERO), sum(group["net"], ZERO)
+        values["list_value"][currency], values["net_value"][currency] = listed, net
+        values["discount_given"][currency] = listed - net
+        values["discount_share"][currency] = _share(listed - net, listed)
+    return {name: next(iter(v.values())) if len(v) == 1 else v for name, v in values.items()}
 
 
 def quote_to_order(quotes: pd.DataFrame, since: datetime, until: datetime) -> pd.DataFrame:
@@ -216,20 +223,15 @@ def quote_to_order(quotes: pd.DataFrame, since: datetime, until: datetime) -> pd
     columns = ["versions", "decided", "ordered", "rate"]
     if not len(quotes):
         return pd.DataFrame(columns=columns)
-    numbers = []
-    for number, group in quotes.groupby("number", sort=False):
-        latest = group.loc[group["version"].idxmax()]
-        if latest["status"] not in DECIDED:
-            continue
-        at = latest["valid_until"] if latest["status"] == "expired" else latest["decided_at"]
-        if not _known(at) or not since <= pd.Timestamp(at).to_pydatetime() < until:
-            continue
-        numbers.append((int(group["version"].max()), int(group["orders"].sum()) > 0))
-    rows = []
-    for versions in sorted({v for v, _o in numbers}):
-        ordered = [o for v, o in numbers if v == versions]
-        rows.append({"versions": versions, "decided": len(ordered), "ordered": sum(ordered),
-                     "rate": rate(sum(ordered), len(ordered))})
+    by_number = quotes.groupby("number", sort=False)
+    numbers = quotes.sort_values("version", kind="stable").groupby("number", sort=False).tail(1).set_index("number")
+    numbers = numbers.assign(versions=by_number["version"].max(), ordered=by_number["orders"].sum() > 0)
+    numbers = numbers[numbers["status"].isin(DECIDED)]
+    at = pd.to_datetime(numbers["valid_until"].where(numbers["status"] == "expired", numbers["decided_at"]))
+    decided = numbers[(at >= since) & (at < until)]
+    rows = [{"versions": int(v), "decided": len(group), "ordered": int(group["ordered"].sum()),
+             "rate": rate(int(group["ordered"].sum()), len(group))}
+            for v, group in decided.groupby("versions", sort=True)]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -366,19 +368,32 @@ def mismatch_rates(units: pd.DataFrame, since: datetime, until: datetime) -> dic
             "mismatch_rate_including_service": rate(maintained, checked)}
 
 
-def q2c_figures(frames: Frames, since: datetime, until: datetime, schedule_frame: pd.DataFrame) -> dict[str, Any]:
-    """Every quote-to-cash KPI for ``[since, until)``, by name (``schedule_frame``: :func:`revenue_schedule_frame`)."""
+def q2c_tables(frames: Frames, since: datetime, until: datetime, schedule_frame: pd.DataFrame
+               ) -> dict[str, pd.DataFrame]:
+    """The tables beside the figures: discount per customer and per product, quote-to-order per version
+    count, the contract periods that ended, revenue per period (``schedule_frame``: :func:`revenue_schedule_frame`)."""
+    lines = discount_lines(frames.lines, since, until)
+    return {"discount_by_customer": discount_table(lines, "customer"),
+            "discount_by_product": discount_table(lines, "product"),
+            "quote_to_order": quote_to_order(frames.quotes, since, until),
+            "contract_periods": renewals(frames.state_changes, frames.terms, since, until),
+            "revenue": revenue_table(schedule_frame)}
+
+
+def q2c_figures(frames: Frames, since: datetime, until: datetime, tables: Mapping[str, pd.DataFrame]
+                ) -> dict[str, Any]:
+    """Every quote-to-cash KPI for ``[since, until)``, by name; ``tables`` are :func:`q2c_tables`' for the period
+    (the figures that sum a table are taken from it)."""
     quotes = frames.quotes
     sent = _within(quotes[quotes["sent_at"].notna()], "sent_at", since, until) if len(quotes) else quotes
-    by_versions = quote_to_order(quotes, since, until)
+    by_versions, ends = tables["quote_to_order"], tables["contract_periods"]
     decided, ordered = int(by_versions["decided"].sum()), int(by_versions["ordered"].sum())
-    ends = renewals(frames.state_changes, frames.terms, since, until)
     signed = contract_cycle(frames.state_changes, since, until)
     return {
         "quotes_sent": len(sent),
         "quote_turnaround": quote_turnaround(quotes, since, until),
         "approval_cycle_time": approval_cycle(frames.approvals, since, until),
-        **discounts(discount_lines(frames.lines, since, until)),
+        **discounts(tables["discount_by_customer"]),
         "quotes_decided": decided,
         "quote_to_order_rate": rate(ordered, decided),
         "quote_to_order_rate_by_versions": {str(v): r for v, r in zip(by_versions["versions"], by_versions["rate"])},
@@ -386,21 +401,9 @@ def q2c_figures(frames: Frames, since: datetime, until: datetime, schedule_frame
         "contract_cycle_time": signed,
         "contract_periods_ended": len(ends),
         "renewal_rate": renewal_rate(ends),
-        **revenue_figures(schedule_frame),
+        **revenue_figures(tables["revenue"]),
         **mismatch_rates(frames.units, since, until),
     }
-
-
-def q2c_tables(frames: Frames, since: datetime, until: datetime, schedule_frame: pd.DataFrame
-               ) -> dict[str, pd.DataFrame]:
-    """The tables beside the figures: discount per customer and per product, quote-to-order per version
-    count, the contract periods that ended, revenue per period."""
-    lines = discount_lines(frames.lines, since, until)
-    return {"discount_by_customer": discount_table(lines, "customer"),
-            "discount_by_product": discount_table(lines, "product"),
-            "quote_to_order": quote_to_order(frames.quotes, since, until),
-            "contract_periods": renewals(frames.state_changes, frames.terms, since, until),
-            "revenue": revenue_table(schedule_frame)}
 
 
 def is_empty(figures: Mapping[str, Any]) -> bool:
@@ -525,10 +528,10 @@ def revenue_schedule_frame(frames: Frames, since: datetime, until: datetime, len
 def q2c_report(frames: Frames, since: datetime, until: datetime, *, length: str = "month",
                filters: Mapping[str, Any] | None = None) -> Report:
     """The quote-to-cash report: every figure by name, and the tables (see :func:`q2c_tables`)."""
-    schedule_frame = revenue_schedule_frame(frames, since, until, length)
-    figures = q2c_figures(frames, since, until, schedule_frame)
+    tables = q2c_tables(frames, since, until, revenue_schedule_frame(frames, since, until, length))
+    figures = q2c_figures(frames, since, until, tables)
     report = Report("q2c", "Quote-to-cash", period=(since, until), filters=dict(filters or {}, periods=length),
-                    figures=figures, tables=q2c_tables(frames, since, until, schedule_frame))
+                    figures=figures, tables=tables)
     if is_empty(figures):
         report.notes.append(f"nothing in the period: no quote sent or decided, no discount approval, order, contract "
                             f"signed or ended, revenue or configured unit built from {since:%Y-%m-%d} to "
