@@ -130,7 +130,19 @@ def approval_cycle(approvals: pd.DataFrame, since: datetime, until: datetime) ->
 
 def discount_lines(lines: pd.DataFrame, since: datetime, until: datetime) -> pd.DataFrame:
     """The order lines of the orders made in the period (not cancelled), each with its ``list_value``,
-    ``net`` and ``discount`` (see :func:`discounts`)."""
+    ``net`` and ``discount_given`` (see :func:`discounts`).
+
+    Examples
+    --------
+    Two at a list price of 90.00 with 15.00 of surcharges, sold at 105.00 less 10 %: 210.00 at list, 189.00 net.
+
+    >>> lines = pd.DataFrame({"created_at": pd.to_datetime(["2026-03-02"]), "status": ["confirmed"],
+    ...                       "quantity": [2], "unit_price": ["105.00"], "discount": ["0.1"],
+    ...                       "document_discount": ["0"], "list_price": ["90.00"], "surcharge": ["15.00"]})
+    >>> made = discount_lines(lines, datetime(2026, 3, 1), datetime(2026, 4, 1))
+    >>> made[["list_value", "net", "discount_given"]].values.tolist()
+    [[Decimal('210.00'), Decimal('189.00'), Decimal('21.00')]]
+    """
     made = _within(lines, "created_at", since, until) if len(lines) else lines
     made = made[made["status"] != DocumentStatus.CANCELLED.value] if len(made) else made
     out = made.copy()
@@ -269,6 +281,15 @@ def renewals(changes: pd.DataFrame, terms: pd.DataFrame, since: datetime, until:
 
     ``changes`` has ``contract_id``, ``number``, ``state``, ``version``, ``at``; ``terms`` has
     ``contract_id``, ``version``, ``ends_at``.
+
+    Examples
+    --------
+    >>> changes = pd.DataFrame({"contract_id": [1, 1, 1], "number": ["C1"] * 3, "state": ["signed", "active", "renewed"],
+    ...                         "version": [1, 1, 2], "at": pd.to_datetime(["2026-01-02", "2026-01-02", "2026-03-20"])})
+    >>> terms = pd.DataFrame({"contract_id": [1, 1], "version": [1, 2],
+    ...                       "ends_at": pd.to_datetime(["2026-03-31", "2027-03-31"])})
+    >>> renewals(changes, terms, datetime(2026, 3, 1), datetime(2026, 4, 1))[["contract", "outcome"]].values.tolist()
+    [['C1', 'renewed']]
     """
     columns = ["contract", "version", "ends_at", "outcome"]
     if not len(changes):
