@@ -90,7 +90,8 @@ def test_contract_cycle_and_renewals() -> None:
     changes = pd.DataFrame({
         "contract_id": [1, 1, 1, 1, 2, 2, 2, 3, 3, 3],
         "number": ["C1"] * 4 + ["C2"] * 3 + ["C3"] * 3,
-        "state": ["draft", "signed", "active", "renewed", "draft", "signed", "terminated", "draft", "signed", "expired"],
+        "state": ["draft", "signed", "active", "renewed", "draft", "signed", "terminated", "draft", "signed",
+                  "expired"],
         "version": [1, 1, 1, 2, 1, 1, 1, 1, 1, 1],
         "at": pd.to_datetime(["2026-01-01", "2026-01-05", "2026-01-05", "2026-03-10", "2026-02-20", "2026-03-04",
                               "2026-03-05", "2025-03-01", "2025-03-03", "2026-03-30"])})

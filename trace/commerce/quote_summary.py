@@ -165,7 +165,8 @@ def summarise_quote(session: Session, quote: str | Document, version: int | None
     return QuoteSummary(doc.number, doc.version, doc.status.value, customer[0] if customer else None,
                         customer[1] if customer else None, doc.currency, doc.created_at, _sent(doc), doc.decided_at,
                         doc.valid_until, doc.reason, pricing, configurations,
-                        tuple(row(a) for a in approvals_of(session, doc)), row(covering) if covering else None, versions,
+                        tuple(row(a) for a in approvals_of(session, doc)), row(covering) if covering else None,
+                        versions,
                         _orders(session, [doc.number]).get(doc.number))
 
 

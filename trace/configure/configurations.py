@@ -179,7 +179,8 @@ def describe_many(session: Session, configurations: Iterable[int]) -> dict[int, 
     wanted = list(dict.fromkeys(configurations))
     if not wanted:
         return {}
-    confs = session.execute(select(Configuration, ConfigModel).join(ConfigModel, ConfigModel.id == Configuration.model_id)
+    confs = session.execute(select(Configuration, ConfigModel)
+                            .join(ConfigModel, ConfigModel.id == Configuration.model_id)
                             .where(Configuration.id.in_(wanted))).all()
     _all_found(wanted, {conf.id for conf, _m in confs}, "configuration")
     chosen: dict[int, list[ChosenOption]] = {}

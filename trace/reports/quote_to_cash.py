@@ -197,7 +197,8 @@ def discounts(table: pd.DataFrame) -> dict[str, Any]:
     >>> t = pd.DataFrame({"currency": ["EUR", "EUR"], "list_value": [Decimal("150.00"), Decimal("50.00")],
     ...                   "net": [Decimal("135.00"), Decimal("50.00")]})
     >>> discounts(t)
-    {'list_value': Decimal('200.00'), 'net_value': Decimal('185.00'), 'discount_given': Decimal('15.00'), 'discount_share': 7.5}
+    {'list_value': Decimal('200.00'), 'net_value': Decimal('185.00'), 'discount_given': Decimal('15.00'), \
+'discount_share': 7.5}
     """
     if not len(table):
         return {"list_value": None, "net_value": None, "discount_given": None, "discount_share": None}
@@ -284,8 +285,8 @@ def renewals(changes: pd.DataFrame, terms: pd.DataFrame, since: datetime, until:
 
     Examples
     --------
-    >>> changes = pd.DataFrame({"contract_id": [1, 1, 1], "number": ["C1"] * 3, "state": ["signed", "active", "renewed"],
-    ...                         "version": [1, 1, 2], "at": pd.to_datetime(["2026-01-02", "2026-01-02", "2026-03-20"])})
+    >>> changes = pd.DataFrame({"contract_id": [1, 1, 1], "number": ["C1"] * 3,
+    ...                         "state": ["signed", "active", "renewed"], "version": [1, 1, 2], "at": pd.to_datetime(["2026-01-02", "2026-01-02", "2026-03-20"])})
     >>> terms = pd.DataFrame({"contract_id": [1, 1], "version": [1, 2],
     ...                       "ends_at": pd.to_datetime(["2026-03-31", "2027-03-31"])})
     >>> renewals(changes, terms, datetime(2026, 3, 1), datetime(2026, 4, 1))[["contract", "outcome"]].values.tolist()
@@ -344,7 +345,8 @@ def revenue_figures(schedule_frame: pd.DataFrame) -> dict[str, Any]:
     Examples
     --------
     >>> s = pd.DataFrame({"currency": ["EUR", "EUR"], "recognised": [Decimal("10.00"), Decimal("5.00")],
-    ...                   "billed": [Decimal("20.00"), Decimal("0.00")], "deferred": [Decimal("10.00"), Decimal("5.00")]})
+    ...                   "billed": [Decimal("20.00"), Decimal("0.00")],
+    ...                   "deferred": [Decimal("10.00"), Decimal("5.00")]})
     >>> revenue_figures(s)
     {'revenue_recognised': Decimal('15.00'), 'revenue_billed': Decimal('20.00'), 'revenue_deferred': Decimal('5.00')}
     """

@@ -94,7 +94,8 @@ def at_arg(name: str = "at") -> datetime | None:
 
 
 def period_args(default_start: Callable[[datetime], datetime]) -> tuple[datetime, datetime]:
-    """``from`` (included) and ``to`` (excluded) as naive UTC: ``to`` now when absent, ``from`` ``default_start(to)``."""
+    """``from`` (included) and ``to`` (excluded) as naive UTC: ``to`` now when absent, ``from``
+    ``default_start(to)``."""
     end = moment_arg("to") or naive_utc(utc_now())
     start = moment_arg("from") or default_start(end)
     if start >= end:

@@ -118,8 +118,8 @@ def save_configuration() -> Response:
 def contracts() -> Response:
     session = get_session()
     customer = text_arg("customer")
-    rows = list_contracts(session, status=text_arg("status"), customer=party_id(session, customer) if customer else None,
-                          at=at_arg())
+    rows = list_contracts(session, status=text_arg("status"),
+                          customer=party_id(session, customer) if customer else None, at=at_arg())
     return json_response({"contracts": [r.to_dict() for r in rows]})
 
 
