@@ -40,7 +40,7 @@ def _version_option(func):  # type: ignore[no-untyped-def]
 def pdf_command(number: str, version: int | None, output: Path | None, seller: str | None,
                 database: str | None) -> None:
     """Write quote NUMBER as a PDF for the customer: its lines, configurations and totals."""
-    from cradletrace.reports.quote_pdf import quote_sheet, render
+    from cradletrace.reports.quote_pdf import file_name, quote_sheet, render
 
     if output is not None and str(output) != "-":
         require_file_name(output)
@@ -50,7 +50,7 @@ def pdf_command(number: str, version: int | None, output: Path | None, seller: s
     if output is not None and str(output) == "-":
         sys.stdout.buffer.write(data)
         return
-    target = output or Path(f"quote-{file_safe(sheet.number)}-v{sheet.version}.pdf")
+    target = output or Path(file_name(sheet.number, sheet.version))
     write_file(target, data)
     click.echo(f"wrote quote {sheet.number} version {sheet.version} to {target}", err=True)
 
@@ -100,14 +100,3 @@ def expire_command(at: datetime | None, fmt: str, database: str | None) -> None:
         click.echo("no quotes to expire")
     for n, v, u in expired:
         click.echo(f"quote {n} version {v}: expired (valid until {u:%Y-%m-%d})")
-
-
-def file_safe(number: str) -> str:
-    """A document number as part of a file name.
-
-    Examples
-    --------
-    >>> file_safe("Q 2026/17")
-    'Q_2026_17'
-    """
-    return "".join(c if c.isalnum() or c in "-._" else "_" for c in number)

@@ -50,9 +50,8 @@ def _user() -> str:
 
 def quotes() -> Response:
     session = get_session()
-    limit = int_arg("limit", 100, 1, MAX_LIMIT)
-    offset = int_arg("offset", 0, 0, 10**9)
-    assert limit is not None and offset is not None
+    limit = int_arg("limit", 100, 1, MAX_LIMIT) or 100
+    offset = int_arg("offset", 0, 0, 10**9) or 0
     rows, total = list_quotes(session, status=text_arg("status"), customer=text_arg("customer"),
                               since=moment_arg("from"), until=moment_arg("to"), limit=limit, offset=offset)
     return json_response({"total": total, "limit": limit, "offset": offset, "quotes": [r.to_dict() for r in rows]})
@@ -63,12 +62,11 @@ def quote(number: str) -> Response:
 
 
 def quote_pdf(number: str) -> Response:
-    from cradletrace.reports.quote_pdf import quote_sheet, render
+    from cradletrace.reports.quote_pdf import file_name, quote_sheet, render
 
     sheet = quote_sheet(get_session(), number, version=int_arg("version", None, 1, 10**6))
-    safe = "".join(c if c.isalnum() or c in "-._" else "_" for c in sheet.number)
     return Response(render(sheet), mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="quote-{safe}-v{sheet.version}.pdf"'})
+        "Content-Disposition": f'inline; filename="{file_name(sheet.number, sheet.version)}"'})
 
 
 def approve_quote(number: str) -> Response:
