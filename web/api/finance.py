@@ -8,12 +8,17 @@ the API and the command line give the same numbers under the same names.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import request
 from flask.wrappers import Response
 
 from cradletrace.errors import InvalidInput, NotFound
 from cradletrace.web.api.common import csv_response, period_args, text_arg, this_month, this_year, wanted_format
 from cradletrace.web.db import get_session
+
+if TYPE_CHECKING:  # the reports (and pandas) load with the first call, not with the app
+    from cradletrace.reports.output import Report
 
 REVENUE_ROLES = ("finance", "admin")
 """Who may read the revenue schedule and journal."""
@@ -29,10 +34,10 @@ def _length() -> str:
     return length
 
 
-def _report_json(report: object) -> Response:
+def _report_json(report: Report) -> Response:
     from cradletrace.reports.output import write_report
 
-    return Response(write_report(report, "json"), mimetype="application/json")  # type: ignore[arg-type]
+    return Response(write_report(report, "json"), mimetype="application/json")
 
 
 def revenue_schedule() -> Response:
