@@ -203,5 +203,11 @@ def test_for_one_customer_and_one_product(session: Session) -> None:
     assert (pack10.figures["quotes_sent"], pack10.figures["list_value"]) == (2, Decimal("4000.00"))
     assert pack10.figures["configured_units_checked"] == 0
     assert "not filtered by product" in pack10.notes[0]
+    alpha = q2c.q2c_report(q2c.load_frames(session, customer=world.ALPHA), MARCH, APRIL).figures
+    # Alpha: Q-1 and Q-2 (both ordered), both orders, C-1 (7 days, renewed), all the revenue and units.
+    assert (alpha["quotes_decided"], alpha["quote_to_order_rate"], alpha["discount_given"]) == (
+        2, 100.0, Decimal("2610.00"))
+    assert (alpha["contract_cycle_time"]["mean"], alpha["renewal_rate"]) == (7.0, 100.0)
+    assert (alpha["revenue_deferred"], alpha["configured_units_checked"]) == (Decimal("27040.00"), 4)
     with pytest.raises(NotFound, match="no customer"):
         q2c.load_frames(session, customer="https://id.gs1.org/417/9520999999945")

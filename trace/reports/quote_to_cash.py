@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, exists, select
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from cradletrace.commerce.lines import line_total
@@ -458,9 +458,10 @@ def load_frames(session: Session, *, customer: str | None = None, product: str |
                    if gtin else [])
 
     opportunity, edge, order, to_order = aliased(Document), aliased(Edge), aliased(Document), aliased(Edge)
-    asked = (select(edge.dst.label("dst"), opportunity.created_at.label("at"))
+    # The earliest opportunity a quote answers (one row per quote, however many it follows).
+    asked = (select(edge.dst.label("dst"), func.min(opportunity.created_at).label("at"))
              .join(opportunity, and_(opportunity.node_id == edge.src, opportunity.kind == DocumentKind.OPPORTUNITY))
-             .where(edge.kind == EdgeKind.FOLLOWS, edge.retracted.is_(False)).subquery())
+             .where(edge.kind == EdgeKind.FOLLOWS, edge.retracted.is_(False)).group_by(edge.dst).subquery())
     ordered = (select(to_order.src.label("src")).join(order, and_(order.node_id == to_order.dst,
                                                                   order.kind == DocumentKind.ORDER))
                .where(to_order.kind == EdgeKind.FOLLOWS, to_order.retracted.is_(False)).subquery())
