@@ -50,6 +50,7 @@ NEEDS = {
     "import": ["orders", "{file}"],
     "report o2c": [],
     "report l2c": [],
+    "report q2c": [],
     "report sustainability": [],
     "report compliance": [],
     "report recall": ["U1"],
@@ -69,7 +70,7 @@ FORMATS = ("capture", "query", "export", "audit verify", "rebuild", "findings", 
            "masterdata show", "passport", "user add", "token add", "token revoke", "import", "report o2c",
            "report l2c", "labels", "report sustainability", "report compliance", "report recall", "worker",
            "quote show", "quote expire", "entitlement", "contract show", "contract reminders",
-           "revenue schedule", "revenue journal", "demo")
+           "revenue schedule", "revenue journal", "demo", "report q2c")
 #: Bad arguments beyond the database and --format: (command line, what the error line must name).
 BAD = [
     (["capture", "{tmp}/nothere.json"], "nothere.json: no such file"),
@@ -117,6 +118,8 @@ BAD = [
     (["revenue", "schedule", "--format", "xlsx"], "an XLSX report needs an output file"),
     (["revenue", "journal", "--account", "sales=4000"], "--account: unknown account role 'sales'"),
     (["demo", "--units", "3"], "Invalid value for '--units': 3 is not in the range x>=60"),
+    (["report", "q2c", "--period", "week"], "Invalid value for '--period'"),
+    (["report", "q2c", "--customer", "urn:example:nobody"], "no customer"),
     (["nonsense"], "No such command 'nonsense'"),
     (["--bogus"], "No such option '--bogus'"),
 ]

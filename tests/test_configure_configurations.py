@@ -31,7 +31,7 @@ from configure_world import (
 from cradletrace import commerce
 from cradletrace.commerce.documents import get
 from cradletrace.commerce.lines import lines_of
-from cradletrace.configure import configure, configured_products, describe
+from cradletrace.configure import configure, configured_products, describe, describe_many
 from cradletrace.configure.configurations import ChosenOption
 from cradletrace.errors import InvalidInput, NotFound, RuleViolation
 from cradletrace.models import Configuration, ConfigurationOption, DocumentKind, Product
@@ -129,6 +129,22 @@ def test_describe(session: Session) -> None:
     assert data["options"][0] == {"group": "Capacity", "code": "c10", "name": "10 kWh"}
     with pytest.raises(NotFound, match="no configuration 999999"):
         describe(session, 999999)
+
+
+def test_describe_many_in_three_statements(session: Session, count_statements) -> None:  # type: ignore[no-untyped-def]
+    setup(session)
+    confs = [configure(session, "PACK", options, when=day(2)) for options in
+             (["c5", "nmc", "lv"], ["c10", "lfp", "hv"], ["c10", "nmc", "lv", "mount"])]
+    with count_statements(session) as sent:
+        found = describe_many(session, [c.id for c in reversed(confs)] + [confs[0].id])
+    assert len(sent) == 3
+    # In the order asked, once each: PACK5 (c5), PACK10L (c10 + lfp), PACK10 (c10 without lfp).
+    assert list(found) == [confs[2].id, confs[1].id, confs[0].id]
+    assert [found[c.id].gtin for c in confs] == [PACK5, PACK10L, PACK10]
+    assert found[confs[1].id] == describe(session, confs[1])
+    assert describe_many(session, []) == {}
+    with pytest.raises(NotFound, match="no configuration 999999"):
+        describe_many(session, [confs[0].id, 999999])
 
 
 def test_the_configuration_travels_from_quote_line_to_order_line(session: Session) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import orjson
+import pytest
 from sqlalchemy.orm import Session
 
 from contracts_world import CUSTOMER_A, PUMP, contract, day, in_force, pump, sell, setup
 from cradletrace.contracts import renew
-from cradletrace.contracts.summary import summarise
+from cradletrace.contracts.summary import list_contracts, summarise
 
 
 def test_the_summary_follows_the_terms_in_force(session: Session) -> None:
@@ -26,3 +27,24 @@ def test_the_summary_follows_the_terms_in_force(session: Session) -> None:
     # A draft has no terms in force: its latest version is what there is to show.
     draft = summarise(session, contract(session, "C-2"))
     assert (draft.in_force, draft.current.version) == (None, 1)
+
+
+def test_the_list_of_contracts_with_their_renewals_due(session: Session, count_statements) -> None:  # type: ignore[no-untyped-def]
+    import contracts_world
+
+    from cradletrace.commerce.documents import party_id
+    from cradletrace.errors import InvalidInput
+
+    contracts_world.build(session)  # C-1 active for Alpha, 1 Jan 2026 to 1 Jan 2027, notice 60 days; C-2 a draft
+    with count_statements(session) as sent:
+        rows = list_contracts(session, at=day(2026, 11, 1))
+    assert len(sent) == 1
+    assert [(r.number, r.status, r.customer, r.version, r.renewal_due) for r in rows] == [
+        ("C-1", "active", "Alpha", 1, False), ("C-2", "draft", "Beta", 1, False)]
+    # Due from 1 Jan 2027 less 60 days: 2 November 2026.
+    assert list_contracts(session, at=day(2026, 11, 2, 0))[0].renewal_due
+    assert [r.number for r in list_contracts(session, status="draft")] == ["C-2"]
+    assert [r.number for r in list_contracts(session, customer=party_id(session, CUSTOMER_A))] == ["C-1"]
+    assert rows[0].to_dict()["ends_at"] == day(2027, 1, 1, 0).replace(tzinfo=None)
+    with pytest.raises(InvalidInput, match="'open' is not one of draft"):
+        list_contracts(session, status="open")

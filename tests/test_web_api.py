@@ -21,14 +21,25 @@ def analyst(session: Session) -> dict[str, str]:
 
 
 def test_every_api_route_is_documented_and_every_documented_path_is_a_route(app: Flask, client, session) -> None:  # type: ignore[no-untyped-def]
-    routes = {rule.rule[len("/api"):] for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")}
+    import re
+
+    # A Flask rule's <int:x> or <x> is the document's {x}; each (path, method) once on both sides.
+    routes = {(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule[len("/api"):]), method.lower())
+              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")
+              for method in (rule.methods or set()) - {"HEAD", "OPTIONS"}}
     doc = client.get("/api/openapi.json", headers=bearer(create_token(session, "doc", "sales"))).json
     assert doc["openapi"].startswith("3.1")
-    assert set(doc["paths"]) == routes == {route.path for route in ROUTES}
+    documented = {(path, method) for path, item in doc["paths"].items() for method in item}
+    assert documented == routes == {(route.path, route.method.lower()) for route in ROUTES}
     for path, item in doc["paths"].items():
-        assert set(item) == {"get"}, path
-        for parameter in item["get"]["parameters"]:
-            assert parameter["$ref"].rsplit("/", 1)[1] in doc["components"]["parameters"]
+        for method, operation in item.items():
+            for parameter in operation["parameters"]:
+                name = parameter["$ref"].rsplit("/", 1)[1]
+                assert name in doc["components"]["parameters"], (path, method, name)
+                if doc["components"]["parameters"][name]["in"] == "path":
+                    assert "{" + name + "}" in path
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                assert content["schema"]["$ref"].rsplit("/", 1)[1] in doc["components"]["schemas"]
 
 
 def test_anonymous_callers_get_401_and_other_roles_403(client: FlaskClient, session: Session) -> None:

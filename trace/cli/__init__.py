@@ -114,6 +114,7 @@ def _register() -> None:
     from cradletrace.cli.report import report_group
     from cradletrace.cli.report_commerce import COMMANDS as COMMERCE_REPORTS
     from cradletrace.cli.report_metrics import COMMANDS as METRICS_REPORTS
+    from cradletrace.cli.report_q2c import COMMANDS as Q2C_REPORTS
     from cradletrace.cli.revenue import revenue_group
     from cradletrace.cli.worker import worker_command
 
@@ -128,7 +129,7 @@ def _register() -> None:
     main.add_command(recall_command)
     main.add_command(history_command)
     main.add_command(masterdata_group)
-    for command in (*COMMERCE_REPORTS, *METRICS_REPORTS):
+    for command in (*COMMERCE_REPORTS, *METRICS_REPORTS, *Q2C_REPORTS):
         report_group.add_command(command)
     main.add_command(report_group)
     main.add_command(passport_command)

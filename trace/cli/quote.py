@@ -6,7 +6,6 @@ from __future__ import annotations
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -41,7 +40,7 @@ def _version_option(func):  # type: ignore[no-untyped-def]
 def pdf_command(number: str, version: int | None, output: Path | None, seller: str | None,
                 database: str | None) -> None:
     """Write quote NUMBER as a PDF for the customer: its lines, configurations and totals."""
-    from cradletrace.reports.quote_pdf import quote_sheet, render
+    from cradletrace.reports.quote_pdf import file_name, quote_sheet, render
 
     if output is not None and str(output) != "-":
         require_file_name(output)
@@ -51,7 +50,7 @@ def pdf_command(number: str, version: int | None, output: Path | None, seller: s
     if output is not None and str(output) == "-":
         sys.stdout.buffer.write(data)
         return
-    target = output or Path(f"quote-{file_safe(sheet.number)}-v{sheet.version}.pdf")
+    target = output or Path(file_name(sheet.number, sheet.version))
     write_file(target, data)
     click.echo(f"wrote quote {sheet.number} version {sheet.version} to {target}", err=True)
 
@@ -63,33 +62,23 @@ def pdf_command(number: str, version: int | None, output: Path | None, seller: s
 @database_option
 def show_command(number: str, version: int | None, fmt: str, database: str | None) -> None:
     """Print quote NUMBER with its prices explained line by line (list, tier, surcharges, discounts, net)."""
-    from cradletrace.commerce.approvals import approvals_of
-    from cradletrace.commerce.pricing import explain, percent
-    from cradletrace.commerce.quotes import quote_version
+    from cradletrace.commerce.pricing import percent
+    from cradletrace.commerce.quote_summary import summarise_quote
 
     with session_scope(database, commit=False) as session:
-        doc = quote_version(session, number, version)
-        pricing = explain(session, doc)
-        approvals = [(a.discount, a.threshold, a.requested_at, a.requested_by, a.decided_at, a.decided_by, a.approved,
-                      a.note) for a in approvals_of(session, doc)]
-        head: dict[str, Any] = {"number": doc.number, "version": doc.version, "status": doc.status.value,
-                                "created_at": doc.created_at, "valid_until": doc.valid_until,
-                                "sent_at": (doc.attributes or {}).get("sent_at")}
+        summary = summarise_quote(session, number, version)
     if fmt == "json":
-        names = ("discount", "threshold", "requested_at", "requested_by", "decided_at", "decided_by", "approved",
-                 "note")
-        print_json({**head, "pricing": pricing.as_dict(),
-                    "approvals": [dict(zip(names, a)) for a in approvals]})
+        print_json(summary.to_dict())
         return
-    valid = f", valid until {head['valid_until']:%Y-%m-%d}" if head["valid_until"] else ""
-    click.echo(f"quote {head['number']} version {head['version']} ({head['status']}), "
-               f"customer {pricing.customer}, dated {head['created_at']:%Y-%m-%d}{valid}")
-    click.echo(pricing.explain())
-    for discount, threshold, requested_at, _by, decided_at, decided_by, approved, _note in approvals:
-        decision = ("pending" if approved is None else
-                    f"{'approved' if approved else 'refused'} by {decided_by} on {decided_at:%Y-%m-%d}")
-        click.echo(f"approval of {percent(discount)} (threshold {percent(threshold)}), requested "
-                   f"{requested_at:%Y-%m-%d}: {decision}")
+    valid = f", valid until {summary.valid_until:%Y-%m-%d}" if summary.valid_until else ""
+    click.echo(f"quote {summary.number} version {summary.version} ({summary.status}), "
+               f"customer {summary.pricing.customer}, dated {summary.created_at:%Y-%m-%d}{valid}")
+    click.echo(summary.pricing.explain())
+    for a in summary.approvals:
+        decision = ("pending" if a.approved is None else
+                    f"{'approved' if a.approved else 'refused'} by {a.decided_by} on {a.decided_at:%Y-%m-%d}")
+        click.echo(f"approval of {percent(a.discount)} (threshold {percent(a.threshold)}), requested "
+                   f"{a.requested_at:%Y-%m-%d}: {decision}")
 
 
 @quote_group.command("expire")
@@ -111,14 +100,3 @@ def expire_command(at: datetime | None, fmt: str, database: str | None) -> None:
         click.echo("no quotes to expire")
     for n, v, u in expired:
         click.echo(f"quote {n} version {v}: expired (valid until {u:%Y-%m-%d})")
-
-
-def file_safe(number: str) -> str:
-    """A document number as part of a file name.
-
-    Examples
-    --------
-    >>> file_safe("Q 2026/17")
-    'Q_2026_17'
-    """
-    return "".join(c if c.isalnum() or c in "-._" else "_" for c in number)

@@ -1,4 +1,5 @@
-"""``cradletrace report NAME``: the reports (order-to-cash, lead-to-cash, sustainability, compliance, recall).
+"""``cradletrace report NAME``: the reports (order-to-cash, lead-to-cash, quote-to-cash, sustainability,
+compliance, recall).
 
 Each report is a subcommand of the ``report`` group, defined by the CLI module of its area and
 added in :mod:`cradletrace.cli`; they share the options below and one writer
@@ -19,7 +20,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 @click.group("report")
 def report_group() -> None:
-    """Reports over the tracked units: o2c, l2c, sustainability, compliance, recall."""
+    """Reports over the tracked units: o2c, l2c, q2c, sustainability, compliance, recall."""
 
 
 def period_options(func: F) -> F:

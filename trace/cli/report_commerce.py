@@ -13,7 +13,8 @@ from cradletrace.cli.report import date_range, emit, output_options, period_opti
 FORMATS = ("text", "csv", "xlsx", "json")
 
 
-def _period(since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
+def month_so_far(since: datetime | None, until: datetime | None) -> tuple[datetime, datetime]:
+    """The period of a commercial report: ``--from``/``--to``, by default this month so far."""
     return date_range(since, until, default_start=lambda end: end.replace(day=1, hour=0, minute=0, second=0,
                                                                            microsecond=0))
 
@@ -30,7 +31,7 @@ def _command(name: str, title: str):  # type: ignore[no-untyped-def]
         from cradletrace.reports import commerce as kpi
         from cradletrace.reports.output import Report
 
-        start, end = _period(since, until)
+        start, end = month_so_far(since, until)
         with session_scope(database, commit=False) as session:
             frames = kpi.load_frames(session, customer=customer, product=product)
         figures = kpi.o2c_figures(frames, start, end) if name == "o2c" else kpi.l2c_figures(frames, start, end)

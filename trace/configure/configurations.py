@@ -157,7 +157,7 @@ def configuration_of(session: Session, configuration: int | Configuration) -> Co
 
 
 def describe(session: Session, configuration: int | Configuration) -> ConfigurationSummary:
-    """What a configuration is, for people: three queries.
+    """What a configuration is, for people: three queries (:func:`describe_many` of one).
 
     Raises
     ------
@@ -165,26 +165,49 @@ def describe(session: Session, configuration: int | Configuration) -> Configurat
         For an id that is no configuration.
     """
     conf = configuration_of(session, configuration)
-    model = session.get(ConfigModel, conf.model_id)
-    assert model is not None  # a foreign key
-    chosen = session.execute(
-        select(ConfigOptionGroup.name, ConfigOption.code, ConfigOption.name)
-        .select_from(ConfigurationOption)
-        .join(ConfigOption, ConfigOption.id == ConfigurationOption.option_id)
-        .join(ConfigOptionGroup, ConfigOptionGroup.id == ConfigOption.group_id)
-        .where(ConfigurationOption.configuration_id == conf.id)
-        .order_by(ConfigOptionGroup.position, ConfigOption.position, ConfigOption.code)).all()
-    quantities = bom_quantities(conf.bom)
+    return describe_many(session, [conf.id])[conf.id]
+
+
+def describe_many(session: Session, configurations: Iterable[int]) -> dict[int, ConfigurationSummary]:
+    """:func:`describe` for many configurations at once, by id: three queries whatever their number.
+
+    Raises
+    ------
+    NotFound
+        For an id that is no configuration.
+    """
+    wanted = list(dict.fromkeys(configurations))
+    if not wanted:
+        return {}
+    confs = session.execute(select(Configuration, ConfigModel)
+                            .join(ConfigModel, ConfigModel.id == Configuration.model_id)
+                            .where(Configuration.id.in_(wanted))).all()
+    _all_found(wanted, {conf.id for conf, _m in confs}, "configuration")
+    chosen: dict[int, list[ChosenOption]] = {}
+    for conf_id, group, code, name in session.execute(
+            select(ConfigurationOption.configuration_id, ConfigOptionGroup.name, ConfigOption.code, ConfigOption.name)
+            .join(ConfigOption, ConfigOption.id == ConfigurationOption.option_id)
+            .join(ConfigOptionGroup, ConfigOptionGroup.id == ConfigOption.group_id)
+            .where(ConfigurationOption.configuration_id.in_(wanted))
+            .order_by(ConfigOptionGroup.position, ConfigOption.position, ConfigOption.code)):
+        chosen.setdefault(conf_id, []).append(ChosenOption(group, code, name))
+    quantities = {conf.id: bom_quantities(conf.bom) for conf, _m in confs}
+    gtins = {gtin for q in quantities.values() for gtin in q}
+    product_ids = {m.product_id for _c, m in confs} | {c.variant_product_id for c, _m in confs if c.variant_product_id}
     products = session.execute(select(Product.id, Product.gtin, Product.name).where(
-        Product.gtin.in_(list(quantities)) | Product.id.in_([model.product_id, conf.variant_product_id or -1]))).all()
+        Product.gtin.in_(sorted(gtins)) | Product.id.in_(sorted(product_ids)))).all()
     by_id = {pid: (gtin, name) for pid, gtin, name in products}
     names = {gtin: name for _pid, gtin, name in products}
-    base_gtin, base_name = by_id[model.product_id]
-    variant_gtin, variant_name = by_id[conf.variant_product_id] if conf.variant_product_id else (None, None)
-    return ConfigurationSummary(conf.id, model.code, model.name, base_gtin, base_name, variant_gtin, variant_name,
-                                tuple(ChosenOption(*row) for row in chosen),
-                                tuple(BomRow(gtin, names.get(gtin), q) for gtin, q in quantities.items()),
-                                conf.created_at, conf.created_by)
+    out = {}
+    for conf, model in confs:
+        base_gtin, base_name = by_id[model.product_id]
+        variant_gtin, variant_name = by_id[conf.variant_product_id] if conf.variant_product_id else (None, None)
+        out[conf.id] = ConfigurationSummary(
+            conf.id, model.code, model.name, base_gtin, base_name, variant_gtin, variant_name,
+            tuple(chosen.get(conf.id, ())),
+            tuple(BomRow(gtin, names.get(gtin), q) for gtin, q in quantities[conf.id].items()),
+            conf.created_at, conf.created_by)
+    return {c: out[c] for c in wanted}
 
 
 def configured_products(session: Session, configurations: Iterable[int]) -> dict[int, int]:
@@ -203,7 +226,12 @@ def configured_products(session: Session, configurations: Iterable[int]) -> dict
     found = dict(session.execute(
         select(Configuration.id, func.coalesce(Configuration.variant_product_id, ConfigModel.product_id))
         .join(ConfigModel, ConfigModel.id == Configuration.model_id).where(Configuration.id.in_(wanted))).all())
+    _all_found(wanted, set(found), "configuration_id")
+    return found
+
+
+def _all_found(wanted: Iterable[int], found: set[int], where: str) -> None:
+    """Refuse the first configuration id asked for that was not found."""
     missing = [c for c in wanted if c not in found]
     if missing:
-        raise NotFound(f"no configuration {missing[0]!r}", where="configuration_id")
-    return found
+        raise NotFound(f"no configuration {missing[0]!r}", where=where)

@@ -1,7 +1,10 @@
-"""One contract as pages and the command line show it: header, every terms version, history, documents, units.
+"""One contract as pages and the command line show it: header, every terms version, history, documents, units;
+and the list of contracts.
 
 :func:`summarise` gathers it in a fixed number of statements; :class:`ContractSummary` is plain data with
 ``to_dict()`` for JSON, so ``cradletrace contract show`` and a web page render the same thing.
+:func:`list_contracts` is every contract with its latest terms' period and whether its renewal is due, in
+one statement.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from sqlalchemy.orm import Session
 
 from cradletrace.contracts.lifecycle import StateChange, get_contract, history
 from cradletrace.contracts.links import CoveredUnit, LinkedDocument, covered_units, documents
-from cradletrace.contracts.terms import Terms, in_force, versions
-from cradletrace.models import Document, Node, Party
+from cradletrace.contracts.reminders import remind_from
+from cradletrace.contracts.terms import Terms, in_force, latest_versions, versions
+from cradletrace.errors import InvalidInput
+from cradletrace.models import Document, DocumentStatus, Node, Party
 from cradletrace.timestamps import aware, naive_utc
 
 
@@ -74,4 +79,53 @@ def summarise(session: Session, contract: str | Document, at: datetime | None = 
         tuple(covered_units(session, doc)))
 
 
-__all__ = ["ContractSummary", "summarise"]
+@dataclass(frozen=True)
+class ContractRow:
+    """A contract in a list: its state, customer, the period of its latest terms, and whether its renewal is
+    due at the time asked (active, and within the notice before its end)."""
+
+    number: str
+    customer: str | None
+    customer_id: str | None
+    status: str
+    currency: str | None
+    version: int
+    starts_at: datetime
+    ends_at: datetime
+    renewal_due: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """The row as plain data (for JSON)."""
+        return asdict(self)
+
+
+CONTRACT_STATES = tuple(s.value for s in (DocumentStatus.DRAFT, DocumentStatus.NEGOTIATION, DocumentStatus.APPROVED,
+                                          DocumentStatus.SIGNED, DocumentStatus.ACTIVE, DocumentStatus.RENEWED,
+                                          DocumentStatus.EXPIRED, DocumentStatus.TERMINATED))
+"""The states a contract can be listed by, in the order of its life."""
+
+
+def list_contracts(session: Session, *, status: str | None = None, customer: int | None = None,
+                   at: datetime | None = None) -> list[ContractRow]:
+    """Every contract (in ``status``, of the customer ``parties.id``), by number, with its latest terms' period and
+    whether its renewal is due at ``at`` (default now): one statement.
+
+    Raises
+    ------
+    InvalidInput
+        For a state that is no contract state.
+    """
+    if status is not None and status not in CONTRACT_STATES:
+        raise InvalidInput(f"{status!r} is not one of {', '.join(CONTRACT_STATES)}", where="status")
+    moment = naive_utc(aware(at))
+    query = (latest_versions(*([DocumentStatus(status)] if status else [])).add_columns(Party.name, Node.identifier)
+             .outerjoin(Party, Party.id == Document.party_id).outerjoin(Node, Node.id == Party.node_id))
+    if customer is not None:
+        query = query.where(Document.party_id == customer)
+    return [ContractRow(doc.number, name, identifier, doc.status.value, doc.currency, terms.version, terms.starts_at,
+                        terms.ends_at, doc.status is DocumentStatus.ACTIVE
+                        and remind_from(terms.ends_at, terms.renewal_notice_days) <= moment)
+            for doc, terms, name, identifier in session.execute(query)]
+
+
+__all__ = ["CONTRACT_STATES", "ContractRow", "ContractSummary", "list_contracts", "summarise"]

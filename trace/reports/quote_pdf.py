@@ -147,6 +147,18 @@ def _configurations(session: Session, ids: set[int]) -> dict[int, ConfigurationT
     return {cid: ConfigurationText(model, shown, tuple(options)) for cid, (model, shown, options) in found.items()}
 
 
+def file_name(number: str, version: int) -> str:
+    """The file name of a quote version's PDF (what is not a letter, digit, ``-``, ``.`` or ``_`` becomes ``_``).
+
+    Examples
+    --------
+    >>> file_name("Q 2026/17", 2)
+    'quote-Q_2026_17-v2.pdf'
+    """
+    safe = "".join(c if c.isalnum() or c in "-._" else "_" for c in number)
+    return f"quote-{safe}-v{version}.pdf"
+
+
 def render(sheet: QuoteSheet) -> bytes:
     """Draw a quote's page(s) on A4: a header, the parties, the lines (a table that runs over pages), the totals."""
     out = io.BytesIO()
@@ -276,4 +288,4 @@ def _signed(value: Decimal) -> str:
     return ("-" if value < 0 else "") + amount_text(abs(value), grouped=True)
 
 
-__all__ = ["ConfigurationText", "PartyBlock", "QuoteSheet", "quote_pdf", "quote_sheet", "render"]
+__all__ = ["ConfigurationText", "PartyBlock", "QuoteSheet", "file_name", "quote_pdf", "quote_sheet", "render"]

@@ -1,20 +1,23 @@
-"""The JSON API under ``/api``: lineage, recall (JSON or CSV) and passports, for bearer tokens (or a signed-in browser).
+"""The JSON API under ``/api``: lineage, recall (JSON or CSV), passports and unit metrics; quotes, configurations,
+contracts and entitlement (:mod:`~cradletrace.web.api.sales`); revenue and the quote-to-cash KPIs
+(:mod:`~cradletrace.web.api.finance`), for bearer tokens (or a signed-in browser, whose writes carry the
+CSRF token in ``X-CSRF-Token``).
 
 One table (:data:`ROUTES`) both registers the views and describes them in the OpenAPI 3.1 document
 served at ``/api/openapi.json`` (:mod:`cradletrace.web.api.openapi`), so the two cannot drift
 apart; a test checks every ``/api`` route is in the document and every documented path is a route.
 Views are thin: they read parameters and call the core (:mod:`cradletrace.lineage`,
-:mod:`cradletrace.passport`).
+:mod:`cradletrace.passport`, ...).
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from flask import Blueprint, current_app, g, request
 from flask.wrappers import Response
 
@@ -24,6 +27,8 @@ from cradletrace.metrics import footprint as unit_footprint
 from cradletrace.metrics import materials as unit_materials
 from cradletrace.lineage import DEFAULT_MAX_DEPTH, as_dict, downstream, recall, recall_csv, resolve, upstream
 from cradletrace.passport import build_passport, parse_as_of, passport_for
+from cradletrace.web.api import finance, sales
+from cradletrace.web.api.common import csv_response, identifier, int_arg, json_response, wanted_format
 from cradletrace.web.auth import login_required
 from cradletrace.web.db import get_session
 
@@ -37,36 +42,22 @@ MAX_DEPTH_LIMIT = 1000
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def json_response(value: Any, status: int = 200) -> Response:
-    """JSON with datetimes as ISO 8601 UTC (``...Z``)."""
-    body = orjson.dumps(value, default=str, option=orjson.OPT_NAIVE_UTC | orjson.OPT_UTC_Z)
-    return Response(body, status=status, mimetype="application/json")
-
-
-def _identifier() -> str:
-    value = request.args.get("id", "").strip()
-    if not value:
-        raise InvalidInput("give the identifier: ?id=... (Digital Link, element string, EPC URN or serial)",
-                           where="query parameter id")
-    return value
+@bp.before_request
+def refuse_nul() -> None:
+    """Refuse a NUL character anywhere in the path, the query or the body: no identifier, number or code holds
+    one, and PostgreSQL cannot compare text with it."""
+    texts = [request.path, *request.args.keys(), *request.args.values()]
+    if any("\x00" in t for t in texts) or b"\x00" in request.get_data() or b"\\u0000" in request.get_data():
+        raise InvalidInput("a NUL character is not allowed", where="request")
 
 
 def _max_depth() -> int:
-    text = request.args.get("max_depth")
-    if text is None:
-        return DEFAULT_MAX_DEPTH
-    try:
-        value = int(text)
-    except ValueError:
-        raise InvalidInput(f"{text!r} is not a whole number", where="query parameter max_depth") from None
-    if not 0 <= value <= MAX_DEPTH_LIMIT:
-        raise InvalidInput(f"must be between 0 and {MAX_DEPTH_LIMIT}", where="query parameter max_depth")
-    return value
+    return int_arg("max_depth", DEFAULT_MAX_DEPTH, 0, MAX_DEPTH_LIMIT) or 0
 
 
 def lineage_upstream() -> Response:
     session = get_session()
-    node = resolve(session, _identifier())
+    node = resolve(session, identifier())
     as_of = parse_as_of(request.args.get("as_of"))
     rows = upstream(session, node.identifier, as_of, max_depth=_max_depth())
     return json_response({"identifier": node.identifier, "kind": node.kind, "direction": "upstream",
@@ -75,7 +66,7 @@ def lineage_upstream() -> Response:
 
 def lineage_downstream() -> Response:
     session = get_session()
-    node = resolve(session, _identifier())
+    node = resolve(session, identifier())
     rows = downstream(session, node.identifier, max_depth=_max_depth())
     return json_response({"identifier": node.identifier, "kind": node.kind, "direction": "downstream",
                           "rows": [as_dict(r) for r in rows]})
@@ -83,43 +74,37 @@ def lineage_downstream() -> Response:
 
 def recall_units() -> Response:
     session = get_session()
-    node = resolve(session, _identifier())
+    node = resolve(session, identifier())
     rows = recall(session, node.identifier, max_depth=_max_depth())
-    wanted = request.args.get("format") or ("csv" if request.accept_mimetypes.best_match(
-        ["application/json", "text/csv"]) == "text/csv" else "json")
-    if wanted == "csv":
+    if wanted_format() == "csv":
         out = io.StringIO()
         recall_csv(rows, out)
-        response = Response(out.getvalue(), mimetype="text/csv")
-        response.headers["Content-Disposition"] = 'attachment; filename="recall.csv"'
-        return response
-    if wanted != "json":
-        raise InvalidInput(f"{wanted!r} is not json or csv", where="query parameter format")
+        return csv_response(out.getvalue(), "recall.csv")
     return json_response({"identifier": node.identifier, "count": len(rows), "units": [as_dict(r) for r in rows]})
 
 
 def passport() -> Response:
     session = get_session()
-    full = build_passport(session, _identifier(), as_of=parse_as_of(request.args.get("as_of")),
+    full = build_passport(session, identifier(), as_of=parse_as_of(request.args.get("as_of")),
                           company_prefixes=current_app.config.get("COMPANY_PREFIXES", ()))
     return json_response(passport_for(full, g.roles))
 
 
 def footprint() -> Response:
     session = get_session()
-    node = resolve(session, _identifier())
+    node = resolve(session, identifier())
     return json_response(unit_footprint(session, node.identifier, at=parse_as_of(request.args.get("as_of"))).to_dict())
 
 
 def materials() -> Response:
     session = get_session()
-    node = resolve(session, _identifier())
+    node = resolve(session, identifier())
     return json_response(unit_materials(session, node.identifier, at=parse_as_of(request.args.get("as_of"))).to_dict())
 
 
 def compliance() -> Response:
     session = get_session()
-    node = resolve(session, _identifier())
+    node = resolve(session, identifier())
     return json_response(compliance_status(session, node.identifier, at=parse_as_of(request.args.get("as_of"))).to_dict())
 
 
@@ -131,16 +116,40 @@ def openapi_document() -> Response:
 
 @dataclass(frozen=True)
 class Route:
-    """One ``GET`` route of the API: its path, view, who may call it, and how the OpenAPI document describes it."""
+    """One route of the API: its path, view, who may call it, and how the OpenAPI document describes it.
+
+    ``path`` is the OpenAPI form (``/quotes/{number}``); a path parameter whose schema is an integer is an
+    ``int`` in the Flask rule. ``body`` names the schema of a JSON request body, ``status`` the success
+    status, ``errors`` the statuses beyond 400, 401 and 403 the operation can answer.
+    """
 
     path: str
-    view: Callable[[], Response]
+    view: Callable[..., Response]
     roles: tuple[str, ...]
     summary: str
     parameters: tuple[str, ...]
     response: str
     media_types: tuple[str, ...] = ("application/json",)
+    method: str = "GET"
+    body: str | None = None
+    status: int = 200
+    errors: tuple[int, ...] = ()
 
+    @property
+    def rule(self) -> str:
+        """The Flask rule of :attr:`path`."""
+        from cradletrace.web.api.q2c_schemas import PARAMETERS
+
+        def converter(match: re.Match[str]) -> str:
+            name = match.group(1)
+            kind = PARAMETERS[name]["schema"]["type"]
+            return f"<int:{name}>" if kind == "integer" else f"<{name}>"
+
+        return re.sub(r"\{(\w+)\}", converter, self.path)
+
+
+LIST = ("from", "to")
+"""The parameters of a period (``from`` included, ``to`` excluded)."""
 
 ROUTES = (
     Route("/lineage/upstream", lineage_upstream, LINEAGE_ROLES,
@@ -164,10 +173,67 @@ ROUTES = (
     Route("/compliance", compliance, METRICS_ROLES,
           "The compliance status of a unit at a time (RoHS, REACH, 3TG, certificates, custody), with its reasons",
           ("id", "as_of"), "ComplianceStatus"),
+    # Quote-to-cash: sales.
+    Route("/quotes", sales.quotes, sales.QUOTE_ROLES,
+          "Quotes by number (their latest version), newest first: filter by status, customer and date; paged",
+          ("status", "customer", *LIST, "limit", "offset"), "QuoteList", errors=(404,)),
+    Route("/quotes/{number}", sales.quote, sales.QUOTE_ROLES,
+          "A quote version (the latest, or ?version=N): lines with the price explained, the configuration of each "
+          "configured line, approvals, every version, the order it became", ("number", "version"), "Quote",
+          errors=(404,)),
+    Route("/quotes/{number}/pdf", sales.quote_pdf, sales.QUOTE_ROLES,
+          "A quote version as the PDF for the customer", ("number", "version"), "PDF", ("application/pdf",),
+          errors=(404,)),
+    Route("/quotes/{number}/approve", sales.approve_quote, sales.APPROVERS,
+          "Approve the discount of a draft quote above the threshold (sales managers); answers the quote",
+          ("number",), "Quote", method="POST", body="Note", errors=(404, 422)),
+    Route("/quotes/{number}/reject-discount", sales.reject_quote_discount, sales.APPROVERS,
+          "Refuse the discount of a draft quote, with the reason (sales managers); answers the quote",
+          ("number",), "Quote", method="POST", body="Reason", errors=(404, 422)),
+    Route("/quotes/{number}/send", sales.send, sales.SELLERS,
+          "Send a draft quote (refused past its validity, or with a discount that needs an approval it lacks); "
+          "the version is frozen from then on", ("number",), "Quote", method="POST", body="Empty", errors=(404, 422)),
+    Route("/quotes/{number}/accept", sales.accept, sales.SELLERS,
+          "Record the customer's acceptance of a sent quote and make its sales order (numbered order_number, else "
+          "the next SO number); answers the quote, which names the order", ("number",), "Quote", method="POST",
+          body="Acceptance", errors=(404, 422)),
+    Route("/configurations/models", sales.configuration_models, sales.QUOTE_ROLES,
+          "The configurable models: option groups, options with their bill-of-materials rows, rules, variants",
+          (), "ConfigurationModels"),
+    Route("/configurations", sales.save_configuration, sales.SELLERS,
+          "Check a choice of options against its model and save it as a configuration (422 names the broken rule)",
+          (), "Configuration", method="POST", body="ConfigurationRequest", status=201, errors=(404, 422)),
+    Route("/configurations/{configuration}", sales.configuration, sales.QUOTE_ROLES,
+          "A saved configuration: model, variant, options in group order, bill of materials",
+          ("configuration",), "Configuration", errors=(404,)),
+    Route("/contracts", sales.contracts, sales.CONTRACT_ROLES,
+          "Contracts by number with their state, customer, latest period and whether renewal is due at a date",
+          ("status", "customer", "at"), "ContractList", errors=(404,)),
+    Route("/contracts/reminders", sales.contract_reminders, sales.CONTRACT_ROLES,
+          "Active contracts due for renewal at a date (within their notice before the end), soonest end first",
+          ("at",), "Reminders"),
+    Route("/contracts/{number}", sales.contract, sales.CONTRACT_ROLES,
+          "A contract: state and history, every terms version (and which is in force at a date), documents, units",
+          ("number", "at"), "Contract", errors=(404,)),
+    Route("/entitlement", sales.unit_entitlement, sales.ENTITLEMENT_ROLES,
+          "Is a unit under warranty or covered by a service plan at a date, and why", ("id", "at"), "Entitlement"),
+    # Quote-to-cash: finance.
+    Route("/revenue/schedule", finance.revenue_schedule, finance.REVENUE_ROLES,
+          "The revenue schedule per period: recognised (products, services), billed, deferred, contract assets and "
+          "liabilities (JSON, or CSV with format=csv or Accept: text/csv); default this year so far",
+          (*LIST, "period", "format"), "RevenueSchedule", ("application/json", "text/csv")),
+    Route("/revenue/journal", finance.revenue_journal, finance.REVENUE_ROLES,
+          "The journal lines of a period: date, account, debit, credit, contract, obligation, reference (JSON, or "
+          "CSV for a ledger); default this year so far", (*LIST, "format"), "RevenueJournal",
+          ("application/json", "text/csv")),
+    Route("/reports/q2c", finance.q2c_kpis, finance.KPI_ROLES,
+          "The quote-to-cash KPIs of a period by name (default this month so far), with their tables",
+          (*LIST, "customer", "product", "period"), "Q2CReport", errors=(404,)),
     Route("/openapi.json", openapi_document, (), "This document", (), "OpenAPI"),
 )
 
 for _route in ROUTES:
-    bp.add_url_rule(_route.path, _route.view.__name__, login_required(*_route.roles)(_route.view), methods=["GET"])
+    bp.add_url_rule(_route.rule, _route.view.__name__, login_required(*_route.roles)(_route.view),
+                    methods=[_route.method])
 
-__all__ = ["LINEAGE_ROLES", "METRICS_ROLES", "ROUTES", "Route", "bp"]
+__all__ = ["LINEAGE_ROLES", "METRICS_ROLES", "ROUTES", "Route", "bp", "json_response"]

@@ -6,6 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from cradletrace.lineage.queries import RECALL_CSV_COLUMNS
+from cradletrace.reports.revenue import JOURNAL_COLUMNS, SCHEDULE_COLUMNS
+from cradletrace.web.api.q2c_schemas import PARAMETERS as Q2C_PARAMETERS
+from cradletrace.web.api.q2c_schemas import SCHEMAS as Q2C_SCHEMAS
 
 _TIME = {"type": ["string", "null"], "format": "date-time"}
 _TEXT = {"type": ["string", "null"]}
@@ -23,6 +26,7 @@ PARAMETERS: dict[str, dict[str, Any]] = {
                   "schema": {"type": "integer", "minimum": 0, "maximum": 1000, "default": 50}},
     "format": {"name": "format", "in": "query", "required": False, "description": "json (default) or csv.",
                "schema": {"type": "string", "enum": ["json", "csv"]}},
+    **Q2C_PARAMETERS,
 }
 
 SCHEMAS: dict[str, dict[str, Any]] = {
@@ -93,54 +97,84 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                        "reasons": {"type": "array", "items": {"type": "object"}}},
     },
     "OpenAPI": {"type": "object", "required": ["openapi", "paths"]},
+    **Q2C_SCHEMAS,
 }
 
 _ERRORS = {
-    "400": "A parameter is missing or malformed (the problem names it).",
-    "401": "No login or token, or the token is not valid.",
-    "403": "The caller's roles do not allow this.",
-    "404": "The identifier was never recorded.",
+    400: "A parameter or the body is missing or malformed (the problem names it).",
+    401: "No login or token, or the token is not valid.",
+    403: "The caller's roles do not allow this.",
+    404: "The identifier or document was never recorded.",
+    422: "A business rule refuses it: the problem says which and why (for a configuration, `where` names the "
+         "broken rule).",
 }
+_CSV = {
+    "Recall": RECALL_CSV_COLUMNS,
+    "RevenueSchedule": SCHEDULE_COLUMNS,
+    "RevenueJournal": JOURNAL_COLUMNS,
+}
+"""The columns of each CSV answer, by its response schema."""
 
 
-def _operation(route: Any) -> dict[str, Any]:
+def _content(route: Any) -> dict[str, Any]:
     content: dict[str, Any] = {}
     for media_type in route.media_types or ("application/json",):
         if media_type == "text/csv":
-            content[media_type] = {"schema": {"type": "string", "description": "A header line, then one line per unit: "
-                                              + ", ".join(RECALL_CSV_COLUMNS)}}
+            content[media_type] = {"schema": {"type": "string", "description": "A header line, then one line per row: "
+                                              + ", ".join(_CSV[route.response])}}
         else:
             content[media_type] = {"schema": {"$ref": f"#/components/schemas/{route.response}"}}
+    return content
+
+
+def _operation(route: Any) -> dict[str, Any]:
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
-    responses: dict[str, Any] = {"200": {"description": route.summary, "content": content}}
-    for status, description in _ERRORS.items():
-        if status == "404" and "id" not in route.parameters:
+    success: dict[str, Any] = {"description": route.summary, "content": _content(route)}
+    if route.status == 201:
+        success["headers"] = {"Location": {"description": "The new resource.", "schema": {"type": "string"}}}
+    responses: dict[str, Any] = {str(route.status): success}
+    statuses = {400, 401, 403, *route.errors}
+    if "id" in route.parameters:
+        statuses.add(404)
+    for status in sorted(statuses):
+        if status == 400 and not route.parameters and route.body is None:
             continue
-        if status == "400" and not route.parameters:
+        if status == 403 and not route.roles:
             continue
-        if status == "403" and not route.roles:
-            continue
-        responses[status] = {"description": description, "content": problem}
+        responses[str(status)] = {"description": _ERRORS[status], "content": problem}
     operation: dict[str, Any] = {
         "operationId": route.view.__name__, "summary": route.summary,
         "parameters": [{"$ref": f"#/components/parameters/{name}"} for name in route.parameters],
         "responses": responses,
     }
+    if route.body is not None:
+        operation["requestBody"] = {"required": route.body not in ("Empty", "Note", "Acceptance"), "content": {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{route.body}"}}}}
+    notes = []
     if route.roles:
-        operation["description"] = f"Needs one of the roles: {', '.join(route.roles)}."
+        notes.append(f"Needs one of the roles: {', '.join(route.roles)}.")
+    if route.method != "GET":
+        notes.append("A signed-in browser session sends its CSRF token in the X-CSRF-Token header; a bearer token "
+                     "needs none.")
+    if notes:
+        operation["description"] = " ".join(notes)
     return operation
 
 
 def document(routes: Iterable[Any]) -> dict[str, Any]:
     """The OpenAPI 3.1 document of ``routes`` (the blueprint's :data:`~cradletrace.web.api.ROUTES`)."""
+    paths: dict[str, dict[str, Any]] = {}
+    for route in routes:
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)
     return {
         "openapi": "3.1.0",
         "info": {"title": "cradletrace API", "version": "1",
-                 "description": "Lineage, recall and passports of a cradletrace deployment. Every call needs a "
-                                "bearer token (`cradletrace token add USER`) or a signed-in session."},
+                 "description": "Lineage, recall, passports and unit metrics; quotes, configurations, contracts, "
+                                "entitlement, revenue and the quote-to-cash KPIs of a cradletrace deployment. Every "
+                                "call needs a bearer token (`cradletrace token add USER`) or a signed-in session."},
         "servers": [{"url": "/api"}],
         "security": [{"bearer": []}],
-        "paths": {route.path: {"get": _operation(route)} for route in routes},
+        "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "parameters": PARAMETERS,

@@ -1,0 +1,273 @@
+"""The OpenAPI parameters and schemas of the quote-to-cash operations of ``/api`` (quotes, configurations,
+contracts, entitlement, revenue, the KPIs), merged into the document by :mod:`cradletrace.web.api.openapi`.
+
+Money, quantities and discounts in the quote, configuration and contract documents are decimal strings
+(exact); the report-shaped answers (revenue, KPIs) are those of :func:`cradletrace.reports.output.write_report`,
+whose numbers are JSON numbers, as the command line writes them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_TIME = {"type": ["string", "null"], "format": "date-time"}
+_TEXT = {"type": ["string", "null"]}
+_STRING = {"type": "string"}
+_INT = {"type": "integer"}
+_BOOL = {"type": "boolean"}
+_DECIMAL = {"type": "string", "description": "A decimal number as text (exact)."}
+_DECIMAL_OR_NULL = {"type": ["string", "null"], "description": "A decimal number as text (exact), or null."}
+_REPORT_TIME = {"type": ["string", "null"],
+                "description": "An ISO 8601 time in UTC without an offset, as the report writer gives it."}
+_FIGURE = {"description": "A number, or an object of numbers per currency when there are several; null when "
+                         "there is nothing to measure."}
+_DURATION = {"type": "object", "required": ["mean", "median", "count"],
+             "description": "Days: mean and median over count cases (null when there are none).",
+             "properties": {"mean": {"type": ["number", "null"]}, "median": {"type": ["number", "null"]},
+                            "count": _INT}}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _array(item: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": item}
+
+
+def _query(name: str, description: str, schema: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema, **extra}
+
+
+PARAMETERS: dict[str, dict[str, Any]] = {
+    "number": {"name": "number", "in": "path", "required": True, "description": "The document's number.",
+               "schema": {"type": "string", "minLength": 1, "maxLength": 64}, "example": "Q-2"},
+    "configuration": {"name": "configuration", "in": "path", "required": True,
+                      "description": "The configuration's id.",
+                      "schema": {"type": "integer", "minimum": 1, "maximum": 2**53}},
+    "version": _query("version", "The version (default: the latest).", {"type": "integer", "minimum": 1}),
+    "status": _query("status", "Only those in this state: for quotes draft, sent, accepted, rejected or expired "
+                     "(of their latest version); for contracts draft, negotiation, approved, signed, active, "
+                     "renewed, expired or terminated.", _STRING),
+    "customer": _query("customer", "Only this customer: a party's GLN, Digital Link or URI.", _STRING),
+    "product": _query("product", "Only quotes and order lines of this product (GTIN); contracts and revenue "
+                      "are not split by product.", _STRING),
+    "from": _query("from", "Start of the period, included: a date (its start, UTC) or an ISO 8601 date-time.",
+                   _STRING, example="2026-03-01"),
+    "to": _query("to", "End of the period, excluded: a date (its start, UTC) or an ISO 8601 date-time; now when "
+                 "not given.", _STRING, example="2026-04-01"),
+    "at": _query("at", "The date asked about: a date (its end, UTC) or an ISO 8601 date-time; now when not given.",
+                 _STRING, example="2026-06-30"),
+    "limit": _query("limit", "How many to give at most.", {"type": "integer", "minimum": 1, "maximum": 1000,
+                                                            "default": 100}),
+    "offset": _query("offset", "How many to skip.", {"type": "integer", "minimum": 0, "default": 0}),
+    "period": _query("period", "The length of each period.", {"type": "string", "enum": ["month", "quarter", "year"],
+                                                               "default": "month"}),
+}
+
+_PRICED_LINE = {
+    "type": "object", "required": ["line_no", "quantity", "unit_price", "net", "effective_discount"],
+    "properties": {
+        "line_no": _INT, "product": _TEXT, "product_name": _TEXT, "configuration_id": {"type": ["integer", "null"]},
+        "quantity": _DECIMAL, "price_list": _TEXT, "tier": _DECIMAL_OR_NULL, "list_price": _DECIMAL_OR_NULL,
+        "surcharges": _array({"type": "object", "properties": {"option": _STRING, "name": _STRING,
+                                                               "amount": _DECIMAL, "price_list": _TEXT}}),
+        "surcharge": _DECIMAL, "unit_price": _DECIMAL, "price_given": _BOOL, "discount": _DECIMAL, "gross": _DECIMAL,
+        "line_discount_amount": _DECIMAL, "document_discount_amount": _DECIMAL, "net": _DECIMAL,
+        "tax_rate": _DECIMAL, "tax": _DECIMAL, "effective_discount": _DECIMAL,
+    },
+}
+_APPROVAL = {
+    "type": "object", "required": ["version", "discount", "threshold", "requested_at", "approved"],
+    "properties": {"version": _INT, "discount": _DECIMAL, "threshold": _DECIMAL, "requested_at": _TIME,
+                   "requested_by": _TEXT, "decided_at": _TIME, "decided_by": _TEXT,
+                   "approved": {"type": ["boolean", "null"]}, "note": _TEXT},
+}
+_CONFIGURATION = {
+    "type": "object", "required": ["id", "model_code", "gtin", "options", "bom"],
+    "description": "A saved configuration: its model, variant (or base product), options in group order and bill "
+                   "of materials (quantities as decimal text).",
+    "properties": {
+        "id": _INT, "model_code": _STRING, "model_name": _STRING, "base_gtin": _STRING, "base_name": _TEXT,
+        "variant_gtin": _TEXT, "variant_name": _TEXT, "gtin": _STRING, "created_at": _TIME, "created_by": _TEXT,
+        "options": _array({"type": "object", "required": ["group", "code", "name"],
+                           "properties": {"group": _STRING, "code": _STRING, "name": _STRING}}),
+        "bom": _array({"type": "object", "required": ["gtin", "quantity"],
+                       "properties": {"gtin": _STRING, "name": _TEXT, "quantity": _DECIMAL}}),
+    },
+}
+_COMPONENT = {"type": "object", "required": ["product", "quantity"],
+              "properties": {"product": _STRING, "name": _TEXT, "quantity": _DECIMAL}}
+_COVERAGE = {"type": ["object", "null"], "required": ["kind", "name", "months", "covers", "active", "reason"],
+             "properties": {"kind": _STRING, "name": _STRING, "code": _TEXT, "months": _INT, "starts_at": _TIME,
+                            "ends_at": _TIME, "covers": _array(_STRING), "active": _BOOL, "reason": _STRING}}
+_REPORT = {"report": _STRING, "title": _STRING,
+           "period": {"type": "object", "properties": {"from": _REPORT_TIME, "to": _REPORT_TIME}},
+           "filters": {"type": "object"}, "notes": _array(_STRING)}
+_SCHEDULE_ROW = {"type": "object", "required": ["period", "currency", "recognised", "billed", "deferred"],
+                 "properties": {"period": _STRING, "start": _REPORT_TIME, "end": _REPORT_TIME, "currency": _STRING,
+                                **{c: {"type": "number"} for c in ("recognised", "products", "services", "billed",
+                                                                   "deferred", "contract_assets",
+                                                                   "contract_liabilities")}}}
+_JOURNAL_ROW = {"type": "object", "required": ["date", "account", "debit", "credit"],
+                "properties": {"date": _REPORT_TIME, "account": _STRING, "debit": {"type": "number"},
+                               "credit": {"type": "number"}, "contract": _STRING, "obligation": _TEXT,
+                               "reference": _STRING, "currency": _STRING}}
+
+Q2C_FIGURES: dict[str, Any] = {
+    "quotes_sent": _INT, "quote_turnaround": _DURATION,
+    "approval_cycle_time": {**_DURATION, "required": ["mean", "median", "count", "pending"],
+                            "properties": {**_DURATION["properties"], "pending": _INT}},
+    "list_value": _FIGURE, "net_value": _FIGURE, "discount_given": _FIGURE, "discount_share": _FIGURE,
+    "quotes_decided": _INT, "quote_to_order_rate": {"type": ["number", "null"]},
+    "quote_to_order_rate_by_versions": {"type": "object", "additionalProperties": {"type": ["number", "null"]},
+                                        "description": "The rate per number of versions the quote had."},
+    "contracts_signed": _INT, "contract_cycle_time": _DURATION, "contract_periods_ended": _INT,
+    "renewal_rate": {"type": ["number", "null"]},
+    "revenue_recognised": _FIGURE, "revenue_billed": _FIGURE, "revenue_deferred": _FIGURE,
+    "configured_units_checked": _INT, "mismatches_as_built": _INT, "mismatch_rate": {"type": ["number", "null"]},
+    "mismatches_including_service": _INT, "mismatch_rate_including_service": {"type": ["number", "null"]},
+}
+"""The figures of the quote-to-cash report by name (docs/quote-to-cash.md, KPIs, defines each)."""
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "QuoteRow": {
+        "type": "object", "required": ["number", "version", "versions", "status", "approval_pending"],
+        "properties": {"number": _STRING, "version": _INT, "versions": _INT, "customer": _TEXT, "customer_id": _TEXT,
+                       "status": _STRING, "currency": _TEXT, "amount": _DECIMAL_OR_NULL, "tax": _DECIMAL_OR_NULL,
+                       "discount": _DECIMAL, "created_at": _TIME, "sent_at": _TIME, "valid_until": _TIME,
+                       "decided_at": _TIME, "approval_pending": _BOOL, "order": _TEXT},
+    },
+    "QuoteList": {"type": "object", "required": ["total", "limit", "offset", "quotes"],
+                  "properties": {"total": _INT, "limit": _INT, "offset": _INT, "quotes": _array(_ref("QuoteRow"))}},
+    "Quote": {
+        "type": "object",
+        "required": ["number", "version", "status", "frozen", "pricing", "configurations", "approvals", "versions"],
+        "description": "A quote version with its prices explained line by line (list used, tier, list price, "
+                       "surcharges by option, unit price, line and document discount, net, tax), the configuration "
+                       "of each configured line, its approval requests, the approval that covers its discount, "
+                       "every version of the quote and the order it became.",
+        "properties": {
+            "number": _STRING, "version": _INT, "status": _STRING, "frozen": _BOOL, "customer": _TEXT,
+            "customer_id": _TEXT, "currency": _TEXT, "created_at": _TIME, "sent_at": _TIME, "decided_at": _TIME,
+            "valid_until": _TIME, "reason": _TEXT, "order": _TEXT,
+            "pricing": {"type": "object", "required": ["currency", "lines", "net", "tax", "total", "discount"],
+                        "properties": {"currency": _STRING, "customer": _TEXT, "at": _TIME, "price_list": _TEXT,
+                                       "document_discount": _DECIMAL, "lines": _array(_PRICED_LINE),
+                                       **{k: _DECIMAL for k in ("gross", "line_discounts", "document_discounts", "net",
+                                                                "tax", "total", "discount")}}},
+            "configurations": _array(_CONFIGURATION),
+            "approvals": _array(_APPROVAL),
+            "covering_approval": {"oneOf": [{"type": "null"}, _APPROVAL]},
+            "versions": _array({"type": "object", "required": ["version", "status", "frozen"],
+                                "properties": {"version": _INT, "status": _STRING, "created_at": _TIME,
+                                               "sent_at": _TIME, "decided_at": _TIME, "valid_until": _TIME,
+                                               "amount": _DECIMAL_OR_NULL, "frozen": _BOOL}}),
+        },
+    },
+    "PDF": {"type": "string", "contentMediaType": "application/pdf"},
+    "Note": {"type": "object", "properties": {"note": {"type": ["string", "null"], "maxLength": 500}},
+             "description": "An optional note kept with the decision."},
+    "Reason": {"type": "object", "required": ["note"],
+               "properties": {"note": {"type": "string", "minLength": 1, "maxLength": 500}},
+               "description": "Why the discount is refused (sending the quote then names it)."},
+    "Empty": {"type": "object", "description": "Nothing (an empty object, or no body)."},
+    "Acceptance": {"type": "object",
+                   "properties": {"order_number": {"type": ["string", "null"], "maxLength": 64}},
+                   "description": "The number of the order to make (default: the next of the SO series)."},
+    "ConfigurationRequest": {"type": "object", "required": ["model", "options"],
+                             "properties": {"model": {"type": "string", "minLength": 1, "maxLength": 40},
+                                            "options": _array(_STRING)},
+                             "example": {"model": "PACK", "options": ["c10", "lfp", "hv"]}},
+    "Configuration": _CONFIGURATION,
+    "ConfigurationModels": {
+        "type": "object", "required": ["models"],
+        "properties": {"models": _array({
+            "type": "object", "required": ["code", "name", "product", "groups", "components", "rules", "variants"],
+            "description": "A model in the shape cradletrace.configure.define_model takes, with names.",
+            "properties": {
+                "code": _STRING, "name": _STRING, "description": _TEXT, "product": _STRING, "product_name": _TEXT,
+                "created_at": _TIME,
+                "groups": _array({"type": "object", "required": ["code", "name", "required", "multiple", "options"],
+                                  "properties": {"code": _STRING, "name": _STRING, "required": _BOOL,
+                                                 "multiple": _BOOL, "options": _array({
+                                                     "type": "object", "required": ["code", "name", "components"],
+                                                     "properties": {"code": _STRING, "name": _STRING,
+                                                                    "components": _array(_COMPONENT)}})}}),
+                "components": _array(_COMPONENT),
+                "rules": _array({"type": "object", "required": ["code", "kind", "option", "other"],
+                                 "properties": {"code": _STRING, "kind": {"enum": ["requires", "excludes"]},
+                                                "option": _STRING, "other": _STRING, "message": _TEXT}}),
+                "variants": _array({"type": "object", "required": ["product", "options"],
+                                    "properties": {"product": _STRING, "name": _TEXT, "options": _array(_STRING)}}),
+            }})},
+    },
+    "ContractList": {"type": "object", "required": ["contracts"], "properties": {"contracts": _array({
+        "type": "object", "required": ["number", "status", "version", "starts_at", "ends_at", "renewal_due"],
+        "properties": {"number": _STRING, "customer": _TEXT, "customer_id": _TEXT, "status": _STRING,
+                       "currency": _TEXT, "version": _INT, "starts_at": _TIME, "ends_at": _TIME,
+                       "renewal_due": _BOOL}})}},
+    "Contract": {
+        "type": "object", "required": ["number", "status", "terms", "history", "documents", "units"],
+        "description": "A contract: state, dates, every terms version (in_force names the one in force at `at`), "
+                       "the history of its states (who, when, why), its documents and the units it covers.",
+        "properties": {
+            "number": _STRING, "customer": _TEXT, "customer_id": _TEXT, "currency": _TEXT, "status": _STRING,
+            "created_at": _TIME, "signed_at": _TIME, "approved_by": _TEXT, "closed_at": _TIME, "reason": _TEXT,
+            "at": _TIME, "in_force": {"type": ["integer", "null"]},
+            "terms": _array({"type": "object", "required": ["version", "starts_at", "ends_at"], "properties": {
+                "contract": _STRING, "version": _INT, "price_list": _TEXT, "payment_terms_days": _INT,
+                "starts_at": _TIME, "ends_at": _TIME, "renewal_notice_days": _INT, "changed_at": _TIME,
+                "changed_by": _TEXT, "note": _TEXT, "warranties": _array({"type": "object"}),
+                "plans": _array({"type": "object"})}}),
+            "history": _array({"type": "object", "required": ["state", "at", "version"],
+                               "properties": {"state": _STRING, "at": _TIME, "by": _TEXT, "note": _TEXT,
+                                              "version": _INT}}),
+            "documents": _array({"type": "object", "required": ["kind", "number", "status"],
+                                 "properties": {"kind": _STRING, "number": _STRING, "version": _INT,
+                                                "status": _STRING, "amount": _DECIMAL_OR_NULL, "currency": _TEXT,
+                                                "created_at": _TIME, "depth": _INT}}),
+            "units": _array({"type": "object", "required": ["identifier"],
+                             "properties": {"identifier": _STRING, "gtin": _TEXT, "serial": _TEXT,
+                                            "product": _TEXT}}),
+        },
+    },
+    "Reminders": {"type": "object", "required": ["at", "reminders"], "properties": {
+        "at": _TIME, "reminders": _array({
+            "type": "object", "required": ["contract", "ends_at", "remind_from", "days_left", "version"],
+            "properties": {"contract": _STRING, "customer": _TEXT, "ends_at": _TIME, "remind_from": _TIME,
+                           "days_left": _INT, "version": _INT}})}},
+    "Entitlement": {
+        "type": "object", "required": ["unit", "at", "covered", "under_warranty", "plans", "reasons"],
+        "description": "Whether the unit is under warranty or a service plan at `at`, each coverage with its "
+                       "period and what it covers, and the reasons in words.",
+        "properties": {
+            "unit": _STRING, "gtin": _TEXT, "product": _TEXT, "at": _TIME, "contract": _TEXT,
+            "contract_status": _TEXT, "customer": _TEXT, "terms_version": {"type": ["integer", "null"]},
+            "control": {"type": ["object", "null"], "description": "When and by which event control passed."},
+            "warranty": _COVERAGE, "plans": _array(_COVERAGE), "reasons": _array(_STRING),
+            "covered": _BOOL, "under_warranty": _BOOL,
+        },
+    },
+    "RevenueSchedule": {
+        "type": "object", "required": ["report", "period", "tables"],
+        "description": "The schedule report: its figures (recognised, billed over the range; deferred, "
+                       "contract_assets, contract_liabilities at its end; per currency when several) and the "
+                       "table of periods.",
+        "properties": {**_REPORT, "currency": _STRING,
+                       **{k: _FIGURE for k in ("recognised", "billed", "deferred", "contract_assets",
+                                               "contract_liabilities")},
+                       "tables": {"type": "object", "required": ["schedule"],
+                                  "properties": {"schedule": _array(_SCHEDULE_ROW)}}},
+    },
+    "RevenueJournal": {"type": "object", "required": ["report", "period", "tables"],
+                       "properties": {**_REPORT, "tables": {"type": "object", "required": ["journal"],
+                                                            "properties": {"journal": _array(_JOURNAL_ROW)}}}},
+    "Q2CReport": {
+        "type": "object", "required": ["report", "period", "tables", *Q2C_FIGURES],
+        "description": "Every quote-to-cash KPI of the period by name, and the tables discount_by_customer, "
+                       "discount_by_product, quote_to_order, contract_periods and revenue.",
+        "properties": {**_REPORT, **Q2C_FIGURES,
+                       "tables": {"type": "object", "additionalProperties": _array({"type": "object"})}},
+    },
+}
