@@ -24,6 +24,7 @@ from cradletrace.contracts.summary import ContractSummary, summarise
 from cradletrace.contracts.terms import Terms, latest_versions
 from cradletrace.errors import InvalidInput
 from cradletrace.models import Document, DocumentStatus, Party
+from cradletrace.passport import parse_as_of
 from cradletrace.web.auth import login_required
 from cradletrace.web.commercial import SALES_ROLES, act, register, user_name
 from cradletrace.web.db import get_session
@@ -143,20 +144,22 @@ def allowed_actions(status: str) -> list[str]:
 @bp.get("")
 @login_required(*SALES_ROLES)
 def contracts() -> Any:
-    """The contracts (``?state=`` filters), the renewals due on top."""
+    """The contracts (``?state=`` filters), the renewals due on top (at ``?at=``, a date; default now)."""
     state = request.args.get("state", "")
+    at = parse_as_of(request.args.get("at"))
     session = get_session()
-    reminders = renewals_due(session)
+    reminders = renewals_due(session, at)
     rows = contract_rows(session, state=state if state in STATES else None,
                          due=frozenset(r.contract for r in reminders))
-    return render_template("sales/contracts.html", rows=rows, reminders=reminders, states=STATES, state=state)
+    return render_template("sales/contracts.html", rows=rows, reminders=reminders, states=STATES, state=state,
+                           at=request.args.get("at", ""))
 
 
 @bp.get("/<number>")
 @login_required(*SALES_ROLES)
 def contract(number: str) -> Any:
-    """A contract's page."""
-    summary = summarise(get_session(), number)
+    """A contract's page, with the terms in force at ``?at=`` (a date; default now)."""
+    summary = summarise(get_session(), number, parse_as_of(request.args.get("at")))
     current = summary.current
     return render_template("sales/contract.html", c=summary, current=current, versions=term_versions(summary),
                            actions=allowed_actions(summary.status), renew_until=add_months(current.ends_at, 12))
