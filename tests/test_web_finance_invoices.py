@@ -45,14 +45,14 @@ def test_an_invoice_page(billed, signed_in) -> None:  # type: ignore[no-untyped-
     assert "Amount 180.00 EUR (tax 0.00) Open 0.00 EUR Order SO3" in page and 'href="/sales/orders/SO3"' in body
     # The line: 2 pumps at 100.00, 10 % off the line: 200.00 - 20.00 = 180.00.
     assert "1 Pump 09506000134352 2 100.00 10 % 180.00 0.00" in page
-    assert "Gross 200.00 Line discounts −20.00 Invoice discount −0.00 Net 180.00" in page
+    assert "Totals Gross 200.00 Line discounts −20.00 Invoice discount 0.00 Net 180.00" in page
     # Applied: the credit note for the returned pump (90.00, 21 Feb), then PAY3 (90.00, 25 Feb).
     assert ("2026-02-21 credit note CN-000001 90.00 2026-02-25 payment PAY3 90.00 Open 0.00") in page
     assert 'href="/finance/payments/PAY3"' in body
     # Before and after it in the chain: its shipment, the return, the credit note and the payment.
     assert "shipment SH4" in page and "rma RMA1" in page and "credit note CN-000001" in page
     # The serials it covered, each linked to its passport.
-    assert "Serials covered (2) 09506000134352 #P4 09506000134352 #P5" in page
+    assert "Serials covered (2) Pump #P4 09506000134352 Pump #P5 09506000134352" in page
     assert 'href="/01/09506000134352/21/P4"' in body and 'href="/01/09506000134352/21/P5"' in body
 
 

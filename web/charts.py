@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-PLOT_HEIGHT, LABEL_HEIGHT, AXIS_WIDTH, PAD = 200, 34, 64, 8
-BAR_WIDTH, BAR_GAP, GROUP_GAP = 16, 2, 14
+PLOT_HEIGHT, LABEL_HEIGHT, AXIS_WIDTH, PAD = 220, 44, 52, 8
+BAR_WIDTH, BAR_GAP, GROUP_GAP = 16, 2, 12
 
 
 @dataclass(frozen=True)
@@ -73,14 +73,14 @@ def _extent(series: Sequence[Series], categories: int) -> tuple[float, float]:
     return low, high
 
 
-def bar_chart(labels: Sequence[str], series: Sequence[Series], *, title: str, unit: str = "") -> Markup:
-    """An SVG bar chart of ``series`` over the categories ``labels``.
+def bar_chart(labels: Sequence[str], series: Sequence[Series], *, title: str) -> Markup:
+    """An SVG bar chart of ``series`` over the categories ``labels`` (the unit goes in the caption beside it).
 
     Examples
     --------
     >>> svg = bar_chart(["2026-03", "2026-04"], [Series("recognised", "rec", [Decimal(100), Decimal(-50)], "r"),
     ...                                       Series("billed", "bill", [Decimal(80), Decimal(0)], "b")],
-    ...                 title="Revenue", unit="EUR")
+    ...                 title="Revenue")
     >>> svg.count("<rect"), "2026-04" in svg, "<title>Revenue</title>" in svg
     (4, True, True)
     """
@@ -101,8 +101,6 @@ def bar_chart(labels: Sequence[str], series: Sequence[Series], *, title: str, un
         parts.append(f'<line class="{cls}" x1="{AXIS_WIDTH}" x2="{width - PAD}" y1="{y(tick):.1f}" y2="{y(tick):.1f}"/>'
                      f'<text class="tick" x="{AXIS_WIDTH - 6}" y="{y(tick) + 4:.1f}" text-anchor="end">'
                      f'{_short(tick)}</text>')
-    if unit:
-        parts.append(f'<text class="unit" x="{PAD}" y="{PAD + 4}">{escape(unit)}</text>')
     for i, label in enumerate(labels):
         left = AXIS_WIDTH + PAD / 2 + i * (group + GROUP_GAP)
         for j, stack in enumerate(stacks):
@@ -117,14 +115,35 @@ def bar_chart(labels: Sequence[str], series: Sequence[Series], *, title: str, un
                 parts.append(f'<rect class="{escape(s.css)}" x="{x:.1f}" y="{y(top):.1f}" width="{BAR_WIDTH}" '
                              f'height="{max(0.0, y(bottom) - y(top)):.1f}"><title>{escape(label)}, {escape(s.name)}: '
                              f'{s.values[i]}</title></rect>')
+        head, year = split_label(label, labels[i - 1] if i else None)
         parts.append(f'<text class="label" x="{left + group / 2:.1f}" y="{PAD + PLOT_HEIGHT + 18}" '
-                     f'text-anchor="middle">{escape(label)}</text>')
+                     f'text-anchor="middle">{escape(head)}</text>')
+        if year:
+            parts.append(f'<text class="label year" x="{left + group / 2:.1f}" y="{PAD + PLOT_HEIGHT + 36}" '
+                         f'text-anchor="middle">{escape(year)}</text>')
     for s in (s for s in series if s.line):
         points = " ".join(f"{AXIS_WIDTH + PAD / 2 + i * (group + GROUP_GAP) + group / 2:.1f},{y(float(v)):.1f}"
                           for i, v in enumerate(s.values))
         parts.append(f'<polyline class="{escape(s.css)}" points="{points}"><title>{escape(s.name)}</title></polyline>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def split_label(label: str, before: str | None) -> tuple[str, str | None]:
+    """A period's label on two lines, so it stays legible under a narrow bar: the month or quarter, and the year
+    under the first period and wherever the year changes.
+
+    Examples
+    --------
+    >>> split_label("2026-01", None), split_label("2026-02", "2026-01"), split_label("2027-Q1", "2026-Q4")
+    (('01', '2026'), ('02', None), ('Q1', '2027'))
+    >>> split_label("2026", "2025")
+    ('2026', None)
+    """
+    year, _, part = label.partition("-")
+    if not part:
+        return label, None
+    return part, year if before is None or not before.startswith(year) else None
 
 
 def _short(value: float) -> str:
@@ -141,4 +160,4 @@ def _short(value: float) -> str:
     return f"{value:g}"
 
 
-__all__ = ["Series", "bar_chart", "nice_ticks"]
+__all__ = ["Series", "bar_chart", "nice_ticks", "split_label"]

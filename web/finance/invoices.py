@@ -19,7 +19,7 @@ from cradletrace.commerce import covered_serials
 from cradletrace.commerce.chain import CoveredSerial
 from cradletrace.commerce.documents import get
 from cradletrace.commerce.pricing import Pricing, explain
-from cradletrace.models import Application, Document, DocumentKind, DocumentStatus, Node, Party
+from cradletrace.models import Application, Document, DocumentKind, DocumentStatus, Node, Party, Product
 from cradletrace.timestamps import naive_utc, utc_now
 from cradletrace.web.auth import login_required
 from cradletrace.web.commercial import FINANCE_ROLES, register
@@ -78,6 +78,8 @@ class InvoicePage:
     applied: tuple[Applied, ...]
     related: tuple[Related, ...]
     serials: tuple[CoveredSerial, ...]
+    names: dict[str, str]
+    """Product names by GTIN, for the serials."""
 
     @property
     def balance(self) -> Decimal:
@@ -121,8 +123,12 @@ def invoice_page(session: Session, number: str) -> InvoicePage:
         .order_by(Application.applied_at, Application.id)))
     order = session.execute(select(Document.number).where(Document.id == doc.order_id)).scalar() \
         if doc.order_id else None
+    serials = tuple(covered_serials(session, doc))
+    gtins = {s.gtin for s in serials if s.gtin}
+    names = dict(session.execute(select(Product.gtin, Product.name).where(Product.gtin.in_(gtins))).all()) \
+        if gtins else {}
     return InvoicePage(doc, party_name(session, doc.party_id), order, explain(session, doc), applied,
-                       tuple(related_documents(session, doc)), tuple(covered_serials(session, doc)))
+                       tuple(related_documents(session, doc)), serials, names)
 
 
 @bp.get("")

@@ -148,7 +148,7 @@ def revenue_chart(rows: list[ScheduleRow], currency: str) -> Markup:
         Series("billed", "billed", [r.billed for r in rows], "billed"),
         Series("deferred (balance)", "deferred", [r.deferred for r in rows], line=True),
     ], title=f"Revenue per period in {currency}: recognised (products and services) beside billed, and the "
-             "deferred balance; the table beside the chart has the same numbers", unit=currency)
+             "deferred balance; the table beside the chart has the same numbers")
 
 
 @bp.get("")
