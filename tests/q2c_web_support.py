@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,6 +21,8 @@ from cradletrace.web.auth import ROLES
 from web_support import bearer, create_token, csrf_of
 
 HTML = {"Accept": "text/html"}
+SignedIn = Callable[..., FlaskClient]
+"""The ``signed_in`` fixture of web_support: ``signed_in(*roles, name=None)`` gives a signed-in client."""
 
 
 def text(response: Any) -> str:
@@ -82,4 +84,4 @@ def page_statements(session: Session, client: FlaskClient, url: str) -> int:
     return len(seen)
 
 
-__all__ = ["HTML", "check_access", "flash_of", "page_statements", "post", "statements", "text"]
+__all__ = ["HTML", "SignedIn", "check_access", "flash_of", "page_statements", "post", "statements", "text"]

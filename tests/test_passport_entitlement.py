@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 import contracts_world as world
 from cradletrace import commerce
 from cradletrace.passport import ENTITLEMENT, build_passport, parse_as_of, passport_for
-from q2c_web_support import HTML, text
+from q2c_web_support import HTML, SignedIn, text
 from web_support import app, signed_in  # noqa: F401
 
 P1_PATH, P2_PATH = "/01/09506000134352/21/P1", "/01/09506000134352/21/P2"
@@ -42,7 +42,7 @@ def part(response: Any, name: str) -> str:
     return response.get_data(as_text=True).split(f'id="{name}"', 1)[1].split("</section>", 1)[0]
 
 
-def test_a_unit_under_warranty_and_a_plan_and_why(covered, session: Session) -> None:  # type: ignore[no-untyped-def]
+def test_a_unit_under_warranty_and_a_plan_and_why(covered: None, session: Session) -> None:
     data = section(build_passport(session, world.pump(1), as_of=parse_as_of("2026-06-01")))["data"]
     assert (data["covered"], data["under_warranty"], data["contract"], data["contract_status"]) == (
         True, True, "C-1", "active")
@@ -57,7 +57,7 @@ def test_a_unit_under_warranty_and_a_plan_and_why(covered, session: Session) -> 
     assert data["reasons"][2] == "under warranty until 2028-02-05: 24 months (contract C-1, terms v1) from 2026-02-05"
 
 
-def test_coverage_follows_the_date(covered, session: Session) -> None:  # type: ignore[no-untyped-def]
+def test_coverage_follows_the_date(covered: None, session: Session) -> None:
     later = section(build_passport(session, world.pump(1), as_of=parse_as_of("2028-03-01")))["data"]
     assert (later["covered"], later["under_warranty"]) == (True, False), "the warranty ended, the plan runs on"
     assert "warranty ended on 2028-02-05 (24 months (contract C-1, terms v1) from 2026-02-05)" in later["reasons"]
@@ -65,11 +65,11 @@ def test_coverage_follows_the_date(covered, session: Session) -> None:  # type: 
     assert (waiting["covered"], waiting["control"]) == (False, None), "P2 was shipped, never received"
 
 
-def test_only_a_unit_a_contract_covers_has_the_section(covered, session: Session) -> None:  # type: ignore[no-untyped-def]
+def test_only_a_unit_a_contract_covers_has_the_section(covered: None, session: Session) -> None:
     assert section(build_passport(session, world.pump(3))) is None
 
 
-def test_who_sees_it(covered, session: Session) -> None:  # type: ignore[no-untyped-def]
+def test_who_sees_it(covered: None, session: Session) -> None:
     full = build_passport(session, world.pump(1), as_of=parse_as_of("2026-06-01"))
     for role in sorted(ENTITLEMENT):
         seen = section(passport_for(full, [role]))
@@ -83,7 +83,7 @@ def test_who_sees_it(covered, session: Session) -> None:  # type: ignore[no-unty
                           "roles": ["finance", "sales", "sales_manager", "warehouse"]}, roles
 
 
-def test_the_page_for_staff_and_for_the_public(covered, app: Flask, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_for_staff_and_for_the_public(covered: None, app: Flask, signed_in: SignedIn) -> None:
     response = signed_in("sales").get(P1_PATH + "?as_of=2026-06-01", headers=HTML)
     page, body = text(response), response.get_data(as_text=True)
     assert ("Warranty and service entitlement Under warranty on 2026-06-01, and by a service plan. "
@@ -101,7 +101,7 @@ def test_the_page_for_staff_and_for_the_public(covered, app: Flask, signed_in) -
     assert "Under warranty" not in public and "C-1" not in public
 
 
-def test_the_commercial_chain_links_to_the_pages_the_viewer_opens(covered, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_the_commercial_chain_links_to_the_pages_the_viewer_opens(covered: None, signed_in: SignedIn) -> None:
     chain = part(signed_in("sales").get(P1_PATH, headers=HTML), "commercial_chain")
     assert 'href="/sales/contracts/C-1"' in chain and 'href="/sales/orders/SO1"' in chain
     assert "/finance/" not in chain and "INV-000001" in chain, "the invoice is named, not linked, for sales"

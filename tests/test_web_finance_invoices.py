@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 import commerce_world as world
 from cradletrace import commerce
 from cradletrace.web.commercial import FINANCE_ROLES
-from q2c_web_support import HTML, check_access, page_statements, text
+from q2c_web_support import HTML, SignedIn, check_access, page_statements, text
 from web_support import app, signed_in  # noqa: F401
 
 
@@ -20,7 +20,7 @@ def billed(session: Session) -> None:
     world.build(session)
 
 
-def test_the_invoice_list_with_open_balances_and_filters(billed, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_the_invoice_list_with_open_balances_and_filters(billed: None, signed_in: SignedIn) -> None:
     client = signed_in("finance")
     page = text(client.get("/finance/invoices", headers=HTML))
     # INV-000004: 2 pumps at 100.00 less 10 % = 180.00, due 13 Feb + 30 days; CN-000001 90.00 and PAY3 90.00: paid.
@@ -38,7 +38,7 @@ def test_the_invoice_list_with_open_balances_and_filters(billed, signed_in) -> N
     assert "INV-000004" in paid and "INV-000002" not in paid
 
 
-def test_an_invoice_page(billed, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_an_invoice_page(billed: None, signed_in: SignedIn) -> None:
     response = signed_in("finance").get("/finance/invoices/INV-000004", headers=HTML)
     page, body = text(response), response.get_data(as_text=True)
     assert "Invoice INV-000004 paid Customer Gamma Dated 2026-02-13 Due 2026-03-15" in page
@@ -56,7 +56,7 @@ def test_an_invoice_page(billed, signed_in) -> None:  # type: ignore[no-untyped-
     assert 'href="/01/09506000134352/21/P4"' in body and 'href="/01/09506000134352/21/P5"' in body
 
 
-def test_the_payment_list_and_a_payment_page(billed, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_the_payment_list_and_a_payment_page(billed: None, signed_in: SignedIn) -> None:
     client = signed_in("finance")
     page = text(client.get("/finance/payments", headers=HTML))
     # PAY1: 320.00 received, 240.00 + 60.00 applied, 20.00 unapplied.
@@ -69,17 +69,17 @@ def test_the_payment_list_and_a_payment_page(billed, signed_in) -> None:  # type
             in pay1)
 
 
-def test_an_unknown_invoice_is_404(billed, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_an_unknown_invoice_is_404(billed: None, signed_in: SignedIn) -> None:
     response = signed_in("finance").get("/finance/invoices/INV-999999", headers=HTML)
     assert response.status_code == 404 and "no invoice 'INV-999999'" in text(response)
 
 
-def test_who_may_open(app: Flask, session: Session, billed) -> None:  # type: ignore[no-untyped-def]
+def test_who_may_open(app: Flask, session: Session, billed: None) -> None:
     for url in ("/finance/invoices", "/finance/invoices/INV-000001", "/finance/payments", "/finance/payments/PAY1"):
         check_access(app, session, "GET", url, FINANCE_ROLES)
 
 
-def test_pages_cost_a_fixed_number_of_statements(billed, signed_in, session) -> None:  # type: ignore[no-untyped-def]
+def test_pages_cost_a_fixed_number_of_statements(billed: None, signed_in: SignedIn, session: Session) -> None:
     client = signed_in("finance")
     urls = ("/finance/invoices", "/finance/invoices/INV-000002", "/finance/payments", "/finance/payments/PAY1")
     before = [page_statements(session, client, url) for url in urls]

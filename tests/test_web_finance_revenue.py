@@ -17,7 +17,7 @@ import revenue_world as world
 from cradletrace.web.commercial import FINANCE_ROLES
 from cradletrace.web.finance.revenue import asked_range
 from cradletrace.errors import InvalidInput
-from q2c_web_support import HTML, check_access, text
+from q2c_web_support import HTML, SignedIn, check_access, text
 from web_support import app, signed_in  # noqa: F401
 
 RANGE = "from=2026-03-01&to=2026-07-01"
@@ -28,7 +28,7 @@ def recognised(session: Session) -> None:
     world.build(session)
 
 
-def test_the_schedule_per_month_with_its_totals(recognised, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_the_schedule_per_month_with_its_totals(recognised: None, signed_in: SignedIn) -> None:
     response = signed_in("finance").get(f"/finance/revenue?{RANGE}", headers=HTML)
     page, body = text(response), response.get_data(as_text=True)
     # Allocation: pumps 12 920 x 15 000 / 20 400 = 950.00 each, plans 342.00 each (9.50 a month).
@@ -53,7 +53,7 @@ def test_the_schedule_per_month_with_its_totals(recognised, signed_in) -> None: 
     assert chart.count("<polyline") == 1 and "June" not in chart and "2026-06" in chart
 
 
-def test_quarters_and_the_default_range(recognised, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_quarters_and_the_default_range(recognised: None, signed_in: SignedIn) -> None:
     client = signed_in("finance")
     page = text(client.get("/finance/revenue?from=2026-01-01&to=2027-01-01&period=quarter", headers=HTML))
     # Q1: March alone; Q2: April to June, 3 857 + 95 - 864.50 = 3 087.50.
@@ -70,7 +70,7 @@ def test_quarters_and_the_default_range(recognised, signed_in) -> None:  # type:
     assert client.get("/finance/revenue?period=week", headers=HTML).status_code == 400
 
 
-def test_the_schedule_downloads_read_back(recognised, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_the_schedule_downloads_read_back(recognised: None, signed_in: SignedIn) -> None:
     client = signed_in("finance")
     response = client.get(f"/finance/revenue/schedule.csv?{RANGE}")
     assert response.status_code == 200 and response.mimetype == "text/csv"
@@ -88,7 +88,7 @@ def test_the_schedule_downloads_read_back(recognised, signed_in) -> None:  # typ
     assert sorted(sheets["obligations"]["allocated"].value_counts().items()) == [(342.0, 10), (950.0, 10)]
 
 
-def test_the_journal_downloads_balance(recognised, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_the_journal_downloads_balance(recognised: None, signed_in: SignedIn) -> None:
     client = signed_in("finance")
     journal = pd.read_csv(io.BytesIO(client.get(f"/finance/revenue/journal.csv?{RANGE}").get_data()))
     assert list(journal.columns) == ["date", "account", "debit", "credit", "contract", "obligation", "reference",
@@ -102,12 +102,12 @@ def test_the_journal_downloads_balance(recognised, signed_in) -> None:  # type: 
     assert len(sheets["journal"]) == len(journal)
 
 
-def test_who_may_open(app: Flask, session: Session, recognised) -> None:  # type: ignore[no-untyped-def]
+def test_who_may_open(app: Flask, session: Session, recognised: None) -> None:
     for url in (f"/finance/revenue?{RANGE}", f"/finance/revenue/schedule.csv?{RANGE}",
                 f"/finance/revenue/journal.xlsx?{RANGE}"):
         check_access(app, session, "GET", url, FINANCE_ROLES)
 
 
-def test_no_revenue_says_so(signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_no_revenue_says_so(signed_in: SignedIn) -> None:
     page = text(signed_in("finance").get(f"/finance/revenue?{RANGE}", headers=HTML))
     assert "No revenue, billing or obligations in this range." in page

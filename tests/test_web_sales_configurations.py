@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 import configure_world as world
 from cradletrace.models import Configuration
 from cradletrace.web.commercial import SALES_ROLES
-from q2c_web_support import HTML, check_access, page_statements, post, text
+from q2c_web_support import HTML, SignedIn, check_access, page_statements, post, text
 from web_support import app, csrf_of, signed_in  # noqa: F401
 
 MODEL = "/sales/configurations/models/PACK"
@@ -25,7 +25,7 @@ def sold(session: Session) -> int:
     return session.execute(select(Configuration.id)).scalar_one()
 
 
-def test_the_models_and_a_model_page(sold: int, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_the_models_and_a_model_page(sold: int, signed_in: SignedIn) -> None:
     client = signed_in("sales")
     overview = text(client.get("/sales/configurations", headers=HTML))
     # Four groups (2, 2, 2 and 2 options), two rules, three variants, one configuration saved.
@@ -42,7 +42,8 @@ def test_the_models_and_a_model_page(sold: int, signed_in) -> None:  # type: ign
     assert "Accessories any of them, optional" in page
 
 
-def test_a_configuration_that_breaks_a_rule_is_refused_naming_it(sold: int, signed_in, session) -> None:  # type: ignore[no-untyped-def]
+def test_a_configuration_that_breaks_a_rule_is_refused_naming_it(
+        sold: int, signed_in: SignedIn, session: Session) -> None:
     client = signed_in("sales")
     response = post(client, MODEL, **{"group-cap": "c10", "group-chem": "lfp", "group-conn": "lv"})
     assert response.status_code == 422
@@ -55,7 +56,7 @@ def test_a_configuration_that_breaks_a_rule_is_refused_naming_it(sold: int, sign
     assert session.execute(select(func.count()).select_from(Configuration)).scalar_one() == 1, "nothing saved"
 
 
-def test_a_valid_configuration_is_saved_and_shown(sold: int, signed_in, session) -> None:  # type: ignore[no-untyped-def]
+def test_a_valid_configuration_is_saved_and_shown(sold: int, signed_in: SignedIn, session: Session) -> None:
     client = signed_in("sales", name="sam")
     response = client.post(MODEL, data={"csrf_token": csrf_of(client), "group-cap": "c10", "group-chem": "lfp",
                                         "group-conn": "hv", "group-acc": ["mount", "heater"]})
@@ -72,15 +73,15 @@ def test_a_valid_configuration_is_saved_and_shown(sold: int, signed_in, session)
     assert "No unit is allocated to an order line selling this configuration" in page
 
 
-def test_the_units_sold_with_a_configuration_and_their_mismatches(sold: int, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_the_units_sold_with_a_configuration_and_their_mismatches(sold: int, signed_in: SignedIn) -> None:
     page = text(signed_in("sales").get(f"/sales/configurations/{sold}", headers=HTML))
     # Five units on line 1; U2 (built wrong), U3 (swapped in service) and U4 (no LFP drawn) differ; U1 conforms;
     # U6 was never built.
     assert "5 units; 3 built or maintained otherwise than configured" in page
     assert f"{world.U1} SO-1 line 1 as sold" in page
     assert (f"{world.U2} SO-1 line 1 differs as built 2026-03-04 10:00: LFP cathode 09506000135113 0.4 expected, "
-            "0 found; HV connector 09506000135076 1 expected, 0 found; LV connector 09506000135069 0 expected, 1 found; "
-            "NMC cathode 09506000135106 0 expected, 0.35 found") in page
+            "0 found; HV connector 09506000135076 1 expected, 0 found; LV connector 09506000135069 0 expected, "
+            "1 found; NMC cathode 09506000135106 0 expected, 0.35 found") in page
     assert (f"{world.U3} SO-1 line 1 differs after a change 2026-03-20 09:00: HV connector 09506000135076 1 "
             "expected, 0 found; LV connector 09506000135069 0 expected, 1 found") in page
     assert f"{world.U4} SO-1 line 1 differs as built 2026-03-05 09:00: LFP cathode" in page
@@ -93,7 +94,7 @@ def test_who_may_open(app: Flask, session: Session, sold: int) -> None:
         check_access(app, session, "GET", url, SALES_ROLES)
 
 
-def test_pages_cost_a_fixed_number_of_statements(sold: int, signed_in, session) -> None:  # type: ignore[no-untyped-def]
+def test_pages_cost_a_fixed_number_of_statements(sold: int, signed_in: SignedIn, session: Session) -> None:
     from cradletrace.configure import configure
 
     client = signed_in("sales")

@@ -13,7 +13,7 @@ from cradletrace import commerce
 from cradletrace.contracts import change_terms, get_contract
 from cradletrace.contracts.summary import summarise
 from cradletrace.web.commercial import SALES_ROLES
-from q2c_web_support import HTML, check_access, flash_of, page_statements, post, text
+from q2c_web_support import HTML, SignedIn, check_access, flash_of, page_statements, post, text
 from web_support import app, signed_in  # noqa: F401
 
 C1, C2 = "/sales/contracts/C-1", "/sales/contracts/C-2"
@@ -40,7 +40,7 @@ def contracts(session: Session) -> None:
     world.contract(session, "C-2", customer=world.CUSTOMER_B)
 
 
-def test_the_list_has_the_renewals_due_on_top(contracts, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_has_the_renewals_due_on_top(contracts: None, signed_in: SignedIn) -> None:
     client = signed_in("sales")
     # C-1 ends on 1 Jan 2027 with 60 days' notice: due from 2 Nov 2026; on 6 Dec, 26 calendar days are left.
     page = text(client.get("/sales/contracts?at=2026-12-06", headers=HTML))
@@ -55,7 +55,7 @@ def test_the_list_has_the_renewals_due_on_top(contracts, signed_in) -> None:  # 
     assert "C-2 Beta draft" in drafts and "C-1 Alpha active" not in drafts
 
 
-def test_a_contract_page_shows_state_history_terms_documents_and_units(contracts, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_a_contract_page_shows_state_history_terms_documents_and_units(contracts: None, signed_in: SignedIn) -> None:
     client = signed_in("sales")
     response = client.get(C1 + "?at=2026-03-01", headers=HTML)
     page = text(response)
@@ -82,7 +82,7 @@ def test_a_contract_page_shows_state_history_terms_documents_and_units(contracts
     assert actions(page) == "Renew until Renew Note (optional) Expire Why it is terminated Terminate"
 
 
-def test_the_state_actions_and_the_cores_refusals(contracts, signed_in, session) -> None:  # type: ignore[no-untyped-def]
+def test_the_state_actions_and_the_cores_refusals(contracts: None, signed_in: SignedIn, session: Session) -> None:
     client = signed_in("sales", name="sara")
     page = text(client.get(C2, headers=HTML))
     assert actions(page) == "Note (optional) Approve Why it is terminated Terminate"
@@ -116,27 +116,27 @@ def test_the_state_actions_and_the_cores_refusals(contracts, signed_in, session)
                                                                       "terminated"]
 
 
-def test_expiry_before_the_end_is_refused(contracts, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_expiry_before_the_end_is_refused(contracts: None, signed_in: SignedIn) -> None:
     client = signed_in("sales_manager")
     post(client, C1 + "/expire")
     assert "Refused: contract C-1: contract C-1 runs until 2027-01-01: it cannot expire on" in flash_of(client, C1)
 
 
-def test_a_post_without_the_csrf_token_changes_nothing(contracts, signed_in, session) -> None:  # type: ignore[no-untyped-def]
+def test_a_post_without_the_csrf_token_changes_nothing(contracts: None, signed_in: SignedIn, session: Session) -> None:
     response = signed_in("sales").post(C2 + "/approve", data={})
     assert response.status_code == 400
     session.expire_all()
     assert get_contract(session, "C-2").status.value == "draft"
 
 
-def test_who_may_open_and_act(app: Flask, session: Session, contracts) -> None:  # type: ignore[no-untyped-def]
+def test_who_may_open_and_act(app: Flask, session: Session, contracts: None) -> None:
     for url in ("/sales/contracts", C1):
         check_access(app, session, "GET", url, SALES_ROLES)
     for action in ("approve", "sign", "activate", "renew", "expire", "terminate"):
         check_access(app, session, "POST", f"{C2}/{action}", SALES_ROLES)
 
 
-def test_pages_cost_a_fixed_number_of_statements(contracts, signed_in, session) -> None:  # type: ignore[no-untyped-def]
+def test_pages_cost_a_fixed_number_of_statements(contracts: None, signed_in: SignedIn, session: Session) -> None:
     client = signed_in("sales")
     before = [page_statements(session, client, url) for url in ("/sales/contracts", C1)]
     for n in range(3, 7):

@@ -5,6 +5,7 @@ roles, the PDF, and a fixed number of statements per page. Both databases."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -16,7 +17,7 @@ from cradletrace import commerce
 from cradletrace.commerce.quotes import quote_version
 from cradletrace.models import Approval, Document, DocumentKind, DocumentStatus
 from cradletrace.web.commercial import APPROVER_ROLES, ORDER_ROLES, SALES_ROLES
-from q2c_web_support import HTML, check_access, flash_of, page_statements, post, text
+from q2c_web_support import HTML, SignedIn, check_access, flash_of, page_statements, post, text
 from web_support import app, signed_in  # noqa: F401
 
 QUOTE = "/sales/quotes/Q-100/v1"
@@ -38,7 +39,8 @@ def quotes(session: Session) -> dict[str, object]:
     return {"Q-100": q100, "Q-200": q200, "configuration": conf.id}
 
 
-def test_the_list_shows_the_latest_version_of_each_quote_and_filters(quotes, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_shows_the_latest_version_of_each_quote_and_filters(
+        quotes: dict[str, Any], signed_in: SignedIn) -> None:
     client = signed_in("sales")
     page = text(client.get("/sales/quotes", headers=HTML))
     # Q-100: net 1 962.00 + tax 153.00 = 2 115.00 (worked out below); Q-200: 100.00 less 20 % = 80.00, no tax.
@@ -49,7 +51,7 @@ def test_the_list_shows_the_latest_version_of_each_quote_and_filters(quotes, sig
     assert "No quotes match the filter" in text(client.get("/sales/quotes?status=sent", headers=HTML))
 
 
-def test_a_quote_page_explains_each_price(quotes, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_a_quote_page_explains_each_price(quotes: dict[str, Any], signed_in: SignedIn) -> None:
     page = text(signed_in("sales").get(QUOTE, headers=HTML))
     # Line 1: 10 pumps, Alpha's own list from 10 at 85.00: gross 850.00; the quote's 10 % takes 85.00: net 765.00,
     # 20 % tax 153.00.
@@ -73,7 +75,8 @@ def test_a_quote_page_explains_each_price(quotes, signed_in) -> None:  # type: i
     assert "v1 draft dated 2026-03-02" in page
 
 
-def test_sending_freezes_the_version_and_a_second_send_is_refused(quotes, signed_in, session) -> None:  # type: ignore[no-untyped-def]
+def test_sending_freezes_the_version_and_a_second_send_is_refused(
+        quotes: dict[str, Any], signed_in: SignedIn, session: Session) -> None:
     client = signed_in("sales")
     response = post(client, QUOTE + "/send")
     assert response.status_code == 303 and response.headers["Location"] == QUOTE
@@ -86,7 +89,8 @@ def test_sending_freezes_the_version_and_a_second_send_is_refused(quotes, signed
             "revise it for a new version)") in flash_of(client, QUOTE)
 
 
-def test_a_deep_discount_needs_a_sales_managers_approval(quotes, signed_in, session) -> None:  # type: ignore[no-untyped-def]
+def test_a_deep_discount_needs_a_sales_managers_approval(
+        quotes: dict[str, Any], signed_in: SignedIn, session: Session) -> None:
     seller = signed_in("sales", name="sam")
     page = text(seller.get(DEEP, headers=HTML))
     assert "The discount of 20 % is above the approval threshold of 15 %: a sales manager must approve it" in page
@@ -111,7 +115,7 @@ def test_a_deep_discount_needs_a_sales_managers_approval(quotes, signed_in, sess
     assert "Quote Q-200 v1 sent." in flash_of(seller, DEEP)
 
 
-def test_a_refused_discount_blocks_sending_and_says_who_refused(quotes, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_discount_blocks_sending_and_says_who_refused(quotes: dict[str, Any], signed_in: SignedIn) -> None:
     manager = signed_in("sales_manager", name="mia")
     post(manager, DEEP + "/refuse-discount", note="")
     assert "Refused: note: a refusal needs a reason" in flash_of(manager, DEEP)
@@ -121,7 +125,7 @@ def test_a_refused_discount_blocks_sending_and_says_who_refused(quotes, signed_i
     assert "mia refused it on" in flash_of(manager, DEEP) and "margin too thin" in flash_of(manager, DEEP)
 
 
-def test_accepting_makes_the_order_and_links_it(quotes, signed_in, session) -> None:  # type: ignore[no-untyped-def]
+def test_accepting_makes_the_order_and_links_it(quotes: dict[str, Any], signed_in: SignedIn, session: Session) -> None:
     client = signed_in("sales")
     post(client, QUOTE + "/accept")
     assert "Refused: quote Q-100 is draft; it must be sent to be accepted" in flash_of(client, QUOTE)
@@ -137,7 +141,8 @@ def test_accepting_makes_the_order_and_links_it(quotes, signed_in, session) -> N
     assert made.amount == Decimal("2115.00")
 
 
-def test_rejecting_a_sent_quote_records_the_reason(quotes, signed_in, session) -> None:  # type: ignore[no-untyped-def]
+def test_rejecting_a_sent_quote_records_the_reason(
+        quotes: dict[str, Any], signed_in: SignedIn, session: Session) -> None:
     client = signed_in("sales_manager")
     post(client, QUOTE + "/send")
     post(client, QUOTE + "/reject", reason="too dear")
@@ -147,7 +152,8 @@ def test_rejecting_a_sent_quote_records_the_reason(quotes, signed_in, session) -
     assert (doc.status, doc.reason) == (DocumentStatus.REJECTED, "too dear")
 
 
-def test_a_post_without_the_csrf_token_changes_nothing(quotes, signed_in, session) -> None:  # type: ignore[no-untyped-def]
+def test_a_post_without_the_csrf_token_changes_nothing(
+        quotes: dict[str, Any], signed_in: SignedIn, session: Session) -> None:
     client = signed_in("sales")
     response = client.post(QUOTE + "/send", data={})
     assert response.status_code == 400 and "CSRF" in response.get_data(as_text=True)
@@ -155,7 +161,8 @@ def test_a_post_without_the_csrf_token_changes_nothing(quotes, signed_in, sessio
     assert quote_version(session, "Q-100").status is DocumentStatus.DRAFT
 
 
-def test_versions_are_linked_and_the_frozen_ones_marked(quotes, signed_in, session) -> None:  # type: ignore[no-untyped-def]
+def test_versions_are_linked_and_the_frozen_ones_marked(
+        quotes: dict[str, Any], signed_in: SignedIn, session: Session) -> None:
     commerce.send_quote(session, "Q-100", when=world.at(2026, 3, 4))
     commerce.revise_quote(session, "Q-100", discount="0.05", when=world.at(2026, 3, 9))
     client = signed_in("sales")
@@ -166,7 +173,7 @@ def test_versions_are_linked_and_the_frozen_ones_marked(quotes, signed_in, sessi
     assert "This is not the latest version: see v2" in old and "takes no action" in old
 
 
-def test_the_pdf_for_the_customer(quotes, signed_in) -> None:  # type: ignore[no-untyped-def]
+def test_the_pdf_for_the_customer(quotes: dict[str, Any], signed_in: SignedIn) -> None:
     response = signed_in("sales").get(QUOTE + "/pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == 'attachment; filename="quote-Q-100-v1.pdf"'
@@ -174,7 +181,7 @@ def test_the_pdf_for_the_customer(quotes, signed_in) -> None:  # type: ignore[no
     assert "Q-100" in pages[0] and "2,115.00" in "".join(pages)
 
 
-def test_who_may_open_and_act(app: Flask, session: Session, quotes) -> None:  # type: ignore[no-untyped-def]
+def test_who_may_open_and_act(app: Flask, session: Session, quotes: dict[str, Any]) -> None:
     for url in ("/sales/quotes", QUOTE, "/sales/quotes/Q-100", QUOTE + "/pdf"):
         check_access(app, session, "GET", url, SALES_ROLES)
     check_access(app, session, "POST", DEEP + "/approve-discount", APPROVER_ROLES)
@@ -186,7 +193,7 @@ def test_who_may_open_and_act(app: Flask, session: Session, quotes) -> None:  # 
     check_access(app, session, "GET", "/sales/orders/SO-9", ORDER_ROLES)
 
 
-def test_pages_cost_a_fixed_number_of_statements(quotes, signed_in, session) -> None:  # type: ignore[no-untyped-def]
+def test_pages_cost_a_fixed_number_of_statements(quotes: dict[str, Any], signed_in: SignedIn, session: Session) -> None:
     client = signed_in("sales")
     latest = "/sales/quotes/Q-100"
     before = (page_statements(session, client, "/sales/quotes"), page_statements(session, client, latest))

@@ -206,7 +206,7 @@ def install(app: Flask) -> None:
 
 
 __all__ = [
-    "APPROVER_ROLES", "AREAS", "DOCUMENT_PAGES", "FINANCE_ROLES", "ORDER_ROLES", "SALES_ROLES", "act", "areas", "attachment", "day",
-    "document_page", "install", "moment", "money", "quantity", "rate", "refusal", "register", "user_name",
-    "user_roles",
+    "APPROVER_ROLES", "AREAS", "DOCUMENT_PAGES", "FINANCE_ROLES", "ORDER_ROLES", "SALES_ROLES", "act", "areas",
+    "attachment", "day", "document_page", "install", "moment", "money", "quantity", "rate", "refusal", "register",
+    "user_name", "user_roles",
 ]

@@ -451,7 +451,8 @@ SECTIONS: list[Section] = [
         "events[].location": CUSTODY, "events[].location_name": CUSTODY, "events[].event_id": CUSTODY,
         "events[].documents": COMMERCIAL, "events[].document_stages": COMMERCIAL})),
     Section("commercial_chain", "Commercial chain", commercial_chain, Visibility(COMMERCIAL)),
-    Section("entitlement", "Warranty and service entitlement", entitlement, Visibility(ENTITLEMENT, {"customer": COMMERCIAL})),
+    Section("entitlement", "Warranty and service entitlement", entitlement,
+            Visibility(ENTITLEMENT, {"customer": COMMERCIAL})),
     Section("lineage", "Lineage", lineage_graph, Visibility(PUBLIC, {
         "document_nodes": COMMERCIAL, "document_edges": COMMERCIAL, "edges[].event_id": CUSTODY})),
 ]

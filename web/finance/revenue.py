@@ -129,8 +129,9 @@ def totals(rows: list[ScheduleRow]) -> Totals:
     >>> def row(rec, billed, deferred):
     ...     return ScheduleRow("p", t(2026, 1, 1), t(2026, 2, 1), "EUR", Decimal(rec), Decimal(rec), ZERO,
     ...                        Decimal(billed), Decimal(deferred), ZERO, Decimal(billed) - Decimal(rec))
-    >>> totals([row("5700.00", "7752.00", "7220.00"), row("-950.00", "0.00", "6000.00")])
-    Totals(recognised=Decimal('4750.00'), products=Decimal('4750.00'), services=Decimal('0.00'), billed=Decimal('7752.00'), deferred=Decimal('6000.00'), contract_assets=Decimal('0.00'), contract_liabilities=Decimal('950.00'))
+    >>> t = totals([row("5700.00", "7752.00", "7220.00"), row("-950.00", "0.00", "6000.00")])
+    >>> t.recognised, t.billed, t.deferred, t.contract_liabilities
+    (Decimal('4750.00'), Decimal('7752.00'), Decimal('6000.00'), Decimal('950.00'))
     """
     if not rows:
         return Totals(ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO)

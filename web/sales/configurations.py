@@ -137,7 +137,8 @@ class SoldUnit:
 
     @property
     def verdict(self) -> str:
-        """``differs`` (a finding), ``as sold`` (built as configured, and kept so) or ``not built`` (no build recorded)."""
+        """``differs`` (a finding), ``as sold`` (built as configured, and kept so) or ``not built`` (no build
+        recorded)."""
         if self.check is None or not self.check.built:
             return "not built"
         return "differs" if self.check.differs else "as sold"

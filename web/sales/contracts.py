@@ -131,7 +131,8 @@ def term_versions(summary: ContractSummary) -> list[TermsVersion]:
 
 
 def allowed_actions(status: str) -> list[str]:
-    """The state actions the core allows a contract in ``status`` (:data:`~cradletrace.contracts.lifecycle.TRANSITIONS`).
+    """The state actions the core allows a contract in ``status``
+    (:data:`~cradletrace.contracts.lifecycle.TRANSITIONS`).
 
     Examples
     --------
