@@ -3,13 +3,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
-
 from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
+from cradletrace.contracts.links import LinkedDocument
 from cradletrace.models import Document, DocumentKind, Edge, EdgeKind, Node, Party
 
 
@@ -21,22 +18,10 @@ def customers(session: Session, kind: DocumentKind) -> list[tuple[str, str]]:
         .order_by(Party.name, Node.identifier))]
 
 
-@dataclass(frozen=True)
-class Related:
-    """A document next to another in the chain (``follows`` either way): its kind, number, version, status, amount."""
-
-    kind: str
-    number: str
-    version: int
-    status: str
-    amount: Decimal | None
-    currency: str | None
-    created_at: datetime
-
-
 def related_documents(session: Session, doc: Document, kinds: tuple[DocumentKind, ...] | None = None
-                      ) -> list[Related]:
-    """The documents one ``follows`` edge away from ``doc``, before or after it (of ``kinds``): one statement."""
+                      ) -> list[LinkedDocument]:
+    """The documents one ``follows`` edge away from ``doc``, before or after it (of ``kinds``), at depth 1: one
+    statement."""
     live = (Edge.kind == EdgeKind.FOLLOWS) & Edge.retracted.is_(False)
     neighbours = union(select(Edge.dst).where(live, Edge.src == doc.node_id),
                        select(Edge.src).where(live, Edge.dst == doc.node_id))
@@ -44,7 +29,7 @@ def related_documents(session: Session, doc: Document, kinds: tuple[DocumentKind
              .order_by(Document.created_at, Document.number, Document.version))
     if kinds:
         query = query.where(Document.kind.in_(kinds))
-    return [Related(d.kind.value, d.number, d.version, d.status.value, d.amount, d.currency, d.created_at)
+    return [LinkedDocument(d.kind.value, d.number, d.version, d.status.value, d.amount, d.currency, d.created_at, 1)
             for d in session.execute(query).scalars()]
 
 
@@ -55,4 +40,4 @@ def party_name(session: Session, party_id: int | None) -> str | None:
     return session.execute(select(Party.name).where(Party.id == party_id)).scalar()
 
 
-__all__ = ["Related", "customers", "party_name", "related_documents"]
+__all__ = ["customers", "party_name", "related_documents"]

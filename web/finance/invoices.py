@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session, aliased
 from cradletrace.commerce import covered_serials
 from cradletrace.commerce.chain import CoveredSerial
 from cradletrace.commerce.documents import get
+from cradletrace.contracts.links import LinkedDocument
 from cradletrace.commerce.pricing import Pricing, explain
 from cradletrace.models import Application, Document, DocumentKind, DocumentStatus, Node, Party, Product
 from cradletrace.timestamps import naive_utc, utc_now
 from cradletrace.web.auth import login_required
 from cradletrace.web.commercial import FINANCE_ROLES, register
 from cradletrace.web.db import get_session
-from cradletrace.web.documents import Related, customers, party_name, related_documents
+from cradletrace.web.documents import customers, party_name, related_documents
 
 bp = Blueprint("invoices", __name__, url_prefix="/finance/invoices")
 bp.record_once(register)
@@ -76,7 +77,7 @@ class InvoicePage:
     order: str | None
     pricing: Pricing
     applied: tuple[Applied, ...]
-    related: tuple[Related, ...]
+    related: tuple[LinkedDocument, ...]
     serials: tuple[CoveredSerial, ...]
     names: dict[str, str]
     """Product names by GTIN, for the serials."""

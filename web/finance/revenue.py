@@ -13,7 +13,7 @@ by default the last twelve calendar months, this one included.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -59,19 +59,6 @@ class Range:
     @property
     def stem(self) -> str:
         return f"{self.since:%Y-%m-%d}_{self.until:%Y-%m-%d}"
-
-
-@dataclass(frozen=True)
-class Totals:
-    """The range's flows (sums of its periods) and the balances at its end, in one currency."""
-
-    recognised: Decimal
-    products: Decimal
-    services: Decimal
-    billed: Decimal
-    deferred: Decimal
-    contract_assets: Decimal
-    contract_liabilities: Decimal
 
 
 def default_range(now: datetime, months: int = MONTHS_SHOWN) -> tuple[datetime, datetime]:
@@ -120,25 +107,26 @@ def asked_range(args: Any, now: datetime) -> Range:
     return Range(since, until, length)
 
 
-def totals(rows: list[ScheduleRow]) -> Totals:
-    """Flows summed over the rows (one currency's), balances from the last.
+def totals(rows: list[ScheduleRow]) -> ScheduleRow | None:
+    """The whole range as one row (period ``total``, one currency's rows): flows summed, the balances at its end.
 
     Examples
     --------
     >>> from datetime import datetime as t
-    >>> def row(rec, billed, deferred):
-    ...     return ScheduleRow("p", t(2026, 1, 1), t(2026, 2, 1), "EUR", Decimal(rec), Decimal(rec), ZERO,
-    ...                        Decimal(billed), Decimal(deferred), ZERO, Decimal(billed) - Decimal(rec))
-    >>> t = totals([row("5700.00", "7752.00", "7220.00"), row("-950.00", "0.00", "6000.00")])
-    >>> t.recognised, t.billed, t.deferred, t.contract_liabilities
-    (Decimal('4750.00'), Decimal('7752.00'), Decimal('6000.00'), Decimal('950.00'))
+    >>> def row(month, rec, billed, deferred):
+    ...     return ScheduleRow(f"2026-{month:02d}", t(2026, month, 1), t(2026, month + 1, 1), "EUR", Decimal(rec),
+    ...                        Decimal(rec), ZERO, Decimal(billed), Decimal(deferred), ZERO, Decimal(billed) - Decimal(rec))
+    >>> total = totals([row(3, "5700.00", "7752.00", "7220.00"), row(4, "-950.00", "0.00", "6000.00")])
+    >>> total.period, f"{total.start:%m-%d}", f"{total.end:%m-%d}", total.recognised, total.billed, total.deferred
+    ('total', '03-01', '05-01', Decimal('4750.00'), Decimal('7752.00'), Decimal('6000.00'))
+    >>> totals([]) is None
+    True
     """
     if not rows:
-        return Totals(ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO)
-    last = rows[-1]
-    return Totals(sum((r.recognised for r in rows), ZERO), sum((r.products for r in rows), ZERO),
-                  sum((r.services for r in rows), ZERO), sum((r.billed for r in rows), ZERO), last.deferred,
-                  last.contract_assets, last.contract_liabilities)
+        return None
+    return replace(rows[-1], period="total", start=rows[0].start,
+                   **{name: sum((getattr(r, name) for r in rows), ZERO)
+                      for name in ("recognised", "products", "services", "billed")})
 
 
 def revenue_chart(rows: list[ScheduleRow], currency: str) -> Markup:
@@ -192,5 +180,5 @@ def xlsx_bytes(report: Report) -> bytes:
         return path.read_bytes()
 
 
-__all__ = ["Range", "Totals", "asked_range", "bp", "default_range", "parse_day", "revenue_chart", "totals",
+__all__ = ["Range", "asked_range", "bp", "default_range", "parse_day", "revenue_chart", "totals",
            "xlsx_bytes"]

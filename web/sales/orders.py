@@ -13,11 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from cradletrace.commerce.documents import get
+from cradletrace.contracts.links import LinkedDocument
 from cradletrace.commerce.pricing import Pricing, explain
 from cradletrace.models import Allocation, Document, DocumentKind, Line, Node
 from cradletrace.web.auth import login_required
 from cradletrace.web.commercial import ORDER_ROLES, register
-from cradletrace.web.documents import Related, party_name, related_documents
+from cradletrace.web.documents import party_name, related_documents
 from cradletrace.web.db import get_session
 
 bp = Blueprint("orders", __name__, url_prefix="/sales/orders")
@@ -44,7 +45,7 @@ class OrderPage:
     doc: Document
     customer: str | None
     pricing: Pricing
-    related: tuple[Related, ...]
+    related: tuple[LinkedDocument, ...]
     units: tuple[AllocatedUnit, ...]
 
 

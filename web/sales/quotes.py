@@ -214,24 +214,16 @@ def reject(number: str, version: int) -> Response:
                done=f"Quote {doc.number} v{doc.version} rejected by the customer.")
 
 
-@bp.post("/<number>/v<int:version>/approve-discount")
+@bp.post("/<number>/v<int:version>/<any(approve, refuse):decision>-discount")
 @login_required(*APPROVER_ROLES)
-def approve(number: str, version: int) -> Response:
-    """A sales manager approves the draft's discount (the core checks the role again)."""
+def decide(number: str, version: int, decision: str) -> Response:
+    """A sales manager approves or refuses the draft's discount (a refusal needs a reason); the core checks the
+    role again."""
     doc, back = _version(number, version)
+    decide_discount = approve_discount if decision == "approve" else reject_discount
     note = request.form.get("note", "")
-    return act(lambda: approve_discount(get_session(), doc, by=user_name(), roles=user_roles(), note=note),
-               back=back, done=f"Discount of quote {doc.number} v{doc.version} approved.")
-
-
-@bp.post("/<number>/v<int:version>/refuse-discount")
-@login_required(*APPROVER_ROLES)
-def refuse(number: str, version: int) -> Response:
-    """A sales manager refuses the draft's discount, with the reason (the core requires one)."""
-    doc, back = _version(number, version)
-    note = request.form.get("note", "")
-    return act(lambda: reject_discount(get_session(), doc, by=user_name(), roles=user_roles(), note=note),
-               back=back, done=f"Discount of quote {doc.number} v{doc.version} refused.")
+    return act(lambda: decide_discount(get_session(), doc, by=user_name(), roles=user_roles(), note=note),
+               back=back, done=f"Discount of quote {doc.number} v{doc.version} {decision}d.")
 
 
 __all__ = ["ApprovalRow", "QuotePage", "QuoteRow", "Version", "bp", "quote_page", "quote_rows"]
