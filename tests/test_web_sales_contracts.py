@@ -145,3 +145,10 @@ def test_pages_cost_a_fixed_number_of_statements(contracts: None, signed_in: Sig
     world.sell(session, c1, "SO2", [world.pump(3), world.pump(4), world.motor(1)], shipped=world.day(2026, 3, 3))
     after = [page_statements(session, client, url) for url in ("/sales/contracts", C1)]
     assert after == before
+
+
+def test_a_long_list_of_units_is_cut_and_counted(app: Flask, contracts: None, signed_in: SignedIn) -> None:
+    app.jinja_env.globals["units_shown"] = 1  # as if a contract covered more units than a page lists
+    page = text(signed_in("sales").get(C1, headers=HTML))
+    assert "Units covered (2) Pump #P1" in page and "and 1 more (the first 1 are listed)." in page
+    assert "Pump #P2" not in page

@@ -61,6 +61,8 @@ AREAS = (
 )
 """The header's links to the areas: label, endpoint, the roles that see the link."""
 
+UNITS_SHOWN = 500
+"""Units or serials a page lists at most (a contract may cover thousands); the rest are counted."""
 OK, REFUSED = "ok", "error"
 """Flash categories: a confirmation, a refusal."""
 
@@ -202,11 +204,11 @@ def register(state: BlueprintSetupState) -> None:
 def install(app: Flask) -> None:
     """The template filters and helpers of :func:`register`, on ``app``."""
     app.jinja_env.filters.update(FILTERS)
-    app.jinja_env.globals.update(document_page=document_page, areas=areas)
+    app.jinja_env.globals.update(document_page=document_page, areas=areas, units_shown=UNITS_SHOWN)
 
 
 __all__ = [
-    "APPROVER_ROLES", "AREAS", "DOCUMENT_PAGES", "FINANCE_ROLES", "ORDER_ROLES", "SALES_ROLES", "act", "areas",
-    "attachment", "day", "document_page", "install", "moment", "money", "quantity", "rate", "refusal", "register",
-    "user_name", "user_roles",
+    "APPROVER_ROLES", "AREAS", "DOCUMENT_PAGES", "FINANCE_ROLES", "ORDER_ROLES", "SALES_ROLES", "UNITS_SHOWN", "act",
+    "areas", "attachment", "day", "document_page", "install", "moment", "money", "quantity", "rate", "refusal",
+    "register", "user_name", "user_roles",
 ]
