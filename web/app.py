@@ -16,6 +16,9 @@ BLUEPRINTS = (
     "cradletrace.web.labels_views",
     "cradletrace.web.resolver",
     "cradletrace.web.epcis", "cradletrace.web.api",
+    "cradletrace.web.sales.quotes", "cradletrace.web.sales.orders", "cradletrace.web.sales.configurations",
+    "cradletrace.web.sales.contracts",
+    "cradletrace.web.finance.invoices", "cradletrace.web.finance.payments", "cradletrace.web.finance.revenue",
 )
 """Modules whose ``bp`` is registered, in order (the auth blueprint is registered by auth.init_app)."""
 

@@ -9,7 +9,7 @@ passport_for
     The passport as a viewer holding some roles may see it; no roles is the public view.
 SECTIONS, Section, Context
     The section builders in page order; add one to add a section.
-Visibility, PUBLIC, STAFF, COMMERCIAL, CUSTODY
+Visibility, PUBLIC, STAFF, COMMERCIAL, CUSTODY, ENTITLEMENT
     Who may see a section and its fields.
 parse_as_of
     A moment from a date or date-time given by a person.
@@ -19,9 +19,18 @@ No Flask here: the web views and ``cradletrace passport`` both use these functio
 
 from cradletrace.passport.build import build_passport, parse_as_of, passport_for
 from cradletrace.passport.sections import SECTIONS, STAGES, Context, Section, stage_of
-from cradletrace.passport.visibility import COMMERCIAL, CUSTODY, PUBLIC, STAFF, Visibility, for_viewer, may_see
+from cradletrace.passport.visibility import (
+    COMMERCIAL,
+    CUSTODY,
+    ENTITLEMENT,
+    PUBLIC,
+    STAFF,
+    Visibility,
+    for_viewer,
+    may_see,
+)
 
 __all__ = [
-    "COMMERCIAL", "CUSTODY", "Context", "PUBLIC", "SECTIONS", "STAFF", "STAGES", "Section", "Visibility",
+    "COMMERCIAL", "CUSTODY", "ENTITLEMENT", "Context", "PUBLIC", "SECTIONS", "STAFF", "STAGES", "Section", "Visibility",
     "build_passport", "for_viewer", "may_see", "parse_as_of", "passport_for", "stage_of",
 ]

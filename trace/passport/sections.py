@@ -27,6 +27,8 @@ from cradletrace.commerce.chain import for_unit
 from cradletrace.compliance.declarations import evidence
 from cradletrace.compliance.reasons import worst
 from cradletrace.compliance.status import RULES, Status, rollup
+from cradletrace.contracts.entitlement import Coverage
+from cradletrace.contracts.entitlement import entitlement as contract_entitlement
 from cradletrace.identifiers import GS1Identifier, parse, to_epc_urn
 from cradletrace.lineage import NodeRef
 from cradletrace.log.chain import link
@@ -34,7 +36,7 @@ from cradletrace.metrics import GHG_STAGES, footprint_rows, gather, material_row
 from cradletrace.metrics.footprint import gather_mass, summarise
 from cradletrace.metrics.materials import recovery_rows, summarise_materials
 from cradletrace.models import GENESIS_CHAIN_HASH, BizTransaction, Event, Location, Node, Party, Product, UnitState
-from cradletrace.passport.visibility import COMMERCIAL, CUSTODY, PUBLIC, STAFF, Visibility
+from cradletrace.passport.visibility import COMMERCIAL, CUSTODY, ENTITLEMENT, PUBLIC, STAFF, Visibility
 from cradletrace.timestamps import to_iso, utc_now
 
 LINEAGE_DEPTH = 6
@@ -406,6 +408,35 @@ def commercial_chain(ctx: Context) -> dict[str, Any] | None:
          "created_at": iso(d.created_at)} for d in documents]}
 
 
+def entitlement(ctx: Context) -> dict[str, Any] | None:
+    """The unit's warranty and service-plan coverage at the passport's moment, and why
+    (:func:`cradletrace.contracts.entitlement`: its contract, when control passed, each coverage); ``None``
+    when no contract covers the unit (no document of it leads to one).
+
+    The customer is a field of its own (``customer``, for the roles that may see customers) and is left out
+    of the reasons, which every role that sees the section may read.
+    """
+    if ctx.node.kind != "unit":
+        return None
+    found = contract_entitlement(ctx.session, ctx.node.identifier, ctx.moment)
+    if found.contract is None:
+        return None
+    named = f" for {found.customer}" if found.customer else None
+    control = found.control
+
+    def coverage(c: Coverage) -> dict[str, Any]:
+        return {"kind": c.kind, "name": c.name, "code": c.code, "months": c.months, "starts_at": iso(c.starts_at),
+                "ends_at": iso(c.ends_at), "covers": list(c.covers), "active": c.active, "reason": c.reason}
+
+    return {"at": iso(found.at), "covered": found.covered, "under_warranty": found.under_warranty,
+            "contract": found.contract, "contract_status": found.contract_status, "customer": found.customer,
+            "terms_version": found.terms_version,
+            "control": None if control is None else {"at": iso(control.at), "biz_step": control.biz_step,
+                                                     "location": control.location, "event_id": control.event_id},
+            "coverages": [coverage(c) for c in (found.warranty, *found.plans) if c is not None],
+            "reasons": [r.removesuffix(named) if named else r for r in found.reasons]}
+
+
 SECTIONS: list[Section] = [
     Section("identity", "Identity", identity, Visibility(PUBLIC)),
     Section("status", "Status and place", status, Visibility(PUBLIC, {
@@ -420,6 +451,8 @@ SECTIONS: list[Section] = [
         "events[].location": CUSTODY, "events[].location_name": CUSTODY, "events[].event_id": CUSTODY,
         "events[].documents": COMMERCIAL, "events[].document_stages": COMMERCIAL})),
     Section("commercial_chain", "Commercial chain", commercial_chain, Visibility(COMMERCIAL)),
+    Section("entitlement", "Warranty and service entitlement", entitlement,
+            Visibility(ENTITLEMENT, {"customer": COMMERCIAL})),
     Section("lineage", "Lineage", lineage_graph, Visibility(PUBLIC, {
         "document_nodes": COMMERCIAL, "document_edges": COMMERCIAL, "edges[].event_id": CUSTODY})),
 ]

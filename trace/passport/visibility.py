@@ -26,6 +26,10 @@ COMMERCIAL = frozenset({"sales", "sales_manager", "finance", "compliance"})
 """Who may see customers, orders, invoices and prices."""
 CUSTODY = frozenset({"warehouse", "supply_chain", "compliance"})
 """Who may see internal places and who recorded what."""
+ENTITLEMENT = frozenset({"sales", "sales_manager", "finance", "warehouse"})
+"""Who may see a unit's warranty and service-plan coverage: sales and sales managers (a customer's claim, a
+plan to sell or renew), finance (whether a repair is billed) and the warehouse, whose service desk takes
+units in for repair. Not compliance, supply chain or sustainability (no such work), nor the admin (users)."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,180 @@
+"""The quote-to-cash pages in Debian's headless Chromium (Playwright, as tests/test_web_browser.py): a quote with
+its prices explained and its discount approved and sent through the forms, a contract page, the configure form
+refusing a rule, the revenue dashboard, and a passport's entitlement section as staff and as the public, on a
+phone and on a desk. Screenshots go to tests/artifacts/ (git-ignored).
+
+Skipped without a browser, unless CRADLETRACE_REQUIRE_BROWSER=1.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy.orm import Session
+from werkzeug.serving import make_server
+
+import configure_world
+import contracts_world as world
+from cradletrace import commerce, migrate
+from cradletrace.configure import configure
+from cradletrace.contracts import change_terms
+from cradletrace.db import create_db_engine
+from test_web_browser import ARTIFACTS, browser, page, shot  # noqa: F401 - the browser fixtures, one definition
+from web_support import PASSWORD, build_app, create_user
+
+PASSPORT = "/01/09506000134352/21/P1"
+
+
+def build(session: Session) -> None:
+    """Contract C-1 (Alpha) in force with GOLD-36 on pumps; SO1 ships P1-P3, Alpha receives them, INV-000001 bills
+    them and PAY1 pays part; quote Q-7 for Alpha (six pumps at the tier price and a configured battery pack, 20 %
+    off: its approval is pending); the PACK model with a configuration."""
+    world.setup(session)
+    configure_world.products(session)
+    configure_world.pack_model(session)
+    conf = configure(session, "PACK", ["c10", "lfp", "hv", "mount"], by="sam", when=world.day(2026, 3, 1))
+    commerce.define_price_list(
+        session, "GEN-2026", name="General 2026", currency="EUR", valid_from=world.day(2026, 1, 1, 0),
+        items=[{"product": world.PUMP, "unit_price": "1000.00"},
+               {"product": world.PUMP, "unit_price": "900.00", "min_quantity": 5},
+               {"product": configure_world.PACK10L, "unit_price": "4200.00"}],
+        surcharges=[{"model": "PACK", "option": "mount", "amount": "80.00"}])
+    commerce.set_standalone_price(session, world.PUMP, "1000.00", "EUR")
+    c1 = world.contract(session, "C-1", plans=[{"plan": "GOLD-36", "product": world.PUMP}])
+    change_terms(session, c1, payment_terms_days=60, by="sam", note="60 days agreed", when=world.day(2025, 12, 5))
+    world.in_force(session, c1)
+    world.sell(session, c1, "SO1", [world.pump(n) for n in (1, 2, 3)], shipped=world.day(2026, 2, 3),
+               received=world.day(2026, 2, 5))
+    commerce.invoice_order(session, "SO1", when=world.day(2026, 2, 4))
+    commerce.receive_payment(session, "PAY1", party=world.CUSTOMER_A, amount="2000.00", currency="EUR",
+                             applications={"INV-000001": "2000.00"}, when=world.day(2026, 3, 1))
+    commerce.create_quote(session, "Q-7", party=world.CUSTOMER_A, currency="EUR", when=world.day(2026, 3, 2),
+                          discount="0.20", by="sam",
+                          lines=[{"product": world.PUMP, "quantity": 6, "tax_rate": "0.20"},
+                                 {"configuration_id": conf.id, "quantity": 1, "tax_rate": "0.20"}])
+    world.contract(session, "C-2", customer=world.CUSTOMER_B)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser_q2c') / 'q2c.db'}"
+    migrate.upgrade(url)
+    engine = create_db_engine(url)
+    with Session(engine) as session:
+        build(session)
+        create_user(session, "mia", "sales", "sales_manager")
+        create_user(session, "fiona", "finance")
+        create_user(session, "keeper", "warehouse")
+        session.commit()
+    engine.dispose()
+    app = build_app(url)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    app.extensions["cradletrace.engine"].dispose()
+
+
+def sign_in(page: Any, server: str, name: str, target: str) -> None:  # noqa: F811
+    page.goto(f"{server}/login?next={quote(target, safe='/')}")
+    page.fill("#name", name)
+    page.fill("#password", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url(server + target)
+
+
+def fits(page: Any) -> None:  # noqa: F811
+    """Nothing makes the whole page scroll sideways (wide tables scroll in their own box)."""
+    wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
+    assert not wide, "the page is wider than the screen"
+
+
+def test_a_quote_is_explained_approved_and_sent(server: str, page: Any) -> None:  # noqa: F811
+    quote = "/sales/quotes/Q-7/v1"
+    sign_in(page, server, "mia", quote)
+    text = page.inner_text("main")
+    # Six pumps at the tier from 5, 900.00: 5 400.00 less 20 % = 4 320.00; the pack, the variant PACK10L at 4 200.00
+    # with the wall mount's 80.00: 4 280.00 less 20 % = 3 424.00.
+    assert "The discount of 20 % is above the approval threshold of 15 %" in text
+    assert "4,320.00" in text and "3,424.00" in text and "Wall mount" in text
+    fits(page)
+    shot(page, "q2c_quote_phone")
+    page.fill("#approve-note", "strategic account")
+    page.click("text=Approve the discount")
+    page.wait_for_url(server + quote)
+    assert "approved." in page.inner_text("[role=status]")
+    page.click("text=Send to the customer")
+    page.wait_for_url(server + quote)
+    assert "sent." in page.inner_text("[role=status]") and "frozen" in page.inner_text("#versions")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, "q2c_quote_desk")
+    page.goto(server + "/sales/quotes")
+    shot(page, "q2c_quotes")
+
+
+def test_the_configure_form_refuses_a_rule(server: str, page: Any) -> None:  # noqa: F811
+    target = "/sales/configurations/models/PACK"
+    sign_in(page, server, "mia", target)
+    page.check("input[name=group-cap][value=c10]")
+    page.check("input[name=group-chem][value=lfp]")
+    page.check("input[name=group-conn][value=lv]")
+    page.click("form.configure button[type=submit]")
+    assert "rule LFP-HV: option lfp requires option hv" in page.inner_text("[role=alert]")
+    assert page.is_checked("input[name=group-chem][value=lfp]"), "the form keeps the choice"
+    fits(page)
+    shot(page, "q2c_configure_refused")
+    page.check("input[name=group-conn][value=hv]")
+    page.click("form.configure button[type=submit]")
+    page.wait_for_url("**/sales/configurations/*")
+    assert "Battery pack 10 kWh LFP" in page.inner_text("main")
+    shot(page, "q2c_configuration")
+
+
+def test_a_contract_page(server: str, page: Any) -> None:  # noqa: F811
+    sign_in(page, server, "mia", "/sales/contracts")
+    assert "C-1" in page.inner_text("main")
+    shot(page, "q2c_contracts")
+    page.click("text=C-1 >> nth=0")
+    page.wait_for_url("**/sales/contracts/C-1")
+    text = page.inner_text("main")
+    assert "payment terms: 45 → 60 days" in text and "Units covered (3)" in text
+    fits(page)
+    shot(page, "q2c_contract_phone")
+    page.click("#units a >> nth=0")
+    page.wait_for_url("**/01/09506000134352/21/P1")
+    assert "Under warranty" in page.inner_text("#entitlement")
+
+
+def test_the_revenue_dashboard(server: str, page: Any) -> None:  # noqa: F811
+    target = "/finance/revenue?from=2026-01-01&to=2027-01-01"
+    sign_in(page, server, "fiona", target)
+    chart = page.locator("svg.bars-v")
+    assert chart.is_visible() and chart.locator("rect.billed").count() == 12
+    assert chart.bounding_box()["width"] <= 412, "the chart fits a phone"
+    assert "2026-02" in page.inner_text("table.numbers")
+    fits(page)
+    shot(page, "q2c_revenue_phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, "q2c_revenue_desk")
+    with page.expect_download() as download:
+        page.click("#downloads a:text('XLSX') >> nth=0")
+    assert download.value.suggested_filename == "revenue-schedule_2026-01-01_2027-01-01.xlsx"
+    page.goto(server + "/finance/invoices/INV-000001")
+    shot(page, "q2c_invoice")
+
+
+def test_the_entitlement_on_the_passport_for_staff_and_the_public(server: str, page: Any) -> None:  # noqa: F811
+    sign_in(page, server, "keeper", PASSPORT)
+    section = page.inner_text("#entitlement")
+    assert "Under warranty" in section and "Alpha" not in section
+    page.locator("#entitlement").screenshot(path=str(ARTIFACTS / "q2c_entitlement_warehouse.png"))
+    shot(page, "q2c_passport_warehouse")
+    page.goto(server + PASSPORT + "?view=public")
+    locked = page.inner_text("#entitlement")
+    assert "Visible to finance, sales, sales manager, warehouse" in locked and "warranty" not in locked.lower()[30:]
+    shot(page, "q2c_passport_public")

@@ -1,0 +1,205 @@
+"""Contracts: the list (state, customer, period, renewal due) with the renewal reminders on top, and a
+contract's page: its state and history (who, when, why), every version of its terms with what changed
+from the version before, its documents (quotes, orders, invoices, each linked to its page) and the units
+it covers (each linked to its passport), and its state actions as forms (approve, sign, activate,
+renew, expire, terminate: those the core allows in its state; the core refuses the rest).
+
+The page is :func:`cradletrace.contracts.summary.summarise`, what ``cradletrace contract show`` prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
+from flask.wrappers import Response
+from sqlalchemy.orm import Session
+
+from cradletrace.contracts import activate, approve, expire, renew, renewals_due, sign, terminate
+from cradletrace.contracts.lifecycle import TRANSITIONS, get_contract
+from cradletrace.contracts.periods import add_months
+from cradletrace.contracts.summary import ContractSummary, summarise
+from cradletrace.contracts.terms import Terms, latest_versions
+from cradletrace.errors import InvalidInput
+from cradletrace.models import Document, DocumentStatus, Party
+from cradletrace.passport import parse_as_of
+from cradletrace.web.auth import login_required
+from cradletrace.web.commercial import SALES_ROLES, act, register, user_name
+from cradletrace.web.db import get_session
+
+bp = Blueprint("contracts", __name__, url_prefix="/sales/contracts")
+bp.record_once(register)
+
+STATES = ("draft", "negotiation", "approved", "signed", "active", "renewed", "expired", "terminated")
+ACTIONS = ("approve", "sign", "activate", "renew", "expire", "terminate")
+"""The state actions the page offers (a change of terms is a negotiation, not a button)."""
+
+
+@dataclass(frozen=True)
+class ContractRow:
+    """A contract in the list: its state, customer and the period of its latest terms."""
+
+    number: str
+    customer: str | None
+    status: str
+    starts_at: datetime
+    ends_at: datetime
+    version: int
+    renewal_due: bool
+
+
+@dataclass(frozen=True)
+class TermsVersion:
+    """A version of the terms with what changed from the one before (nothing for the first)."""
+
+    terms: Terms
+    changes: tuple[str, ...]
+
+
+def contract_rows(session: Session, *, state: str | None = None, due: frozenset[str] = frozenset()
+                  ) -> list[ContractRow]:
+    """Every contract (in ``state``) with its latest terms and customer, by number: one statement."""
+    statuses = (DocumentStatus(state),) if state else ()
+    query = latest_versions(*statuses).add_columns(Party.name).outerjoin(Party, Party.id == Document.party_id)
+    return [ContractRow(doc.number, name, doc.status.value, terms.starts_at, terms.ends_at, terms.version,
+                        doc.number in due) for doc, terms, name in session.execute(query)]
+
+
+def term_changes(before: Terms | None, after: Terms) -> tuple[str, ...]:
+    """What a version of the terms changed from the version before, in words (nothing for the first).
+
+    Examples
+    --------
+    >>> from cradletrace.contracts.terms import PlanTerm, Warranty
+    >>> v1 = Terms("C-1", 1, None, 30, datetime(2026, 1, 1), datetime(2027, 1, 1), 60, datetime(2025, 12, 1),
+    ...            "sam", None, (Warranty("0950", "Pump", 24),), ())
+    >>> gold = PlanTerm("GOLD-36", "Gold service", "0950", "Pump", None, 36, ("repair",))
+    >>> v2 = Terms("C-1", 2, "ALPHA", 45, datetime(2026, 1, 1), datetime(2028, 1, 1), 60, datetime(2025, 12, 5),
+    ...            "sam", "longer", (Warranty("0950", "Pump", 36),), (gold,))
+    >>> for change in term_changes(v1, v2): print(change)
+    price list: none → ALPHA
+    payment terms: 30 → 45 days
+    ends: 2027-01-01 → 2028-01-01
+    warranty of Pump (0950): 24 → 36 months
+    plan GOLD-36 (Gold service) for Pump added
+    >>> term_changes(None, v1)
+    ()
+    """
+    if before is None:
+        return ()
+    out = []
+    for label, old, new, unit in (
+            ("price list", before.price_list or "none", after.price_list or "none", ""),
+            ("payment terms", before.payment_terms_days, after.payment_terms_days, " days"),
+            ("starts", f"{before.starts_at:%Y-%m-%d}", f"{after.starts_at:%Y-%m-%d}", ""),
+            ("ends", f"{before.ends_at:%Y-%m-%d}", f"{after.ends_at:%Y-%m-%d}", ""),
+            ("renewal notice", before.renewal_notice_days, after.renewal_notice_days, " days")):
+        if old != new:
+            out.append(f"{label}: {old} → {new}{unit}")
+    old_w = {w.gtin: w for w in before.warranties}
+    new_w = {w.gtin: w for w in after.warranties}
+    for gtin in dict.fromkeys([*old_w, *new_w]):
+        was, now = old_w.get(gtin), new_w.get(gtin)
+        name = f"{(now or was).product} ({gtin})"  # type: ignore[union-attr]
+        if was is None:
+            out.append(f"warranty of {name}: {now.months} months added")  # type: ignore[union-attr]
+        elif now is None:
+            out.append(f"warranty of {name} removed")
+        elif was.months != now.months:
+            out.append(f"warranty of {name}: {was.months} → {now.months} months")
+
+    def plan_key(p: Any) -> tuple[str, str | None, datetime | None]:
+        return p.code, p.product, p.starts_at
+
+    def plan_text(p: Any) -> str:
+        start = f" from {p.starts_at:%Y-%m-%d}" if p.starts_at else ""
+        return f"plan {p.code} ({p.name}) for {p.product_name or p.product or 'all products'}{start}"
+
+    old_p = {plan_key(p): p for p in before.plans}
+    new_p = {plan_key(p): p for p in after.plans}
+    out += [f"{plan_text(p)} removed" for k, p in old_p.items() if k not in new_p]
+    out += [f"{plan_text(p)} added" for k, p in new_p.items() if k not in old_p]
+    return tuple(out)
+
+
+def term_versions(summary: ContractSummary) -> list[TermsVersion]:
+    """Every version of the contract's terms, newest first, each with what it changed."""
+    made = [TermsVersion(t, term_changes(summary.terms[i - 1] if i else None, t)) for i, t in enumerate(summary.terms)]
+    return made[::-1]
+
+
+def allowed_actions(status: str) -> list[str]:
+    """The state actions the core allows a contract in ``status``
+    (:data:`~cradletrace.contracts.lifecycle.TRANSITIONS`).
+
+    Examples
+    --------
+    >>> allowed_actions("draft"), allowed_actions("active"), allowed_actions("expired")
+    (['approve', 'terminate'], ['renew', 'expire', 'terminate'], [])
+    """
+    return [a for a in ACTIONS if status in TRANSITIONS[a][0]]
+
+
+@bp.get("")
+@login_required(*SALES_ROLES)
+def contracts() -> Any:
+    """The contracts (``?state=`` filters), the renewals due on top (at ``?at=``, a date; default now)."""
+    state = request.args.get("state", "")
+    at = parse_as_of(request.args.get("at"))
+    session = get_session()
+    reminders = renewals_due(session, at)
+    rows = contract_rows(session, state=state if state in STATES else None,
+                         due=frozenset(r.contract for r in reminders))
+    return render_template("sales/contracts.html", rows=rows, reminders=reminders, states=STATES, state=state,
+                           at=request.args.get("at", ""))
+
+
+@bp.get("/<number>")
+@login_required(*SALES_ROLES)
+def contract(number: str) -> Any:
+    """A contract's page, with the terms in force at ``?at=`` (a date; default now)."""
+    summary = summarise(get_session(), number, parse_as_of(request.args.get("at")))
+    current = summary.current
+    return render_template("sales/contract.html", c=summary, current=current, versions=term_versions(summary),
+                           actions=allowed_actions(summary.status), renew_until=add_months(current.ends_at, 12))
+
+
+def form_date(name: str) -> date:
+    """A date field of the posted form (``YYYY-MM-DD``); a missing or malformed one is :class:`InvalidInput`."""
+    text = request.form.get(name, "").strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"give a date as YYYY-MM-DD, not {text!r}", where=name) from None
+
+
+@bp.post("/<number>/<any(" + ", ".join(ACTIONS) + "):action>")
+@login_required(*SALES_ROLES)
+def change_state(number: str, action: str) -> Response:
+    """One state action on a contract, by the signed-in user; the core refuses one its state does not allow."""
+    session = get_session()
+    doc = get_contract(session, number)
+    back = url_for("contracts.contract", number=doc.number)
+    note = request.form.get("note", "").strip() or None
+    by = user_name()
+
+    def run() -> Any:
+        if action == "approve":
+            return approve(session, doc, by=by, note=note)
+        if action == "sign":
+            return sign(session, doc, by=by, note=note)
+        if action == "activate":
+            return activate(session, doc, by=by, note=note)
+        if action == "renew":
+            return renew(session, doc, ends_at=form_date("ends_at"), by=by, note=note)
+        if action == "expire":
+            return expire(session, doc, by=by, note=note)
+        return terminate(session, doc, reason=request.form.get("reason", ""), by=by)
+
+    return act(run, back=back, done=lambda made: f"Contract {doc.number} is {made.status.value} now.")
+
+
+__all__ = ["ACTIONS", "ContractRow", "STATES", "TermsVersion", "allowed_actions", "bp", "contract_rows",
+           "form_date", "term_changes", "term_versions"]
