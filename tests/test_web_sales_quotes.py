@@ -170,7 +170,7 @@ def test_versions_are_linked_and_the_frozen_ones_marked(
     assert "Quote Q-100 v2 draft" in page
     assert "v1 superseded frozen dated 2026-03-02, sent 2026-03-04" in page and "v2 draft dated 2026-03-09" in page
     old = text(client.get(QUOTE, headers=HTML))
-    assert "This is not the latest version: see v2" in old and "takes no action" in old
+    assert "This is not the latest version: see v2" in old and "nothing more to do with it" in old
 
 
 def test_the_pdf_for_the_customer(quotes: dict[str, Any], signed_in: SignedIn) -> None:
