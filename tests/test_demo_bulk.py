@@ -53,9 +53,13 @@ def test_a_batch_costs_the_same_statements_whatever_its_size(
         with count_statements(session) as statements:
             bulk.make_batch(session, k, size, 200 - k, random.Random(1))
         allocations = [s for s in statements if s.statement.startswith("INSERT INTO commerce_allocations")]
-        sent.append((len(statements) - len(allocations), len(allocations)))
+        # A capture whose events sort before ones already projected (same eventTime, order by hash) refolds
+        # the objects concerned: one SELECT of their events per such capture, which the data decides.
+        refolds = [s for s in statements if s.statement.startswith("SELECT events.id, events.event_time")]
+        sent.append((len(statements) - len(allocations) - len(refolds), len(allocations), len(refolds)))
     # everything but commerce.allocate's INSERT of its rows is constant; SQLAlchemy sends that one as one
     # statement on PostgreSQL, and one per row on SQLite (where the ORM needs each new id back in order)
     assert sent[0][0] == sent[1][0], sent
-    assert [n for _, n in sent] in ([1, 1], [41, 80]), sent
+    assert [n for _, n, _r in sent] in ([1, 1], [41, 80]), sent
+    assert all(r <= 10 for _, _n, r in sent), sent  # bounded by the batch's captures, not by its packs
     assert (BIKEPARTS, CICLO) == bulk.CUSTOMERS
