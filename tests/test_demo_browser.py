@@ -1,5 +1,5 @@
 """The README's walkthrough, in Debian's headless Chromium on the demo world: the passport as the public and as
-staff, its lineage graph, a held pack's recall banner, a lot's recall list and a report.
+staff, its lineage graph, a held pack's recall banner, a lot's recall list, a report, and the quote-to-cash pages.
 
 Screenshots go to tests/artifacts/ (git-ignored); with ``CRADLETRACE_SCREENSHOTS=FOLDER`` they are also
 written there, which is how ``scripts/screenshots`` refreshes docs/screenshots/. Skipped when no browser
@@ -110,3 +110,22 @@ def test_the_recall_list_and_a_report(demo_url: str, page: Any, tmp_path: Path) 
     page.goto(report.as_uri())
     assert "non_compliant" in page.inner_text("body").replace("-", "_").replace(" ", "_").lower()
     shot(page, "report-compliance")
+
+
+def test_quote_to_cash_pages_for_sales_and_finance(server: str, page: Any) -> None:
+    page.goto(server + "/login?next=/sales/quotes/" + H["revised_quote"])
+    page.fill("#name", "demo")
+    page.fill("#password", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url("**/sales/quotes/" + H["revised_quote"] + "**")
+    text = page.inner_text("body")
+    # 16 packs at VeloFleet's 505.00 less 5 % and 3 %: 7,445.72 net (the demo's quote test works it out)
+    assert "7,445.72" in text and "VELOFLEET-2026" in text and "SO-0008" in text
+    shot(page, "quote")
+    page.goto(server + "/sales/contracts/" + H["contract"])
+    text = page.inner_text("body")
+    assert "FLEETCARE-36" in text and "negotiation" in text and "26D0001" in text
+    shot(page, "contract")
+    page.goto(server + "/finance/revenue?from=2026-01-01&to=2027-01-01")
+    assert "Recognised" in page.inner_text("body") and page.locator("svg").count() >= 1
+    shot(page, "revenue")
