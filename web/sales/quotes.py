@@ -20,12 +20,11 @@ from flask.wrappers import Response
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from cradletrace.cli.quote import file_safe
 from cradletrace.commerce import accept_quote, approve_discount, reject_discount, reject_quote, send_quote
 from cradletrace.commerce.approvals import covering_approval, needs_approval, threshold_of
 from cradletrace.commerce.quotes import quote_version
 from cradletrace.models import Approval, Document, DocumentKind, DocumentStatus, Edge, EdgeKind, Node, Party
-from cradletrace.reports.quote_pdf import QuoteSheet, quote_sheet, render
+from cradletrace.reports.quote_pdf import QuoteSheet, file_name, quote_sheet, render
 from cradletrace.web.auth import has_role, login_required
 from cradletrace.web.commercial import APPROVER_ROLES, SALES_ROLES, act, attachment, register, user_name, user_roles
 from cradletrace.web.documents import customers
@@ -178,7 +177,7 @@ def quote(number: str, version: int | None = None) -> Any:
 def pdf(number: str, version: int) -> Response:
     """The quote version as the PDF the customer gets (:mod:`cradletrace.reports.quote_pdf`)."""
     sheet = quote_sheet(get_session(), quote_version(get_session(), number, version))
-    return attachment(render(sheet), "application/pdf", f"quote-{file_safe(sheet.number)}-v{sheet.version}.pdf")
+    return attachment(render(sheet), "application/pdf", file_name(sheet.number, sheet.version))
 
 
 def _version(number: str, version: int) -> tuple[Document, str]:
