@@ -202,5 +202,5 @@ def _page(session: Session, query: Select[Any], limit: int, offset: int) -> tupl
     return rows, total
 
 
-__all__ = ["INVOICE_STATUSES", "InvoiceRow", "MAX_LIMIT", "OVERDUE", "PaymentRow", "applied_totals", "check_page", "customers",
-           "list_invoices", "list_payments"]
+__all__ = ["INVOICE_STATUSES", "InvoiceRow", "MAX_LIMIT", "OVERDUE", "PaymentRow", "applied_totals", "check_page",
+           "customers", "list_invoices", "list_payments"]

@@ -26,7 +26,18 @@ from sqlalchemy.orm import Session, aliased
 from cradletrace.commerce.chain import ChainDocument, CoveredSerial, covered_serials
 from cradletrace.commerce.pricing import Pricing, amount_text, explain, number_text
 from cradletrace.errors import NotFound
-from cradletrace.models import Allocation, Application, Document, DocumentKind, Edge, EdgeKind, Line, Node, Party, Product
+from cradletrace.models import (
+    Allocation,
+    Application,
+    Document,
+    DocumentKind,
+    Edge,
+    EdgeKind,
+    Line,
+    Node,
+    Party,
+    Product,
+)
 
 
 @dataclass(frozen=True)
