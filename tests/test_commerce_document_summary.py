@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
@@ -61,10 +62,10 @@ def test_an_invoice_with_what_is_applied_its_neighbours_and_serials(billed: None
 def test_a_payment_and_its_applications(billed: None, session: Session) -> None:
     payment = summarise_payment(session, "PAY1")
     # 320.00 received: 240.00 to INV-000001 (paid), 60.00 to INV-000002 (120.00, partly paid); 20.00 unapplied.
-    assert [(a.invoice, a.amount, a.invoice_status) for a in payment.applications] == [
+    assert [(a.number, a.amount, a.document_status) for a in payment.applications] == [
         ("INV-000001", Decimal("240.00"), "paid"), ("INV-000002", Decimal("60.00"), "partially_paid")]
     assert (payment.applied, payment.unapplied) == (Decimal("300.00"), Decimal("20.00"))
-    assert payment.to_dict()["applications"][1]["invoice_amount"] == "120.00"
+    assert payment.to_dict()["applications"][1]["document_amount"] == "120.00"
 
 
 def test_an_unknown_document_is_not_found(billed: None, session: Session) -> None:
@@ -82,8 +83,8 @@ def test_related_documents_one_step_either_way(billed: None, session: Session) -
     assert [d.number for d in only] == ["Q1"]
 
 
-def test_each_costs_the_same_however_many_rows(billed: None, session: Session, count_statements) -> None:  # type: ignore[no-untyped-def]
-    def cost(read, number: str) -> int:  # type: ignore[no-untyped-def]
+def test_each_costs_the_same_however_many_rows(billed: None, session: Session, count_statements: Any) -> None:
+    def cost(read: Any, number: str) -> int:
         with count_statements(session) as sent:
             read(session, number)
         return len(sent)

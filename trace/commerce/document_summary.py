@@ -95,12 +95,19 @@ class OrderSummary:
 
 @dataclass(frozen=True)
 class Applied:
-    """A payment, credit note or write-off applied to an invoice."""
+    """An application seen from one side: the document on the other side (the payment, credit note or write-off
+    applied to an invoice; the invoice a payment was applied to) as it is now, and the amount applied."""
 
     kind: str
     number: str
     amount: Decimal
     applied_at: datetime
+    document_amount: Decimal | None
+    document_status: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The application as plain data (money as decimal strings)."""
+        return {**asdict(self), "amount": amount_text(self.amount), "document_amount": _money(self.document_amount)}
 
 
 @dataclass(frozen=True)
@@ -127,20 +134,9 @@ class InvoiceSummary:
     def to_dict(self) -> dict[str, Any]:
         """The invoice as plain data (money as decimal strings), with the balance."""
         return {**self.head.to_dict(), "balance": amount_text(self.balance), "pricing": self.pricing.as_dict(),
-                "applied": [{**asdict(a), "amount": amount_text(a.amount)} for a in self.applied],
+                "applied": [a.to_dict() for a in self.applied],
                 "related": _documents(self.related),
                 "serials": [{**asdict(s), "product": self.names.get(s.gtin or "")} for s in self.serials]}
-
-
-@dataclass(frozen=True)
-class AppliedTo:
-    """A part of a payment applied to an invoice, and the invoice as it is now."""
-
-    invoice: str
-    amount: Decimal
-    applied_at: datetime
-    invoice_amount: Decimal | None
-    invoice_status: str
 
 
 @dataclass(frozen=True)
@@ -148,7 +144,7 @@ class PaymentSummary:
     """A payment and the invoices it was applied to."""
 
     head: DocumentHead
-    applications: tuple[AppliedTo, ...]
+    applications: tuple[Applied, ...]
 
     @property
     def applied(self) -> Decimal:
@@ -163,8 +159,7 @@ class PaymentSummary:
     def to_dict(self) -> dict[str, Any]:
         """The payment as plain data (money as decimal strings)."""
         return {**self.head.to_dict(), "applied": amount_text(self.applied), "unapplied": amount_text(self.unapplied),
-                "applications": [{**asdict(a), "amount": amount_text(a.amount),
-                                  "invoice_amount": _money(a.invoice_amount)} for a in self.applications]}
+                "applications": [a.to_dict() for a in self.applications]}
 
 
 def summarise_order(session: Session, number: str) -> OrderSummary:
@@ -197,11 +192,7 @@ def summarise_invoice(session: Session, number: str) -> InvoiceSummary:
         If there is no such invoice.
     """
     doc, head = _head(session, DocumentKind.INVOICE, number)
-    source = aliased(Document)
-    applied = tuple(Applied(kind.value, n, amount, at) for kind, n, amount, at in session.execute(
-        select(source.kind, source.number, Application.amount, Application.applied_at)
-        .join(source, source.id == Application.source_id).where(Application.invoice_id == doc.id)
-        .order_by(Application.applied_at, Application.id)))
+    applied = _applied(session, Application.invoice_id == doc.id, Application.source_id)
     serials = tuple(covered_serials(session, doc))
     gtins = {s.gtin for s in serials if s.gtin}
     names = dict(session.execute(select(Product.gtin, Product.name).where(Product.gtin.in_(gtins))).all()) \
@@ -218,14 +209,7 @@ def summarise_payment(session: Session, number: str) -> PaymentSummary:
         If there is no such payment.
     """
     doc, head = _head(session, DocumentKind.PAYMENT, number)
-    invoice = aliased(Document)
-    applications = tuple(AppliedTo(n, amount, at, total, status.value) for n, amount, at, total, status in
-                         session.execute(select(invoice.number, Application.amount, Application.applied_at,
-                                                invoice.amount, invoice.status)
-                                         .join(invoice, invoice.id == Application.invoice_id)
-                                         .where(Application.source_id == doc.id)
-                                         .order_by(Application.applied_at, Application.id)))
-    return PaymentSummary(head, applications)
+    return PaymentSummary(head, _applied(session, Application.source_id == doc.id, Application.invoice_id))
 
 
 def related_documents(session: Session, doc: Document, kinds: tuple[DocumentKind, ...] | None = None
@@ -260,6 +244,16 @@ def _head(session: Session, kind: DocumentKind, number: str) -> tuple[Document, 
                            d.tax, d.created_at, d.requested_at, d.due_at, d.closed_at, d.reason, order_number)
 
 
+def _applied(session: Session, mine: Any, other: Any) -> tuple[Applied, ...]:
+    """The applications ``mine`` selects, each with the document on the ``other`` side: one statement."""
+    them = aliased(Document)
+    return tuple(Applied(kind.value, n, amount, at, total, status.value) for kind, n, amount, at, total, status in
+                 session.execute(select(them.kind, them.number, Application.amount, Application.applied_at, them.amount,
+                                        them.status)
+                                 .join(them, them.id == other).where(mine)
+                                 .order_by(Application.applied_at, Application.id)))
+
+
 def _money(value: Decimal | None) -> str | None:
     return None if value is None else amount_text(value)
 
@@ -268,5 +262,5 @@ def _documents(documents: tuple[ChainDocument, ...]) -> list[dict[str, Any]]:
     return [{**asdict(d), "amount": _money(d.amount)} for d in documents]
 
 
-__all__ = ["Applied", "AppliedTo", "AllocatedUnit", "DocumentHead", "InvoiceSummary", "OrderSummary",
+__all__ = ["Applied", "AllocatedUnit", "DocumentHead", "InvoiceSummary", "OrderSummary",
            "PaymentSummary", "related_documents", "summarise_invoice", "summarise_order", "summarise_payment"]

@@ -78,15 +78,6 @@ def units_sold(session: Session, configuration: int) -> UnitsSold:
     """The units allocated (actively) to order lines selling ``configuration``, each checked as built and as
     maintained against it by the ``configuration_mismatch`` finding's own check: five queries at most
     (the units, the finding's three over every configured unit, the names).
-
-    Examples
-    --------
-    >>> from cradletrace.db import create_db_engine
-    >>> from cradletrace.migrate import upgrade
-    >>> upgrade("sqlite:///doctest.db")
-    >>> with Session(create_db_engine("sqlite:///doctest.db")) as session:
-    ...     units_sold(session, 1)
-    UnitsSold(units=(), names={})
     """
     sold = session.execute(
         select(Node.identifier, Document.number, Line.line_no).select_from(Allocation)

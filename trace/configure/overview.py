@@ -196,17 +196,7 @@ def describe_model(session: Session, code: str) -> ModelSummary:
 
 
 def latest_configurations(session: Session, limit: int = 50) -> list[ConfigurationSummary]:
-    """The newest saved configurations (at most ``limit``), newest first, described: four queries.
-
-    Examples
-    --------
-    >>> from cradletrace.db import create_db_engine
-    >>> from cradletrace.migrate import upgrade
-    >>> upgrade("sqlite:///doctest.db")
-    >>> with Session(create_db_engine("sqlite:///doctest.db")) as session:
-    ...     latest_configurations(session)
-    []
-    """
+    """The newest saved configurations (at most ``limit``), newest first, described: four queries."""
     ids = session.execute(select(Configuration.id).order_by(Configuration.created_at.desc(), Configuration.id.desc())
                           .limit(limit)).scalars().all()
     return list(describe_many(session, ids).values())

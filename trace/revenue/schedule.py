@@ -203,8 +203,9 @@ def range_totals(rows: Sequence[ScheduleRow]) -> dict[str, ScheduleRow]:
     --------
     >>> from datetime import datetime as t
     >>> def row(month, rec, billed, deferred, currency="EUR"):
-    ...     return ScheduleRow(f"2026-{month:02d}", t(2026, month, 1), t(2026, month + 1, 1), currency, Decimal(rec),
-    ...                        Decimal(rec), ZERO, Decimal(billed), Decimal(deferred), ZERO, Decimal(billed) - Decimal(rec))
+    ...     rec, billed = Decimal(rec), Decimal(billed)
+    ...     return ScheduleRow(f"2026-{month:02d}", t(2026, month, 1), t(2026, month + 1, 1), currency, rec, rec,
+    ...                        ZERO, billed, Decimal(deferred), ZERO, billed - rec)
     >>> totals = range_totals([row(3, "5700.00", "7752.00", "7220.00"), row(3, "10.00", "0.00", "5.00", "CHF"),
     ...                        row(4, "-950.00", "0.00", "6000.00"), row(4, "0.00", "0.00", "5.00", "CHF")])
     >>> list(totals)

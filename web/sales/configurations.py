@@ -15,7 +15,14 @@ from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from cradletrace.configure import configure, describe, describe_model, describe_models, latest_configurations, units_sold
+from cradletrace.configure import (
+    configure,
+    describe,
+    describe_model,
+    describe_models,
+    latest_configurations,
+    units_sold,
+)
 from cradletrace.errors import InvalidInput, RuleViolation
 from cradletrace.web.auth import login_required
 from cradletrace.web.commercial import SALES_ROLES, register, user_name
