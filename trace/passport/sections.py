@@ -413,15 +413,16 @@ def entitlement(ctx: Context) -> dict[str, Any] | None:
     (:func:`cradletrace.contracts.entitlement`: its contract, when control passed, each coverage); ``None``
     when no contract covers the unit (no document of it leads to one).
 
-    The customer is a field of its own (``customer``, for the roles that may see customers) and is left out
-    of the reasons, which every role that sees the section may read.
+    The reasons are the ones without detail, which every role that sees the section may read: the customer,
+    where and by which event control passed are fields of their own (``customer``, ``control.location``,
+    ``control.event_id``), each seen by the roles :data:`SECTIONS` gives it, as in the rest of the passport;
+    the credit note that ended a coverage is named in the commercial chain.
     """
     if ctx.node.kind != "unit":
         return None
-    found = contract_entitlement(ctx.session, ctx.node.identifier, ctx.moment)
+    found = contract_entitlement(ctx.session, ctx.node.identifier, ctx.moment, detail=False)
     if found.contract is None:
         return None
-    named = f" for {found.customer}" if found.customer else None
     control = found.control
 
     def coverage(c: Coverage) -> dict[str, Any]:
@@ -434,7 +435,7 @@ def entitlement(ctx: Context) -> dict[str, Any] | None:
             "control": None if control is None else {"at": iso(control.at), "biz_step": control.biz_step,
                                                      "location": control.location, "event_id": control.event_id},
             "coverages": [coverage(c) for c in (found.warranty, *found.plans) if c is not None],
-            "reasons": [r.removesuffix(named) if named else r for r in found.reasons]}
+            "reasons": list(found.reasons)}
 
 
 SECTIONS: list[Section] = [
@@ -451,8 +452,8 @@ SECTIONS: list[Section] = [
         "events[].location": CUSTODY, "events[].location_name": CUSTODY, "events[].event_id": CUSTODY,
         "events[].documents": COMMERCIAL, "events[].document_stages": COMMERCIAL})),
     Section("commercial_chain", "Commercial chain", commercial_chain, Visibility(COMMERCIAL)),
-    Section("entitlement", "Warranty and service entitlement", entitlement,
-            Visibility(ENTITLEMENT, {"customer": COMMERCIAL})),
+    Section("entitlement", "Warranty and service entitlement", entitlement, Visibility(ENTITLEMENT, {
+        "customer": COMMERCIAL, "control.location": CUSTODY, "control.event_id": CUSTODY})),
     Section("lineage", "Lineage", lineage_graph, Visibility(PUBLIC, {
         "document_nodes": COMMERCIAL, "document_edges": COMMERCIAL, "edges[].event_id": CUSTODY})),
 ]
