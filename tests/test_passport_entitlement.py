@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 import contracts_world as world
 from cradletrace import commerce
 from cradletrace.models import Role
-from cradletrace.passport import COMMERCIAL, ENTITLEMENT, build_passport, parse_as_of, passport_for
+from cradletrace.passport import COMMERCIAL, ENTITLEMENT, build_passport, parse_as_of, passport_for, passport_of
 from q2c_web_support import HTML, SignedIn, text
 from web_support import app, signed_in  # noqa: F401
 
@@ -141,3 +141,15 @@ def test_each_role_sees_of_it_what_the_passports_rules_show_it_elsewhere(covered
                        for hidden in ("Alpha", world.SITE_A, control["event_id"])), roles
         seen_by[roles[0]] = words
     assert sorted(seen_by) == sorted(ENTITLEMENT), "the roles the section is for, and no other"
+
+
+def test_built_for_a_viewer_it_is_the_full_passport_cut(covered: None, session: Session) -> None:
+    at = parse_as_of("2026-06-01")
+    # P1 is covered (the section, or its locked heading); P3 has no contract (neither).
+    for unit in (world.pump(1), world.pump(3)):
+        whole = {k: v for k, v in build_passport(session, unit, as_of=at).items() if k != "generated_at"}
+        for roles in ([], *([role.value] for role in Role)):
+            shown = {k: v for k, v in passport_of(session, unit, roles, as_of=at).items() if k != "generated_at"}
+            assert shown == passport_for(whole, roles), (unit, roles)
+    assert section(passport_of(session, world.pump(1), [], as_of=at))["locked"]
+    assert section(passport_of(session, world.pump(3), [], as_of=at)) is None

@@ -23,12 +23,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from cradletrace import lineage
-from cradletrace.commerce.chain import for_unit
+from cradletrace.commerce.chain import for_unit, has_documents
 from cradletrace.compliance.declarations import evidence
 from cradletrace.compliance.reasons import worst
 from cradletrace.compliance.status import RULES, Status, rollup
 from cradletrace.contracts.entitlement import Coverage
 from cradletrace.contracts.entitlement import entitlement as contract_entitlement
+from cradletrace.contracts.links import has_contract
 from cradletrace.identifiers import GS1Identifier, parse, to_epc_urn
 from cradletrace.lineage import NodeRef
 from cradletrace.log.chain import link
@@ -181,12 +182,18 @@ Builder = Callable[[Context], "dict[str, Any] | None"]
 
 @dataclass(frozen=True)
 class Section:
-    """One section of the passport: its name, heading, builder and who may see it."""
+    """One section of the passport: its name, heading, builder and who may see it.
+
+    ``present`` answers cheaply whether the builder would return data, for the locked heading a viewer who
+    may not see the section gets (:func:`cradletrace.passport.passport_of`); without one, the section is
+    built to know.
+    """
 
     name: str
     title: str
     build: Builder
     visibility: Visibility = Visibility(STAFF)
+    present: Callable[[Context], bool] | None = None
 
 
 # --- builders ------------------------------------------------------------------------------------
@@ -408,6 +415,16 @@ def commercial_chain(ctx: Context) -> dict[str, Any] | None:
          "created_at": iso(d.created_at)} for d in documents]}
 
 
+def has_commercial_chain(ctx: Context) -> bool:
+    """Whether :func:`commercial_chain` has documents to show: one statement."""
+    return ctx.node.kind == "unit" and has_documents(ctx.session, ctx.node.id)
+
+
+def has_entitlement(ctx: Context) -> bool:
+    """Whether :func:`entitlement` has a contract to show: one statement."""
+    return ctx.node.kind == "unit" and has_contract(ctx.session, ctx.node.id)
+
+
 def entitlement(ctx: Context) -> dict[str, Any] | None:
     """The unit's warranty and service-plan coverage at the passport's moment, and why
     (:func:`cradletrace.contracts.entitlement`: its contract, when control passed, each coverage); ``None``
@@ -451,9 +468,9 @@ SECTIONS: list[Section] = [
     Section("timeline", "Life-cycle timeline", timeline, Visibility(PUBLIC, {
         "events[].location": CUSTODY, "events[].location_name": CUSTODY, "events[].event_id": CUSTODY,
         "events[].documents": COMMERCIAL, "events[].document_stages": COMMERCIAL})),
-    Section("commercial_chain", "Commercial chain", commercial_chain, Visibility(COMMERCIAL)),
+    Section("commercial_chain", "Commercial chain", commercial_chain, Visibility(COMMERCIAL), has_commercial_chain),
     Section("entitlement", "Warranty and service entitlement", entitlement, Visibility(ENTITLEMENT, {
-        "customer": COMMERCIAL, "control.location": CUSTODY, "control.event_id": CUSTODY})),
+        "customer": COMMERCIAL, "control.location": CUSTODY, "control.event_id": CUSTODY}), has_entitlement),
     Section("lineage", "Lineage", lineage_graph, Visibility(PUBLIC, {
         "document_nodes": COMMERCIAL, "document_edges": COMMERCIAL, "edges[].event_id": CUSTODY})),
 ]
