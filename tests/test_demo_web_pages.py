@@ -41,8 +41,12 @@ DOCUMENTS = {
     "invoices": {"number": "INV-000001"},
     "payments": {"number": "PAY-0001"},
     "configurations": {"code": H["configuration_model"], "configuration_id": "1"},
+    "revenue": {"table": "schedule", "fmt": "csv"},
 }
 """Path parameters of the quote-to-cash pages by blueprint: the demo's documents (its first configuration is id 1)."""
+API_DOCUMENTS = {"api.quote": DOCUMENTS["quotes"], "api.quote_pdf": DOCUMENTS["quotes"],
+                 "api.contract": DOCUMENTS["contracts"], "api.configuration": {"configuration": "1"}}
+"""Path parameters of the JSON API's quote-to-cash routes, the same documents."""
 
 
 def viewers() -> list[str]:
@@ -97,14 +101,12 @@ def fill(rule: Rule, event_id: str) -> list[str]:
     }
     if rule.endpoint in by_endpoint:
         return by_endpoint[rule.endpoint]
-    if rule.endpoint.startswith("api."):
-        return [rule.rule + "?id=" + quote(unit)]
     values = {"resource": "bizSteps", "value": "shipping", "name": "none-such",
-              **DOCUMENTS.get(rule.endpoint.split(".")[0], {})}
+              **DOCUMENTS.get(rule.endpoint.split(".")[0], {}), **API_DOCUMENTS.get(rule.endpoint, {})}
     path = rule.rule
     for name in rule.arguments:
         path = re.sub(r"<(?:[^<>:]+(?:\([^<>]*\))?:)?" + name + ">", quote(values[name], safe=""), path)
-    return [path]
+    return [path + "?id=" + quote(unit)] if rule.endpoint.startswith("api.") else [path]
 
 
 def get_routes(app: Flask) -> list[Rule]:
