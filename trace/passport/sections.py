@@ -3,12 +3,15 @@
 A builder takes the :class:`Context` of one passport and returns the section's data, or ``None``
 when the unit has no such data (the section is then absent, never a placeholder). Each
 :class:`Section` carries its :class:`~cradletrace.passport.visibility.Visibility`: the data is built
-once, in full, and :func:`~cradletrace.passport.visibility.for_viewer` cuts it for a viewer.
+in full and :func:`~cradletrace.passport.visibility.for_viewer` cuts it for a viewer; a section the
+viewer may not see at all is not built for them (:func:`cradletrace.passport.passport_of`), only asked
+whether it has data (``present``), for its locked heading.
 
 Adding a section (for example ``footprint`` from cradletrace.metrics): write ``build(ctx) -> dict |
 None``, append ``Section("footprint", "Environmental footprint", build, Visibility(...))`` to
-:data:`SECTIONS` at its place, and give the web app a template ``passport/sections/footprint.html``
-(without one, a generic table of the data is shown).
+:data:`SECTIONS` at its place (with a cheap ``present(ctx) -> bool`` when not everyone may see it),
+and give the web app a template ``passport/sections/footprint.html`` (without one, a generic table of
+the data is shown).
 """
 
 from __future__ import annotations
