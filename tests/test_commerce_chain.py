@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import commerce_world as world
 from cradletrace import commerce
-from cradletrace.commerce.chain import chain_sql, covered_sql
+from cradletrace.commerce.chain import chain_sql, covered_sql, has_documents
 from cradletrace.lineage.sql import POSTGRESQL, SQLITE
 from cradletrace.log.capture import capture_events
 from cradletrace.commerce.documents import transaction_event
 from cradletrace.lifecycle import commission_units
+from cradletrace.models import Node
 
 
 def _chain(session: Session, unit: str) -> list[tuple[str | None, str | None]]:
@@ -74,3 +76,16 @@ def test_sql_per_dialect() -> None:
     assert "INDEXED BY ix_edges_dst_src_valid" in chain_sql(SQLITE)
     assert "INDEXED BY" not in chain_sql(POSTGRESQL)
     assert "LATERAL" in covered_sql(POSTGRESQL)
+
+
+def test_whether_a_unit_has_a_chain_without_walking_it(session: Session, count_statements) -> None:
+    world.build(session)
+    nodes = dict(session.execute(select(Node.identifier, Node.id)).all())
+    commission_units(session, ["https://id.gs1.org/01/09506000134352/21/P9"], when=world.day(3, 1))
+    unsold = session.execute(select(Node.id).where(
+        Node.identifier == "https://id.gs1.org/01/09506000134352/21/P9")).scalar_one()
+    with count_statements(session) as sent:
+        sold = has_documents(session, nodes[world.unit(1)])
+    assert sold and len(sent) == 1
+    # P9 was commissioned and never named with a document: for_unit finds nothing, and so does the check.
+    assert not has_documents(session, unsold) and _chain(session, world.unit(9)) == []

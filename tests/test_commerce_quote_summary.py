@@ -36,6 +36,10 @@ def test_a_quote_with_two_versions_an_approval_and_an_order(session: Session, bu
     # The approval was given on version 1 and covers version 2's discount (20 %, no larger).
     assert q.approvals == ()
     assert q.covering_approval is not None
+    # Every version's requests, for a page that shows them all: the one made on version 1.
+    assert [(a.version, a.approved) for a in q.all_approvals] == [(1, True)]
+    # 20 % is above the default threshold of 15 %: it needs the approval, which version 1's covers.
+    assert (q.threshold, q.needs_approval, q.approved, q.latest) == (Decimal("0.15"), True, True, 2)
     assert (q.covering_approval.version, q.covering_approval.decided_by, q.covering_approval.discount) == (
         1, "mia", Decimal("0.2"))
     assert [(v.version, v.status, v.frozen) for v in q.versions] == [(1, "superseded", True), (2, "accepted", True)]
@@ -45,6 +49,7 @@ def test_a_quote_with_two_versions_an_approval_and_an_order(session: Session, bu
     assert data["covering_approval"]["discount"] == "0.2" and data["versions"][1]["amount"] == "10440.00"
     first = summarise_quote(session, "Q-2", 1)
     assert (first.status, len(first.approvals), first.approvals[0].requested_by) == ("superseded", 1, "sam")
+    assert first.all_approvals == q.all_approvals and first.latest == 2
     with pytest.raises(NotFound, match="quote Q-2 has no version 3"):
         summarise_quote(session, "Q-2", 3)
     with pytest.raises(NotFound, match="no quote 'Q-9'"):
@@ -72,3 +77,15 @@ def test_the_list_its_filters_and_pages(session: Session, built, count_statement
     for bad in ({"status": "won"}, {"limit": 0}, {"offset": -1}):
         with pytest.raises(InvalidInput):
             list_quotes(session, **bad)  # type: ignore[arg-type]
+
+
+def test_a_request_left_open_on_a_sent_quote_is_not_pending(session: Session, built) -> None:  # type: ignore[no-untyped-def]
+    from cradletrace import commerce
+
+    # Q-5: a draft at 30 % off, its request open. Changed to no discount (the request stays, undecided) and sent,
+    # it is no approval a sales manager still has to give.
+    commerce.update_quote(session, "Q-5", lines=[{"product": world.PACK10, "quantity": 1}], when=world.day(26))
+    commerce.send_quote(session, "Q-5", when=world.day(26, 10))
+    (q5,) = [r for r in list_quotes(session)[0] if r.number == "Q-5"]
+    assert (q5.status, q5.approval_pending) == ("sent", False)
+    assert summarise_quote(session, "Q-5").approvals[0].approved is None, "the request itself is left as it was"

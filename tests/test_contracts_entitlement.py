@@ -3,11 +3,29 @@ in force at that moment, and the reason why or why not."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import orjson
 import pytest
 from sqlalchemy.orm import Session
 
-from contracts_world import MOTOR, PUMP, SITE_A, contract, day, in_force, motor, naive, pump, sell, setup
+from contracts_world import (
+    CUSTOMER_A,
+    MOTOR,
+    PUMP,
+    SELLER,
+    SITE_A,
+    WAREHOUSE,
+    contract,
+    day,
+    in_force,
+    motor,
+    naive,
+    pump,
+    sell,
+    setup,
+)
+from cradletrace import commerce
 from cradletrace.contracts import activate, entitlement, renew, terminate
 from cradletrace.errors import NotFound
 
@@ -133,3 +151,32 @@ def test_an_unknown_unit_is_not_found(session: Session) -> None:
     setup(session)
     with pytest.raises(NotFound, match="is not a recorded unit"):
         entitlement(session, "https://id.gs1.org/01/09506000134352/21/NOPE")
+
+
+def test_without_detail_the_reasons_name_no_customer_place_event_or_credit_note(session: Session) -> None:
+    setup(session)
+    c1 = in_force(session, contract(session, plans=PLANS))
+    # P1 reaches Alpha's plant on 5 Feb 2026, is billed, comes back on 1 March and is credited on 2 March.
+    sell(session, c1, "SO1", [pump(1)], shipped=day(2026, 2, 3), received=day(2026, 2, 5))
+    commerce.invoice_order(session, "SO1", when=day(2026, 2, 4))
+    commerce.receive_return(session, "RMA1", [pump(1)], location=WAREHOUSE, by_party=SELLER, from_party=CUSTOMER_A,
+                            reason="leaks", when=day(2026, 3, 1))
+    note = commerce.credit_note(session, "RMA1", when=day(2026, 3, 2))
+    full = entitlement(session, pump(1), day(2026, 6, 1))
+    plain = entitlement(session, pump(1), day(2026, 6, 1), detail=False)
+    assert full.reasons[:2] == (
+        "contract C-1 (active) for Alpha",
+        f"control passed to the customer on 2026-02-05 (receiving at {SITE_A}, event {full.control.event_id})")
+    assert f"warranty ended on 2026-03-02: the unit was returned and credited (credit note {note.number})" \
+        in full.reasons
+    # The same verdicts and periods, in words without the customer, the site, the event or the credit note.
+    assert (plain.covered, plain.warranty, plain.plans, plain.control, plain.customer) == (
+        full.covered, replace(full.warranty, reason=plain.warranty.reason),
+        tuple(replace(p, reason=q.reason) for p, q in zip(full.plans, plain.plans)), full.control, "Alpha")
+    assert plain.reasons[:3] == ("contract C-1 (active)", "control passed to the customer on 2026-02-05 (receiving)",
+                                 "warranty ended on 2026-03-02: the unit was returned and credited")
+    assert "plan GOLD-36 (Gold service, 36 months, repair, parts, labour) ended on 2026-03-02 when the unit was " \
+           "returned and credited" in plain.reasons
+    text = " ".join(plain.reasons)
+    for hidden in ("Alpha", SITE_A, full.control.event_id, note.number):
+        assert hidden not in text, hidden

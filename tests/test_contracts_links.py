@@ -4,15 +4,16 @@ rules of linking."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts_world import CUSTOMER_A, CUSTOMER_B, PUMP, SELLER, contract, day, in_force, motor, pump, sell, setup
 from cradletrace import commerce
 from cradletrace.commerce.documents import get
 from cradletrace.contracts import contract_of, covered_units, documents, expire, link_documents
-from cradletrace.contracts.links import CoveredUnit
+from cradletrace.contracts.links import CoveredUnit, has_contract
 from cradletrace.errors import NotFound, RuleViolation
-from cradletrace.models import DocumentKind
+from cradletrace.models import DocumentKind, Node
 
 
 def _quote_to_invoice(session: Session, c1: object) -> None:
@@ -72,6 +73,9 @@ def test_a_unit_sold_again_belongs_to_its_latest_contract(session: Session) -> N
          shipped=day(2026, 4, 1))
     assert contract_of(session, pump(1)).number == "C-2"
     assert [u.identifier for u in covered_units(session, c1)] == [pump(1)]  # it was covered by C-1 too
+    # Whether a contract reaches a node, without reading it: P1 has two, P2 (never sold) none.
+    ids = dict(session.execute(select(Node.identifier, Node.id).where(Node.identifier.in_([pump(1), pump(2)]))).all())
+    assert has_contract(session, ids[pump(1)]) and not has_contract(session, ids[pump(2)])
 
 
 def test_linking_rules(session: Session) -> None:

@@ -44,11 +44,9 @@ DOCUMENTS = {
     "revenue": {"table": "schedule", "fmt": "csv"},
 }
 """Path parameters of the quote-to-cash pages by blueprint: the demo's documents (its first configuration is id 1)."""
-API_DOCUMENTS = {
-    "api.quote": {"number": H["revised_quote"]}, "api.quote_pdf": {"number": H["revised_quote"]},
-    "api.contract": {"number": H["contract"]}, "api.configuration": {"configuration": "1"},
-}
-"""Path parameters of the JSON API's quote-to-cash routes."""
+API_DOCUMENTS = {"api.quote": DOCUMENTS["quotes"], "api.quote_pdf": DOCUMENTS["quotes"],
+                 "api.contract": DOCUMENTS["contracts"], "api.configuration": {"configuration": "1"}}
+"""Path parameters of the JSON API's quote-to-cash routes, the same documents."""
 
 
 def viewers() -> list[str]:
@@ -104,18 +102,11 @@ def fill(rule: Rule, event_id: str) -> list[str]:
     if rule.endpoint in by_endpoint:
         return by_endpoint[rule.endpoint]
     values = {"resource": "bizSteps", "value": "shipping", "name": "none-such",
-              **DOCUMENTS.get(rule.endpoint.split(".")[0], {})}
-    if rule.endpoint.startswith("api."):
-        # The API's quote-to-cash documents by their number; the rest asks about the swapped pack.
-        values = {**values, **API_DOCUMENTS.get(rule.endpoint, {})}
-        path = rule.rule
-        for name in rule.arguments:
-            path = re.sub(r"<(?:[^<>:]+:)?" + name + ">", quote(values[name], safe=""), path)
-        return [path + "?id=" + quote(unit)]
+              **DOCUMENTS.get(rule.endpoint.split(".")[0], {}), **API_DOCUMENTS.get(rule.endpoint, {})}
     path = rule.rule
     for name in rule.arguments:
         path = re.sub(r"<(?:[^<>:]+(?:\([^<>]*\))?:)?" + name + ">", quote(values[name], safe=""), path)
-    return [path]
+    return [path + "?id=" + quote(unit)] if rule.endpoint.startswith("api.") else [path]
 
 
 def get_routes(app: Flask) -> list[Rule]:

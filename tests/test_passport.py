@@ -14,6 +14,7 @@ from cradletrace.errors import NotFound
 from cradletrace.models import Role
 from cradletrace.passport import (
     COMMERCIAL, CUSTODY, PUBLIC, SECTIONS, STAFF, Section, Visibility, build_passport, parse_as_of, passport_for,
+    passport_of,
 )
 
 ROLES = [r.value for r in Role]
@@ -117,6 +118,46 @@ def test_the_passport_costs_a_bounded_number_of_statements(session, count_statem
     with count_statements(session) as sent:
         build_passport(session, world.P1)
     assert len(sent) <= 20 + SECTION_STATEMENTS, [s.statement[:60] for s in sent]
+
+
+def _without_time(passport: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in passport.items() if k != "generated_at"}
+
+
+def test_built_for_a_viewer_it_is_the_full_passport_cut(full: dict[str, Any], session) -> None:
+    viewers = [[], *([role] for role in ROLES), ["sales", "warehouse"], ROLES]
+    for unit, whole in ((world.P1, full), (world.B1, build_passport(session, world.B1, as_of=parse_as_of(
+            world.AFTER_SWAP)))):
+        for roles in viewers:
+            shown = passport_of(session, unit, roles, as_of=parse_as_of(world.AFTER_SWAP))
+            assert _without_time(shown) == _without_time(passport_for(whole, roles)), (unit, roles)
+    # P1 has a commercial chain (locked for the public), the board B1 none (no heading at all).
+    assert section(passport_of(session, world.P1, []), "commercial_chain")["locked"]
+    assert "commercial_chain" not in [s["name"] for s in passport_of(session, world.B1, [])["sections"]]
+
+
+def test_a_viewer_does_not_pay_for_the_sections_it_may_not_see(session, count_statements) -> None:
+    world.build(session)
+
+    def refuse(ctx: Any) -> dict[str, Any]:
+        raise AssertionError("built for a viewer who may not see it")
+
+    probed = [*(s for s in SECTIONS if s.name != "commercial_chain"),
+              Section("commercial_chain", "Commercial chain", refuse, Visibility(COMMERCIAL), lambda ctx: True),
+              Section("staff_only", "Staff only", lambda ctx: {"x": 1}, Visibility(STAFF))]
+    public = passport_of(session, world.P1, [], sections=probed)
+    assert section(public, "commercial_chain") == {"name": "commercial_chain", "title": "Commercial chain",
+                                                   "locked": True, "roles": sorted(COMMERCIAL)}
+    assert section(public, "staff_only")["locked"], "without a presence check the section is built to know"
+    with pytest.raises(AssertionError, match="built for a viewer"):
+        passport_of(session, world.P1, ["sales"], sections=probed)
+    with count_statements(session) as everything:
+        build_passport(session, world.P1)
+    with count_statements(session) as scan:
+        passport_of(session, world.P1, [])
+    # The commercial chain (resolving the unit, then its walk: 2) is one presence check; the entitlement (the unit,
+    # its product, the contract walk, the contracts read: 4, though P1 has none) is the walk alone: 6 - 2 fewer.
+    assert len(scan) == len(everything) - 4
 
 
 SECTION_STATEMENTS = 5 + 7 + 2

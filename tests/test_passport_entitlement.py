@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 import contracts_world as world
 from cradletrace import commerce
-from cradletrace.passport import ENTITLEMENT, build_passport, parse_as_of, passport_for
+from cradletrace.models import Role
+from cradletrace.passport import COMMERCIAL, ENTITLEMENT, build_passport, parse_as_of, passport_for, passport_of
 from q2c_web_support import HTML, SignedIn, text
 from web_support import app, signed_in  # noqa: F401
 
@@ -90,14 +91,21 @@ def test_the_page_for_staff_and_for_the_public(covered: None, app: Flask, signed
             "Contract C-1 · active · terms v1 Customer Alpha Control passed 2026-02-05 (receiving)") in page
     assert ("Warranty 24 months 2026-02-05 to 2028-02-05 repair, parts, labour, replacement covered "
             "Gold service GOLD-36 36 months 2026-02-05 to 2029-02-05 repair, parts, labour covered") in page
-    assert "Why contract C-1 (active) control passed to the customer on 2026-02-05" in page
+    assert "Why contract C-1 (active) control passed to the customer on 2026-02-05 (receiving)" in page
+    assert world.SITE_A not in page and "event" not in part(response, "entitlement"), "places and event IDs: custody"
     assert 'href="/sales/contracts/C-1">C-1</a> · active' in body
     keeper = part(signed_in("warehouse").get(P1_PATH + "?as_of=2026-06-01", headers=HTML), "entitlement")
     assert "Under warranty" in keeper and "Customer" not in keeper and "Alpha" not in keeper
+    assert world.SITE_A in keeper, "the warehouse sees where control passed, as it sees places in the timeline"
     assert "/sales/contracts" not in keeper, "no link to a page the warehouse cannot open"
-    public = text(app.test_client().get(P1_PATH, headers=HTML))
-    assert ("Warranty and service entitlement 🔒 Visible to finance, sales, sales manager, warehouse after signing in"
-            in public)
+    public_page = app.test_client().get(P1_PATH, headers=HTML)
+    public = text(public_page)
+    locked = part(public_page, "entitlement")
+    # An SVG drawn with the text's colour, not an emoji a system without an emoji font shows as an empty box.
+    assert "🔒" not in locked and '<svg class="icon"' in locked and 'aria-hidden="true"' in locked
+    assert "style=" not in locked, "no inline style (the CSP allows none)"
+    assert ("Warranty and service entitlement Locked. Visible to finance, sales, sales manager, warehouse after "
+            "signing in") in public, "the lock is an icon with words for screen readers"
     assert "Under warranty" not in public and "C-1" not in public
 
 
@@ -110,3 +118,38 @@ def test_the_commercial_chain_links_to_the_pages_the_viewer_opens(covered: None,
     assert "/sales/contracts/" not in chain
     chain = part(signed_in("compliance").get(P1_PATH, headers=HTML), "commercial_chain")
     assert "href=" not in chain, "compliance sees the chain and opens none of these pages"
+
+
+def test_each_role_sees_of_it_what_the_passports_rules_show_it_elsewhere(covered: None, session: Session) -> None:
+    full = build_passport(session, world.pump(1), as_of=parse_as_of("2026-06-01"))
+    control = section(full)["data"]["control"]
+    assert (control["location"], control["biz_step"]) == (world.SITE_A, "receiving")
+    seen_by = {}
+    for roles in ([], *([role.value] for role in Role)):
+        shown = passport_for(full, roles)
+        entitled = section(shown)
+        if entitled.get("locked"):
+            continue
+        events = section(shown, "timeline")["data"]["events"]
+        words = json.dumps(entitled)
+        # The receiving event's ID and Alpha's site, where the timeline shows event IDs and places (custody roles);
+        # Alpha's name where the status shows owners (commercial roles); never inside the reasons' words.
+        assert (control["event_id"] in words) == any("event_id" in e for e in events), roles
+        assert (world.SITE_A in words) == any("location" in e for e in events), roles
+        assert ("Alpha" in words) == bool(COMMERCIAL & set(roles)), roles
+        assert not any(hidden in " ".join(entitled["data"]["reasons"])
+                       for hidden in ("Alpha", world.SITE_A, control["event_id"])), roles
+        seen_by[roles[0]] = words
+    assert sorted(seen_by) == sorted(ENTITLEMENT), "the roles the section is for, and no other"
+
+
+def test_built_for_a_viewer_it_is_the_full_passport_cut(covered: None, session: Session) -> None:
+    at = parse_as_of("2026-06-01")
+    # P1 is covered (the section, or its locked heading); P3 has no contract (neither).
+    for unit in (world.pump(1), world.pump(3)):
+        whole = {k: v for k, v in build_passport(session, unit, as_of=at).items() if k != "generated_at"}
+        for roles in ([], *([role.value] for role in Role)):
+            shown = {k: v for k, v in passport_of(session, unit, roles, as_of=at).items() if k != "generated_at"}
+            assert shown == passport_for(whole, roles), (unit, roles)
+    assert section(passport_of(session, world.pump(1), [], as_of=at))["locked"]
+    assert section(passport_of(session, world.pump(3), [], as_of=at)) is None

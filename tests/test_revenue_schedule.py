@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from cradletrace.errors import InvalidInput
 from cradletrace.revenue.obligations import Bill, Obligation, RevenueContract
 from cradletrace.revenue.recognition import entries
-from cradletrace.revenue.schedule import periods, revenue_schedule, schedule
+from cradletrace.revenue.schedule import periods, range_totals, revenue_schedule, schedule
 from revenue_world import build
 
 D = Decimal
@@ -113,3 +113,18 @@ def test_periods_are_calendar_periods_cut_to_the_range() -> None:
         periods(datetime(2026, 1, 1), datetime(2026, 2, 1), "week")
     with pytest.raises(InvalidInput, match="2026-02-01 is not before its end 2026-01-01"):
         periods(datetime(2026, 2, 1), datetime(2026, 1, 1))
+
+
+def test_the_range_in_one_row_is_the_periods_summed_and_the_last_balances(session: Session) -> None:
+    build(session)
+    rows, _revenue = revenue_schedule(session, datetime(2026, 3, 1), datetime(2026, 7, 1))
+    (total,) = range_totals(rows).values()
+    # Recognised 5 700 + 3 857 + 95 - 864.50 = 8 787.50 (products 5 700 + 3 800 - 950 = 8 550.00, services
+    # 57 + 95 + 85.50 = 237.50); billed 7 752 + 5 168 - 1 292 = 11 628.00; deferred and the liability as at the end
+    # of June (2 850.00, 11 628 - 8 787.50 = 2 840.50).
+    assert (total.period, total.start, total.end, total.currency) == (
+        "total", datetime(2026, 3, 1), datetime(2026, 7, 1), "EUR")
+    assert (total.recognised, total.products, total.services, total.billed, total.deferred, total.contract_assets,
+            total.contract_liabilities) == (D("8787.50"), D("8550.00"), D("237.50"), D("11628.00"), D("2850.00"),
+                                            D("0.00"), D("2840.50"))
+    assert range_totals([]) == {}

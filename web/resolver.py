@@ -23,7 +23,7 @@ from cradletrace.errors import NotFound
 from cradletrace.identifiers import GS1Identifier, lgtin_uri, parse, sgtin_uri
 from cradletrace.lineage import resolve
 from cradletrace.models import Product
-from cradletrace.passport import build_passport, parse_as_of, passport_for
+from cradletrace.passport import parse_as_of, passport_of
 from cradletrace.web.auth import has_role, login_required, public
 from cradletrace.web.db import get_session
 from cradletrace.web.graphsvg import lineage_svg
@@ -86,11 +86,10 @@ def digital_link(ai: str, rest: str) -> Any:
     except NotFound:
         return _unknown(gid)
     as_of = parse_as_of(request.args.get("as_of"))
-    full = build_passport(session, node.identifier, as_of=as_of,
-                          company_prefixes=current_app.config.get("COMPANY_PREFIXES", ()))
     preview_public = request.args.get("view") == "public"
-    roles = () if preview_public else g.roles
-    passport = passport_for(full, roles)
+    # Built for the viewer: a public scan builds no section it may not see (passport_of).
+    passport = passport_of(session, node.identifier, () if preview_public else g.roles, as_of=as_of,
+                           company_prefixes=current_app.config.get("COMPANY_PREFIXES", ()))
     links = _links(node.identifier, passport)
     link_type = request.args.get("linkType")
     if link_type:

@@ -9,7 +9,7 @@ import click
 
 from cradletrace.cli.options import database_option, format_option, print_json, session_scope
 from cradletrace.models import Role
-from cradletrace.passport import build_passport, parse_as_of, passport_for
+from cradletrace.passport import parse_as_of, passport_of
 from cradletrace.settings import load_settings
 
 ALL_ROLES = tuple(role.value for role in Role)
@@ -28,8 +28,8 @@ def passport_command(identifier: str, as_of: str | None, public: bool, roles: tu
     """Print the passport of IDENTIFIER (a unit, lot or logistic unit, in any identifier form)."""
     moment = parse_as_of(as_of) if as_of else None
     with session_scope(database, commit=False) as session:
-        full = build_passport(session, identifier, as_of=moment, company_prefixes=load_settings().company_prefixes)
-    shown = passport_for(full, () if public else roles or ALL_ROLES)
+        shown = passport_of(session, identifier, () if public else roles or ALL_ROLES, as_of=moment,
+                            company_prefixes=load_settings().company_prefixes)
     if fmt == "json":
         print_json(shown)
         return

@@ -9,7 +9,8 @@ from the order (order <- quote <- opportunity <- lead) and downwards from the in
 (invoice -> payment). It steps only where a step stays on the unit's own chain: not down from an
 order to its other shipments, nor up from a payment to the other invoices it paid.
 
-:func:`for_unit` and :func:`covered_serials` are what the passport shows.
+:func:`for_unit` and :func:`covered_serials` are what the passport shows (:func:`has_documents` says whether a
+unit has a chain without walking it).
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cradletrace.errors import NotFound
 from cradletrace.lineage.resolve import DEFAULT_MAX_DEPTH, dialect, resolve, run
 from cradletrace.lineage.sql import DOWN_INDEX, UP_INDEX, Dialect, walk_cte
-from cradletrace.models import Document, DocumentKind
+from cradletrace.models import Document, DocumentKind, Edge, EdgeKind
 
 # Reading order: a contract governs the quotes and orders under it, so it comes before them; service orders
 # (repairs, quote-to-cash) come after the sale.
@@ -121,6 +123,13 @@ def for_unit(session: Session, unit: str, *, max_depth: int = DEFAULT_MAX_DEPTH)
     return sorted(found, key=lambda c: (rank.get(c.kind or "", len(rank)), c.created_at or datetime.min, c.identifier))
 
 
+def has_documents(session: Session, unit: int) -> bool:
+    """Whether the unit (by node id) has a commercial chain, that is whether :func:`for_unit` finds any document:
+    an event names one for it (the walk starts from those). One statement."""
+    return session.execute(select(Edge.id).where(Edge.src == unit, Edge.kind == EdgeKind.DOCUMENTED_BY,
+                                                 Edge.retracted.is_(False)).limit(1)).first() is not None
+
+
 @dataclass(frozen=True)
 class CoveredSerial:
     """A unit (or lot) named on an event with the invoice: its identifier, GTIN and serial or lot."""
@@ -162,8 +171,6 @@ def covered_serials(session: Session, invoice: str | Document, *, max_depth: int
     if isinstance(invoice, Document):
         node_id = invoice.node_id
     else:
-        from sqlalchemy import select
-
         node_id = session.execute(select(Document.node_id).where(Document.kind == DocumentKind.INVOICE,
                                                                  Document.number == invoice)
                                   .order_by(Document.version.desc()).limit(1)).scalar()

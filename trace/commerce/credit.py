@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cradletrace.commerce.document_lists import applied_totals
 from cradletrace.commerce.documents import currency_code, get, money, party_id, require_status
 from cradletrace.errors import InvalidInput, RuleViolation
 from cradletrace.models import Account, Application, CreditHold, Document, DocumentKind, DocumentStatus
@@ -45,11 +46,10 @@ def set_account(session: Session, customer: str | int, *, currency: str, credit_
 def exposure(session: Session, customer: str | int, *, excluding: int | None = None) -> Decimal:
     """Open receivables plus open (not yet invoiced) orders of a customer, two statements."""
     pid = party_id(session, customer)
-    applied = (select(Application.invoice_id, func.sum(Application.amount).label("applied"))
-               .group_by(Application.invoice_id).subquery())
+    applied = applied_totals(Application.invoice_id)
     receivable = session.execute(
         select(func.coalesce(func.sum(Document.amount - func.coalesce(applied.c.applied, 0)), 0))
-        .outerjoin(applied, applied.c.invoice_id == Document.id)
+        .outerjoin(applied, applied.c.id == Document.id)
         .where(Document.party_id == pid, Document.kind == DocumentKind.INVOICE, Document.status.in_(OPEN_INVOICE))
     ).scalar_one()
     invoice = Document.__table__.alias("inv")

@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
-from cradletrace.commerce.approvals import approvals_of, covering_approval, needs_approval, threshold_of
+from cradletrace.commerce.approvals import covering_approval, needs_approval, threshold_of
+from cradletrace.commerce.document_lists import MAX_LIMIT, check_page
 from cradletrace.commerce.documents import party_id
 from cradletrace.commerce.pricing import Pricing, amount_text, explain, number_text
 from cradletrace.commerce.quotes import quote_version
@@ -26,15 +27,15 @@ from cradletrace.errors import InvalidInput
 from cradletrace.models import Approval, Document, DocumentKind, DocumentStatus, Edge, EdgeKind, Node, Party
 from cradletrace.timestamps import aware, naive_utc
 
-MAX_LIMIT = 1000
-"""The most quotes one page of :func:`list_quotes` holds."""
 STATUSES = ("draft", "sent", "accepted", "rejected", "expired")
 """The states a quote (its latest version) can be listed by."""
 
 
 @dataclass(frozen=True)
 class QuoteRow:
-    """A quote in a list: its latest version, how many versions it has, whether an approval is pending, its order."""
+    """A quote in a list: its latest version, how many versions it has, whether an approval is pending (a draft
+    whose discount request is undecided, as :func:`cradletrace.commerce.approvals.pending_approvals` counts),
+    its order."""
 
     number: str
     version: int
@@ -91,7 +92,11 @@ class ApprovalRow:
 @dataclass(frozen=True)
 class QuoteSummary:
     """One version of a quote: its head, the prices explained line by line, the configuration of each configured
-    line (by id), its approvals, every version of the quote, and the order it became."""
+    line (by id), its approvals, every version of the quote, and the order it became.
+
+    ``approvals`` are this version's requests, ``all_approvals`` those of every version (oldest first);
+    ``threshold`` is the approval threshold the discount was measured against.
+    """
 
     number: str
     version: int
@@ -106,15 +111,36 @@ class QuoteSummary:
     reason: str | None
     pricing: Pricing
     configurations: dict[int, ConfigurationSummary]
-    approvals: tuple[ApprovalRow, ...]
+    all_approvals: tuple[ApprovalRow, ...]
     covering_approval: ApprovalRow | None
     versions: tuple[VersionRow, ...]
     order: str | None
+    threshold: Decimal
 
     @property
     def frozen(self) -> bool:
         """Whether this version was sent: then nothing in it changes any more (a change is a new version)."""
         return self.status != DocumentStatus.DRAFT.value
+
+    @property
+    def approvals(self) -> tuple[ApprovalRow, ...]:
+        """The discount approval requests made on this version, oldest first."""
+        return tuple(a for a in self.all_approvals if a.version == self.version)
+
+    @property
+    def needs_approval(self) -> bool:
+        """Whether the discount (the largest line's) is above the threshold: then it is sent only once approved."""
+        return needs_approval(self.pricing.discount, self.threshold)
+
+    @property
+    def approved(self) -> bool:
+        """Whether a sales manager's approval, on any version, covers a discount that needs one."""
+        return self.covering_approval is not None
+
+    @property
+    def latest(self) -> int:
+        """The quote's latest version."""
+        return self.versions[-1].version if self.versions else self.version
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as plain data (for JSON): numbers of money, quantities and discounts as decimal strings."""
@@ -156,18 +182,21 @@ def summarise_quote(session: Session, quote: str | Document, version: int | None
         return ApprovalRow(version_of[a.document_id], a.discount, a.threshold, a.requested_at, a.requested_by,
                            a.decided_at, a.decided_by, a.approved, a.note)
 
-    covering = (covering_approval(session, doc, pricing.discount)
-                if needs_approval(pricing.discount, threshold_of()) else None)
+    threshold = threshold_of()
+    covering = covering_approval(session, doc, pricing.discount)  # read always: the statements stay the same
+    if not needs_approval(pricing.discount, threshold):
+        covering = None
     versions = tuple(VersionRow(v.version, v.status.value, v.created_at, _sent(v), v.decided_at, v.valid_until,
                                 v.amount, v.status is not DocumentStatus.DRAFT) for v in every)
     customer = session.execute(select(Party.name, Node.identifier).join(Node, Node.id == Party.node_id)
                                .where(Party.id == doc.party_id)).first()
+    requests = session.execute(select(Approval).where(Approval.document_id.in_(list(version_of)))
+                               .order_by(Approval.requested_at, Approval.id)).scalars()
     return QuoteSummary(doc.number, doc.version, doc.status.value, customer[0] if customer else None,
                         customer[1] if customer else None, doc.currency, doc.created_at, _sent(doc), doc.decided_at,
-                        doc.valid_until, doc.reason, pricing, configurations,
-                        tuple(row(a) for a in approvals_of(session, doc)), row(covering) if covering else None,
-                        versions,
-                        _orders(session, [doc.number]).get(doc.number))
+                        doc.valid_until, doc.reason, pricing, configurations, tuple(row(a) for a in requests),
+                        row(covering) if covering else None, versions,
+                        _orders(session, [doc.number]).get(doc.number), threshold)
 
 
 def list_quotes(session: Session, *, status: str | None = None, customer: str | None = None,
@@ -187,8 +216,7 @@ def list_quotes(session: Session, *, status: str | None = None, customer: str | 
     """
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"{status!r} is not one of {', '.join(STATUSES)}", where="status")
-    if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise InvalidInput(f"limit is from 1 to {MAX_LIMIT} and offset not negative", where="limit")
+    check_page(limit, offset)
     D = Document
     latest = (select(D.number, func.max(D.version).label("version"), func.count().label("versions"))
               .where(D.kind == DocumentKind.QUOTE).group_by(D.number).subquery("latest"))
@@ -211,7 +239,7 @@ def list_quotes(session: Session, *, status: str | None = None, customer: str | 
     orders = _orders(session, [doc.number for doc, *_rest in rows])
     return [QuoteRow(doc.number, doc.version, versions, name, identifier, doc.status.value, doc.currency, doc.amount,
                      doc.tax, doc.discount or Decimal(0), doc.created_at, _sent(doc), doc.valid_until, doc.decided_at,
-                     bool(waiting), orders.get(doc.number))
+                     bool(waiting) and doc.status is DocumentStatus.DRAFT, orders.get(doc.number))
             for doc, versions, name, identifier, waiting in rows], total
 
 

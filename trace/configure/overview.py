@@ -1,10 +1,12 @@
 """The configurable models as people and API clients read them: groups, options with their bill-of-materials
-rows, base rows, rules and variants, with codes, GTINs and names (not row ids).
+rows, base rows, rules and variants, with codes, GTINs and names (not row ids); and the latest saved
+configurations.
 
 :func:`describe_models` reads every model (or those asked for) in a fixed number of queries, whatever
-their number and size; :class:`ModelSummary` is plain data whose ``to_dict()`` has the shape
-:func:`~cradletrace.configure.catalogue.define_model` takes (plus names), so a definition read here can
-be given back to it.
+their number and size, and :func:`describe_model` one by its code; :class:`ModelSummary` is plain data
+whose ``to_dict()`` has the shape :func:`~cradletrace.configure.catalogue.define_model` takes (plus names),
+so a definition read here can be given back to it. :func:`latest_configurations` lists the newest
+configurations as :func:`~cradletrace.configure.configurations.describe_many` describes them.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from cradletrace.configure.configurations import ConfigurationSummary, describe_many
+from cradletrace.errors import NotFound
 from cradletrace.models import (
     ConfigComponent,
     ConfigModel,
@@ -26,6 +30,7 @@ from cradletrace.models import (
     ConfigRule,
     ConfigVariant,
     ConfigVariantOption,
+    Configuration,
     Product,
 )
 from cradletrace.units import plain
@@ -98,6 +103,8 @@ class ModelSummary:
     components: tuple[Component, ...]
     rules: tuple[RuleSummary, ...]
     variants: tuple[VariantSummary, ...]
+    configurations: int = 0
+    """How many configurations of the model are saved (not part of a definition, so not in ``to_dict()``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The model as plain data in the shape ``define_model`` takes, with names (quantities as decimal strings)."""
@@ -126,12 +133,14 @@ def describe_models(session: Session, codes: Iterable[str] | None = None) -> lis
     ...     describe_models(session)
     []
     """
-    query = (select(ConfigModel, Product.gtin, Product.name).join(Product, Product.id == ConfigModel.product_id)
+    saved = (select(func.count()).where(Configuration.model_id == ConfigModel.id)
+             .correlate(ConfigModel).scalar_subquery())
+    query = (select(ConfigModel, Product.gtin, Product.name, saved).join(Product, Product.id == ConfigModel.product_id)
              .order_by(ConfigModel.code))
     if codes is not None:
         query = query.where(ConfigModel.code.in_(list(codes)))
     models = session.execute(query).all()
-    ids = [m.id for m, _g, _n in models] or [-1]
+    ids = [m.id for m, _g, _n, _c in models] or [-1]
     groups = session.execute(select(ConfigOptionGroup).where(ConfigOptionGroup.model_id.in_(ids))
                              .order_by(ConfigOptionGroup.position, ConfigOptionGroup.id)).scalars().all()
     options = session.execute(select(ConfigOption).where(ConfigOption.model_id.in_(ids))
@@ -157,7 +166,7 @@ def describe_models(session: Session, codes: Iterable[str] | None = None) -> lis
         if option_id is not None:
             held.append(code_of[option_id])
     out = []
-    for model, gtin, product_name in models:
+    for model, gtin, product_name, count in models:
         position = {o.code: i for i, o in enumerate(options)}
         mine = [GroupSummary(g.code, g.name, g.required, g.multiple,
                              tuple(OptionSummary(o.code, o.name, tuple(rows.get((model.id, o.id), ())))
@@ -167,9 +176,31 @@ def describe_models(session: Session, codes: Iterable[str] | None = None) -> lis
             model.code, model.name, model.description, gtin, product_name, model.created_at, tuple(mine),
             tuple(rows.get((model.id, None), ())), tuple(rules.get(model.id, ())),
             tuple(VariantSummary(g, n, tuple(sorted(held, key=position.__getitem__)))
-                  for g, n, held in variants.get(model.id, {}).values())))
+                  for g, n, held in variants.get(model.id, {}).values()), count))
     return out
 
 
+def describe_model(session: Session, code: str) -> ModelSummary:
+    """One configurable model by its code (:func:`describe_models` of one).
+
+    Raises
+    ------
+    NotFound
+        For a code that is no model.
+    """
+    found = describe_models(session, [code.strip()])
+    if not found:
+        raise NotFound(f"no configurable model {code!r} (define it with cradletrace.configure.define_model)",
+                       where="model")
+    return found[0]
+
+
+def latest_configurations(session: Session, limit: int = 50) -> list[ConfigurationSummary]:
+    """The newest saved configurations (at most ``limit``), newest first, described: four queries."""
+    ids = session.execute(select(Configuration.id).order_by(Configuration.created_at.desc(), Configuration.id.desc())
+                          .limit(limit)).scalars().all()
+    return list(describe_many(session, ids).values())
+
+
 __all__ = ["Component", "GroupSummary", "ModelSummary", "OptionSummary", "RuleSummary", "VariantSummary",
-           "describe_models"]
+           "describe_model", "describe_models", "latest_configurations"]

@@ -123,11 +123,16 @@ class Entitlement:
         return {**asdict(self), "covered": self.covered, "under_warranty": self.under_warranty}
 
 
-def entitlement(session: Session, unit: str, at: datetime | None = None) -> Entitlement:
+def entitlement(session: Session, unit: str, at: datetime | None = None, *, detail: bool = True) -> Entitlement:
     """Is ``unit`` under warranty, or covered by a service plan, at ``at`` (default now)? And why.
 
     A fixed number of statements: the unit, its contract (one recursive walk), the contract's signed
     version, terms and customer, and :func:`~cradletrace.contracts.control.control_passed`.
+
+    With ``detail`` (the default) the reasons name the customer, where and by which event control passed,
+    and the credit note that ended the coverage; without, they name none of these, for a reader who may
+    not see them all (the passport, whose visibility rules give each to the roles that may see it, as a
+    field of its own).
 
     Raises
     ------
@@ -154,10 +159,11 @@ def entitlement(session: Session, unit: str, at: datetime | None = None) -> Enti
                            reasons=(f"contract {contract.number} {why}",))
     history = versions(session, contract, since=signed)
     control = control_passed(session, [node.identifier]).get(node.identifier)
-    reasons = [f"contract {contract.number} ({state}) for {customer}", _control_reason(control)]
+    reasons = [f"contract {contract.number} ({state})" + (f" for {customer}" if detail else ""),
+               _control_reason(control, detail)]
     terms = in_force(history, signed, control.at if control else moment)
     assert terms is not None  # signed, so a version is in force
-    undone = _credited_after(session, node.id, control)
+    undone = _credited_after(session, node.id, control, detail)
     warranty = _warranty(terms, gtin, control, moment, contract.number, undone)
     if warranty is None:
         reasons.append(f"terms v{terms.version} of contract {contract.number} give product {gtin} no warranty")
@@ -175,20 +181,26 @@ def _product(session: Session, node_id: int) -> tuple[str | None, str | None]:
     return (row[0], row[1]) if row else (None, None)
 
 
-def _control_reason(control: ControlTransfer | None) -> str:
+def _control_reason(control: ControlTransfer | None, detail: bool = True) -> str:
     if control is None:
         return "control has not passed to the customer (no receiving or installing at the customer yet)"
+    if not detail:
+        return f"control passed to the customer on {day_text(control.at)} ({control.biz_step})"
     place = f" at {control.location}" if control.location else ""
     return f"control passed to the customer on {day_text(control.at)} ({control.biz_step}{place}, event {control.event_id})"
 
 
-def _credited_after(session: Session, unit: int, control: ControlTransfer | None) -> tuple[datetime, str] | None:
-    """The credit note (date, number) that undid the sale control passed with, if any: an earlier sale's
-    credit (the unit sold again since) does not count."""
+def _credited_after(session: Session, unit: int, control: ControlTransfer | None, detail: bool = True
+                    ) -> tuple[datetime, str] | None:
+    """The credit note that undid the sale control passed with, if any, as (date, how the reasons name it): an
+    earlier sale's credit (the unit sold again since) does not count."""
     if control is None:
         return None
     notes = sorted((at, number) for at, number, _unit in credited(session, [unit]).values() if at >= control.at)
-    return notes[0] if notes else None
+    if not notes:
+        return None
+    at, number = notes[0]
+    return at, f"returned and credited (credit note {number})" if detail else "returned and credited"
 
 
 def _warranty(terms: Terms, gtin: str | None, control: ControlTransfer | None, at: datetime,
@@ -207,8 +219,7 @@ def _warranty(terms: Terms, gtin: str | None, control: ControlTransfer | None, a
     if at < start:
         reason = f"not under warranty on {day_text(at)}: the warranty of {source} starts on {day_text(start)}"
     elif at >= end and cut:
-        reason = (f"warranty ended on {day_text(end)}: the unit was returned and credited (credit note "
-                  f"{undone[1]})")  # type: ignore[index]
+        reason = f"warranty ended on {day_text(end)}: the unit was {undone[1]}"  # type: ignore[index]
     elif at >= end:
         reason = f"warranty ended on {day_text(end)} ({source} from {day_text(start)})"
     else:
@@ -224,8 +235,7 @@ def _plans(history: list[Terms], gtin: str | None, control: ControlTransfer | No
     # The earlier of the contract's termination and the unit's credited return ends its plans.
     ends = [(when, why) for when, why in ((terminated, f"when contract {contract.number} was terminated"),
                                           (undone[0] if undone else None,
-                                           f"when the unit was returned and credited (credit note {undone[1]})"
-                                           if undone else "")) if when is not None]
+                                           f"when the unit was {undone[1]}" if undone else "")) if when is not None]
     ended = min(ends) if ends else None
     for terms in history:
         for plan in terms.plans:

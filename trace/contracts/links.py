@@ -168,6 +168,12 @@ def contracts_of(session: Session, nodes: Iterable[int], *, max_depth: int = DEF
     return {root: docs[contract_id] for root, (_created, contract_id) in best.items()}
 
 
+def has_contract(session: Session, node: int, *, max_depth: int = DEFAULT_MAX_DEPTH) -> bool:
+    """Whether a unit or document (by node id) has a contract (:func:`contracts_of` finds one): the walk alone,
+    one statement."""
+    return bool(run(session, contracts_sql(dialect(session)), {"max_depth": max_depth}, starts=[node]))
+
+
 def contract_of(session: Session, target: str | Document, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Document | None:
     """The contract of a unit (in any identifier form) or of a document, or ``None``.
 
@@ -234,4 +240,4 @@ def _documents_given(session: Session, docs: Sequence[Document | str]) -> list[D
 
 
 __all__ = ["LINKABLE", "WALKED", "CoveredUnit", "LinkedDocument", "contract_of", "contracts_of", "covered_units",
-           "documents", "link_documents"]
+           "documents", "has_contract", "link_documents"]

@@ -7,6 +7,8 @@ build_passport
     The full passport of an identifier at a moment: a list of sections, each present only when it has data.
 passport_for
     The passport as a viewer holding some roles may see it; no roles is the public view.
+passport_of
+    The same, built for the viewer: the sections they may not see are not built.
 SECTIONS, Section, Context
     The section builders in page order; add one to add a section.
 Visibility, PUBLIC, STAFF, COMMERCIAL, CUSTODY, ENTITLEMENT
@@ -17,7 +19,7 @@ parse_as_of
 No Flask here: the web views and ``cradletrace passport`` both use these functions.
 """
 
-from cradletrace.passport.build import build_passport, parse_as_of, passport_for
+from cradletrace.passport.build import build_passport, parse_as_of, passport_for, passport_of
 from cradletrace.passport.sections import SECTIONS, STAGES, Context, Section, stage_of
 from cradletrace.passport.visibility import (
     COMMERCIAL,
@@ -32,5 +34,5 @@ from cradletrace.passport.visibility import (
 
 __all__ = [
     "COMMERCIAL", "CUSTODY", "ENTITLEMENT", "Context", "PUBLIC", "SECTIONS", "STAFF", "STAGES", "Section", "Visibility",
-    "build_passport", "for_viewer", "may_see", "parse_as_of", "passport_for", "stage_of",
+    "build_passport", "for_viewer", "may_see", "parse_as_of", "passport_for", "passport_of", "stage_of",
 ]

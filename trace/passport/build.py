@@ -1,5 +1,10 @@
 """Building a passport: every section of one unit (or lot, logistic unit, place) from core services, and
-the view of it a viewer may see."""
+the view of it a viewer may see.
+
+:func:`passport_of` is what a viewer is shown: the sections they may see are built, the others only
+asked whether they have data (their locked headings), so a public scan does not pay for what it
+cannot see; it gives exactly what :func:`passport_for` cuts from the full :func:`build_passport`.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from sqlalchemy.orm import Session
 from cradletrace.errors import InvalidInput
 from cradletrace.lineage import resolve
 from cradletrace.passport.sections import SECTIONS, Context, Section, iso
-from cradletrace.passport.visibility import for_viewer
+from cradletrace.passport.visibility import for_viewer, may_see
 from cradletrace.timestamps import naive_utc
 
 
@@ -28,21 +33,48 @@ def build_passport(session: Session, identifier: str, *, as_of: datetime | None 
     NotFound
         For an identifier that was never recorded.
     """
-    node = resolve(session, identifier)
-    ctx = Context(session, node, naive_utc(as_of), extras)
-    built = []
-    for section in sections:
-        data = section.build(ctx)
-        if data:
-            built.append({"name": section.name, "title": section.title, "data": data})
-    return {"identifier": node.identifier, "kind": node.kind, "as_of": iso(ctx.as_of), "generated_at": iso(ctx.now),
-            "sections": built}
+    return _build(session, identifier, as_of, sections, None, extras)
+
+
+def passport_of(session: Session, identifier: str, roles: Iterable[str], *, as_of: datetime | None = None,
+                sections: Sequence[Section] = SECTIONS, **extras: Any) -> dict[str, Any]:
+    """The passport of ``identifier`` as a viewer holding ``roles`` sees it (no roles: the public): the same as
+    ``passport_for(build_passport(...), roles)``, but a section the viewer may not see is not built, only
+    asked whether it has data (:attr:`Section.present`), which its locked heading needs.
+
+    Raises
+    ------
+    NotFound
+        For an identifier that was never recorded.
+    """
+    held = frozenset(roles)
+    return for_viewer(_build(session, identifier, as_of, sections, held, extras), held,
+                      {s.name: s.visibility for s in sections})
 
 
 def passport_for(passport: dict[str, Any], roles: Iterable[str], sections: Sequence[Section] = SECTIONS
                  ) -> dict[str, Any]:
     """The one filter: ``passport`` as a viewer holding ``roles`` may see it (no roles = the public)."""
     return for_viewer(passport, roles, {s.name: s.visibility for s in sections})
+
+
+def _build(session: Session, identifier: str, as_of: datetime | None, sections: Sequence[Section],
+           roles: frozenset[str] | None, extras: dict[str, Any]) -> dict[str, Any]:
+    """Every section that has data; for ``roles``, the sections they may not see only as present (no data), for
+    :func:`~cradletrace.passport.visibility.for_viewer` to lock."""
+    node = resolve(session, identifier)
+    ctx = Context(session, node, naive_utc(as_of), extras)
+    built = []
+    for section in sections:
+        if roles is not None and not may_see(section.visibility.roles, roles):
+            if section.present(ctx) if section.present is not None else section.build(ctx):
+                built.append({"name": section.name, "title": section.title, "data": None})
+            continue
+        data = section.build(ctx)
+        if data:
+            built.append({"name": section.name, "title": section.title, "data": data})
+    return {"identifier": node.identifier, "kind": node.kind, "as_of": iso(ctx.as_of), "generated_at": iso(ctx.now),
+            "sections": built}
 
 
 def parse_as_of(value: str | None) -> datetime | None:

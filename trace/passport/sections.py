@@ -3,12 +3,15 @@
 A builder takes the :class:`Context` of one passport and returns the section's data, or ``None``
 when the unit has no such data (the section is then absent, never a placeholder). Each
 :class:`Section` carries its :class:`~cradletrace.passport.visibility.Visibility`: the data is built
-once, in full, and :func:`~cradletrace.passport.visibility.for_viewer` cuts it for a viewer.
+in full and :func:`~cradletrace.passport.visibility.for_viewer` cuts it for a viewer; a section the
+viewer may not see at all is not built for them (:func:`cradletrace.passport.passport_of`), only asked
+whether it has data (``present``), for its locked heading.
 
 Adding a section (for example ``footprint`` from cradletrace.metrics): write ``build(ctx) -> dict |
 None``, append ``Section("footprint", "Environmental footprint", build, Visibility(...))`` to
-:data:`SECTIONS` at its place, and give the web app a template ``passport/sections/footprint.html``
-(without one, a generic table of the data is shown).
+:data:`SECTIONS` at its place (with a cheap ``present(ctx) -> bool`` when not everyone may see it),
+and give the web app a template ``passport/sections/footprint.html`` (without one, a generic table of
+the data is shown).
 """
 
 from __future__ import annotations
@@ -23,12 +26,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from cradletrace import lineage
-from cradletrace.commerce.chain import for_unit
+from cradletrace.commerce.chain import for_unit, has_documents
 from cradletrace.compliance.declarations import evidence
 from cradletrace.compliance.reasons import worst
 from cradletrace.compliance.status import RULES, Status, rollup
 from cradletrace.contracts.entitlement import Coverage
 from cradletrace.contracts.entitlement import entitlement as contract_entitlement
+from cradletrace.contracts.links import has_contract
 from cradletrace.identifiers import GS1Identifier, parse, to_epc_urn
 from cradletrace.lineage import NodeRef
 from cradletrace.log.chain import link
@@ -181,12 +185,18 @@ Builder = Callable[[Context], "dict[str, Any] | None"]
 
 @dataclass(frozen=True)
 class Section:
-    """One section of the passport: its name, heading, builder and who may see it."""
+    """One section of the passport: its name, heading, builder and who may see it.
+
+    ``present`` answers cheaply whether the builder would return data, for the locked heading a viewer who
+    may not see the section gets (:func:`cradletrace.passport.passport_of`); without one, the section is
+    built to know.
+    """
 
     name: str
     title: str
     build: Builder
     visibility: Visibility = Visibility(STAFF)
+    present: Callable[[Context], bool] | None = None
 
 
 # --- builders ------------------------------------------------------------------------------------
@@ -408,20 +418,31 @@ def commercial_chain(ctx: Context) -> dict[str, Any] | None:
          "created_at": iso(d.created_at)} for d in documents]}
 
 
+def has_commercial_chain(ctx: Context) -> bool:
+    """Whether :func:`commercial_chain` has documents to show: one statement."""
+    return ctx.node.kind == "unit" and has_documents(ctx.session, ctx.node.id)
+
+
+def has_entitlement(ctx: Context) -> bool:
+    """Whether :func:`entitlement` has a contract to show: one statement."""
+    return ctx.node.kind == "unit" and has_contract(ctx.session, ctx.node.id)
+
+
 def entitlement(ctx: Context) -> dict[str, Any] | None:
     """The unit's warranty and service-plan coverage at the passport's moment, and why
     (:func:`cradletrace.contracts.entitlement`: its contract, when control passed, each coverage); ``None``
     when no contract covers the unit (no document of it leads to one).
 
-    The customer is a field of its own (``customer``, for the roles that may see customers) and is left out
-    of the reasons, which every role that sees the section may read.
+    The reasons are the ones without detail, which every role that sees the section may read: the customer,
+    where and by which event control passed are fields of their own (``customer``, ``control.location``,
+    ``control.event_id``), each seen by the roles :data:`SECTIONS` gives it, as in the rest of the passport;
+    the credit note that ended a coverage is named in the commercial chain.
     """
     if ctx.node.kind != "unit":
         return None
-    found = contract_entitlement(ctx.session, ctx.node.identifier, ctx.moment)
+    found = contract_entitlement(ctx.session, ctx.node.identifier, ctx.moment, detail=False)
     if found.contract is None:
         return None
-    named = f" for {found.customer}" if found.customer else None
     control = found.control
 
     def coverage(c: Coverage) -> dict[str, Any]:
@@ -434,7 +455,7 @@ def entitlement(ctx: Context) -> dict[str, Any] | None:
             "control": None if control is None else {"at": iso(control.at), "biz_step": control.biz_step,
                                                      "location": control.location, "event_id": control.event_id},
             "coverages": [coverage(c) for c in (found.warranty, *found.plans) if c is not None],
-            "reasons": [r.removesuffix(named) if named else r for r in found.reasons]}
+            "reasons": list(found.reasons)}
 
 
 SECTIONS: list[Section] = [
@@ -450,9 +471,9 @@ SECTIONS: list[Section] = [
     Section("timeline", "Life-cycle timeline", timeline, Visibility(PUBLIC, {
         "events[].location": CUSTODY, "events[].location_name": CUSTODY, "events[].event_id": CUSTODY,
         "events[].documents": COMMERCIAL, "events[].document_stages": COMMERCIAL})),
-    Section("commercial_chain", "Commercial chain", commercial_chain, Visibility(COMMERCIAL)),
-    Section("entitlement", "Warranty and service entitlement", entitlement,
-            Visibility(ENTITLEMENT, {"customer": COMMERCIAL})),
+    Section("commercial_chain", "Commercial chain", commercial_chain, Visibility(COMMERCIAL), has_commercial_chain),
+    Section("entitlement", "Warranty and service entitlement", entitlement, Visibility(ENTITLEMENT, {
+        "customer": COMMERCIAL, "control.location": CUSTODY, "control.event_id": CUSTODY}), has_entitlement),
     Section("lineage", "Lineage", lineage_graph, Visibility(PUBLIC, {
         "document_nodes": COMMERCIAL, "document_edges": COMMERCIAL, "edges[].event_id": CUSTODY})),
 ]

@@ -1,17 +1,19 @@
 """The quote as a PDF for the customer (reportlab): seller and customer, number, version, date, validity,
 the lines with the configuration of each configured one, the totals, and the discount approval.
 
-:func:`quote_sheet` gathers what the page shows (a fixed number of statements, whatever the number
-of lines), :func:`render` draws it; :func:`quote_pdf` does both. The amounts are the quote's own,
-as :func:`cradletrace.commerce.pricing.explain` tells them: a line's amount is quantity x unit price
-less its discount; their subtotal less the quote's discount is the net; net plus tax the total.
+:func:`quote_sheet` gathers what the page shows: the quote as
+:func:`cradletrace.commerce.quote_summary.summarise_quote` reads it (what the sales page shows too, so the
+customer's PDF and the page are one reading) and the parties' blocks, in a fixed number of statements
+whatever the number of lines; :func:`render` draws it; :func:`quote_pdf` does both. The amounts are the
+quote's own, as :func:`cradletrace.commerce.pricing.explain` tells them: a line's amount is quantity x unit
+price less its discount; their subtotal less the quote's discount is the net; net plus tax the total.
 The PDF is reproducible: the same quote gives the same bytes (no timestamp, no random ID).
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -23,24 +25,14 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from cradletrace.commerce.approvals import covering_approval
-from cradletrace.commerce.pricing import Pricing, amount_text, explain, number_text, percent
-from cradletrace.commerce.quotes import quote_version
+from cradletrace.commerce.pricing import Pricing, amount_text, number_text, percent
+from cradletrace.commerce.quote_summary import QuoteSummary, summarise_quote
+from cradletrace.configure import ConfigurationSummary
 from cradletrace.errors import NotFound
 from cradletrace.lifecycle.common import party_identifier
-from cradletrace.models import (
-    ConfigModel,
-    ConfigOption,
-    ConfigOptionGroup,
-    Configuration,
-    ConfigurationOption,
-    Document,
-    Node,
-    Party,
-    Product,
-)
+from cradletrace.models import Document, Node, Party
 from cradletrace.settings import load_settings
 
 
@@ -54,28 +46,49 @@ class PartyBlock:
 
 
 @dataclass(frozen=True)
-class ConfigurationText:
-    """A configured line's configuration: its model, the variant it resolved to, and the chosen options."""
-
-    model: str
-    variant: str | None
-    options: tuple[tuple[str, str, str], ...]  # (group name, option code, option name), in group order
-
-
-@dataclass(frozen=True)
 class QuoteSheet:
-    """Everything the quote's page shows."""
+    """Everything the quote's page shows: the quote (:class:`~cradletrace.commerce.quote_summary.QuoteSummary`)
+    and the parties."""
 
-    number: str
-    version: int
-    status: str
-    date: datetime
-    valid_until: datetime | None
+    quote: QuoteSummary
     customer: PartyBlock | None
     seller: PartyBlock | None
-    pricing: Pricing
-    configurations: dict[int, ConfigurationText] = field(default_factory=dict)
-    approval: str | None = None
+
+    @property
+    def number(self) -> str:
+        return self.quote.number
+
+    @property
+    def version(self) -> int:
+        return self.quote.version
+
+    @property
+    def status(self) -> str:
+        return self.quote.status
+
+    @property
+    def date(self) -> datetime:
+        return self.quote.created_at
+
+    @property
+    def valid_until(self) -> datetime | None:
+        return self.quote.valid_until
+
+    @property
+    def pricing(self) -> Pricing:
+        return self.quote.pricing
+
+    @property
+    def configurations(self) -> dict[int, ConfigurationSummary]:
+        return self.quote.configurations
+
+    @property
+    def approval(self) -> str | None:
+        """The approval that covers the quote's discount, in words (none when the discount needed none)."""
+        a = self.quote.covering_approval
+        if a is None or a.decided_at is None:
+            return None
+        return f"Discount of up to {percent(a.discount)} approved by {a.decided_by} on {a.decided_at:%Y-%m-%d}"
 
 
 def quote_pdf(session: Session, quote: str | Document, *, version: int | None = None,
@@ -90,30 +103,24 @@ def quote_pdf(session: Session, quote: str | Document, *, version: int | None = 
 def quote_sheet(session: Session, quote: str | Document, *, version: int | None = None,
                 seller: str | None = None) -> QuoteSheet:
     """What the page of a quote's version shows, read in a fixed number of statements."""
-    doc = quote_version(session, quote, version)
-    pricing = explain(session, doc)
+    summary = summarise_quote(session, quote, version)
     seller = seller if seller is not None else load_settings().seller
-    parties = _parties(session, doc.party_id, seller)
-    approval = covering_approval(session, doc, pricing.discount) if pricing.discount > 0 else None
-    return QuoteSheet(
-        number=doc.number, version=doc.version, status=doc.status.value, date=doc.created_at,
-        valid_until=doc.valid_until, customer=parties.get("customer"), seller=parties.get("seller"), pricing=pricing,
-        configurations=_configurations(session, {ln.terms.configuration_id for ln in pricing.lines} - {None}),
-        approval=(f"Discount of up to {percent(approval.discount)} approved by {approval.decided_by} on "
-                  f"{approval.decided_at:%Y-%m-%d}" if approval is not None and approval.decided_at else None))
+    parties = _parties(session, summary.customer_id, seller)
+    return QuoteSheet(summary, parties.get("customer"), parties.get("seller"))
 
 
-def _parties(session: Session, customer_id: int | None, seller: str | None) -> dict[str, PartyBlock]:
-    wanted = Party.id == customer_id
+def _parties(session: Session, customer: str | None, seller: str | None) -> dict[str, PartyBlock]:
+    """The customer's (by identifier) and the seller's blocks: one statement."""
     seller_node = party_identifier(seller) if seller else None
-    if seller_node:
-        wanted = wanted | (Node.identifier == seller_node)
+    wanted = [i for i in (customer, seller_node) if i]
+    if not wanted:
+        return {}
     found = {}
-    for pid, name, identifier, country in session.execute(
-            select(Party.id, Party.name, Node.identifier, Party.country).join(Node, Node.id == Party.node_id)
-            .where(wanted)):
+    for name, identifier, country in session.execute(
+            select(Party.name, Node.identifier, Party.country).join(Node, Node.id == Party.node_id)
+            .where(Node.identifier.in_(wanted))):
         block = PartyBlock(name, identifier, country)
-        if pid == customer_id:
+        if identifier == customer:
             found["customer"] = block
         if identifier == seller_node:
             found["seller"] = block
@@ -121,30 +128,6 @@ def _parties(session: Session, customer_id: int | None, seller: str | None) -> d
         raise NotFound(f"no party {seller!r} (the seller; add it with cradletrace.lifecycle.add_party)",
                        where="seller")
     return found
-
-
-def _configurations(session: Session, ids: set[int]) -> dict[int, ConfigurationText]:
-    """Model, variant and chosen options of each configuration, one statement."""
-    if not ids:
-        return {}
-    variant = aliased(Product)
-    rows = session.execute(
-        select(Configuration.id, ConfigModel.code, ConfigModel.name, variant.gtin, variant.name,
-               ConfigOptionGroup.name, ConfigOption.code, ConfigOption.name)
-        .join(ConfigModel, ConfigModel.id == Configuration.model_id)
-        .outerjoin(variant, variant.id == Configuration.variant_product_id)
-        .outerjoin(ConfigurationOption, ConfigurationOption.configuration_id == Configuration.id)
-        .outerjoin(ConfigOption, ConfigOption.id == ConfigurationOption.option_id)
-        .outerjoin(ConfigOptionGroup, ConfigOptionGroup.id == ConfigOption.group_id)
-        .where(Configuration.id.in_(ids))
-        .order_by(Configuration.id, ConfigOptionGroup.position, ConfigOption.position, ConfigOption.code)).all()
-    found: dict[int, tuple[str, str | None, list[tuple[str, str, str]]]] = {}
-    for cid, code, name, gtin, variant_name, group, option, option_name in rows:
-        model, shown, options = found.setdefault(cid, (f"{name} ({code})",
-                                                       f"{variant_name} ({gtin})" if gtin else None, []))
-        if option is not None:
-            options.append((group, option, option_name))
-    return {cid: ConfigurationText(model, shown, tuple(options)) for cid, (model, shown, options) in found.items()}
 
 
 def file_name(number: str, version: int) -> str:
@@ -254,9 +237,10 @@ def _line_details(sheet: QuoteSheet, configuration_id: int | None, line) -> str:
     parts = []
     config = sheet.configurations.get(configuration_id) if configuration_id is not None else None
     if config is not None:
-        parts.append(f"Configuration: {escape(config.model)}"
-                     + (f", variant {escape(config.variant)}" if config.variant else ""))
-        parts += [f"{escape(group)}: {escape(name)} ({escape(code)})" for group, code, name in config.options]
+        parts.append(f"Configuration: {escape(config.model_name)} ({escape(config.model_code)})"
+                     + (f", variant {escape(config.variant_name or '')} ({config.variant_gtin})"
+                        if config.variant_gtin else ""))
+        parts += [f"{escape(o.group)}: {escape(o.name)} ({escape(o.code)})" for o in config.options]
     t = line.terms
     if t.list_price is not None and t.surcharges and not line.price_given:
         extras = " + ".join(f"{escape(s.option)} {amount_text(s.amount, grouped=True)}" for s in t.surcharges
@@ -288,4 +272,4 @@ def _signed(value: Decimal) -> str:
     return ("-" if value < 0 else "") + amount_text(abs(value), grouped=True)
 
 
-__all__ = ["ConfigurationText", "PartyBlock", "QuoteSheet", "file_name", "quote_pdf", "quote_sheet", "render"]
+__all__ = ["PartyBlock", "QuoteSheet", "file_name", "quote_pdf", "quote_sheet", "render"]

@@ -23,7 +23,7 @@ configuration mismatch rate        :func:`mismatch_rates` (over :func:`cradletra
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -50,8 +50,8 @@ from cradletrace.models import (
 )
 from cradletrace.reports.commerce import _frame, _money, _party_filter, _within, durations, kpi_table, rate
 from cradletrace.reports.output import Report
-from cradletrace.reports.revenue import schedule_table
-from cradletrace.revenue import Revenue, recognise, schedule
+from cradletrace.reports.revenue import schedule_figures, schedule_table
+from cradletrace.revenue import Revenue, ScheduleRow, recognise, schedule
 from cradletrace.revenue.schedule import periods
 from cradletrace.timestamps import naive_utc
 
@@ -329,37 +329,35 @@ def renewal_rate(ends: pd.DataFrame) -> float | None:
     return rate(renewed, renewed + expired)
 
 
-def revenue_table(schedule_frame: pd.DataFrame) -> pd.DataFrame:
+def revenue_table(rows: Sequence[ScheduleRow]) -> pd.DataFrame:
     """The revenue per period and currency: recognised and billed in the period, deferred at its end."""
-    return schedule_frame[["period", "start", "end", "currency", "recognised", "billed", "deferred"]].copy()
+    return schedule_table(rows)[["period", "start", "end", "currency", "recognised", "billed", "deferred"]]
 
 
-def revenue_figures(schedule_frame: pd.DataFrame) -> dict[str, Any]:
+def revenue_figures(rows: Sequence[ScheduleRow]) -> dict[str, Any]:
     """Revenue recognised and billed over the range (sums of its periods), and deferred at its end
-    (the last period's balance), per currency (plain values for one).
+    (the last period's balance), per currency (plain values for one): the revenue report's figures
+    (:func:`cradletrace.reports.revenue.schedule_figures`), under the KPIs' names.
 
-    The columns are :func:`cradletrace.revenue.schedule`'s: ``recognised`` = revenue recognised less
+    The rows are :func:`cradletrace.revenue.schedule`'s: ``recognised`` = revenue recognised less
     reversed, ``billed`` = invoices less credit notes, net of tax, ``deferred`` = the allocated price of
     the obligations still owed and not recognised yet.
 
     Examples
     --------
-    >>> s = pd.DataFrame({"currency": ["EUR", "EUR"], "recognised": [Decimal("10.00"), Decimal("5.00")],
-    ...                   "billed": [Decimal("20.00"), Decimal("0.00")],
-    ...                   "deferred": [Decimal("10.00"), Decimal("5.00")]})
-    >>> revenue_figures(s)
+    >>> from cradletrace.revenue import ScheduleRow
+    >>> z = Decimal("0.00")
+    >>> rows = [ScheduleRow("2026-03", datetime(2026, 3, 1), datetime(2026, 4, 1), "EUR", Decimal("10.00"), z, z,
+    ...                     Decimal("20.00"), Decimal("10.00"), z, z),
+    ...         ScheduleRow("2026-04", datetime(2026, 4, 1), datetime(2026, 5, 1), "EUR", Decimal("5.00"), z, z,
+    ...                     z, Decimal("5.00"), z, z)]
+    >>> revenue_figures(rows)
     {'revenue_recognised': Decimal('15.00'), 'revenue_billed': Decimal('20.00'), 'revenue_deferred': Decimal('5.00')}
+    >>> revenue_figures([])
+    {'revenue_recognised': None, 'revenue_billed': None, 'revenue_deferred': None}
     """
-    names = {"revenue_recognised": "recognised", "revenue_billed": "billed", "revenue_deferred": "deferred"}
-    if not len(schedule_frame):
-        return dict.fromkeys(names)
-    out: dict[str, Any] = {}
-    for name, column in names.items():
-        values = {}
-        for currency, group in schedule_frame.groupby("currency", sort=True):
-            values[currency] = group[column].iloc[-1] if column == "deferred" else sum(group[column], ZERO)
-        out[name] = next(iter(values.values())) if len(values) == 1 else values
-    return out
+    figures = schedule_figures(rows)
+    return {f"revenue_{name}": figures.get(name) for name in ("recognised", "billed", "deferred")}
 
 
 def mismatch_rates(units: pd.DataFrame, since: datetime, until: datetime) -> dict[str, Any]:
@@ -391,22 +389,22 @@ def mismatch_rates(units: pd.DataFrame, since: datetime, until: datetime) -> dic
             "mismatch_rate_including_service": rate(maintained, checked)}
 
 
-def q2c_tables(frames: Frames, since: datetime, until: datetime, schedule_frame: pd.DataFrame
+def q2c_tables(frames: Frames, since: datetime, until: datetime, revenue: Sequence[ScheduleRow]
                ) -> dict[str, pd.DataFrame]:
     """The tables beside the figures: discount per customer and per product, quote-to-order per version
-    count, the contract periods that ended, revenue per period (``schedule_frame``: :func:`revenue_schedule_frame`)."""
+    count, the contract periods that ended, revenue per period (``revenue``: :func:`revenue_rows`)."""
     lines = discount_lines(frames.lines, since, until)
     return {"discount_by_customer": discount_table(lines, "customer"),
             "discount_by_product": discount_table(lines, "product"),
             "quote_to_order": quote_to_order(frames.quotes, since, until),
             "contract_periods": renewals(frames.state_changes, frames.terms, since, until),
-            "revenue": revenue_table(schedule_frame)}
+            "revenue": revenue_table(revenue)}
 
 
-def q2c_figures(frames: Frames, since: datetime, until: datetime, tables: Mapping[str, pd.DataFrame]
-                ) -> dict[str, Any]:
+def q2c_figures(frames: Frames, since: datetime, until: datetime, tables: Mapping[str, pd.DataFrame],
+                revenue: Sequence[ScheduleRow]) -> dict[str, Any]:
     """Every quote-to-cash KPI for ``[since, until)``, by name; ``tables`` are :func:`q2c_tables`' for the period
-    (the figures that sum a table are taken from it)."""
+    (the figures that sum a table are taken from it), ``revenue`` the schedule's rows (:func:`revenue_rows`)."""
     quotes = frames.quotes
     sent = _within(quotes[quotes["sent_at"].notna()], "sent_at", since, until) if len(quotes) else quotes
     by_versions, ends = tables["quote_to_order"], tables["contract_periods"]
@@ -424,7 +422,7 @@ def q2c_figures(frames: Frames, since: datetime, until: datetime, tables: Mappin
         "contract_cycle_time": signed,
         "contract_periods_ended": len(ends),
         "renewal_rate": renewal_rate(ends),
-        **revenue_figures(tables["revenue"]),
+        **revenue_figures(revenue),
         **mismatch_rates(frames.units, since, until),
     }
 
@@ -543,17 +541,18 @@ def revenue_of(revenue: Revenue, keys: Iterable[str]) -> Revenue:
                    closed={k: v for k, v in revenue.closed.items() if k in obligations})
 
 
-def revenue_schedule_frame(frames: Frames, since: datetime, until: datetime, length: str = "month") -> pd.DataFrame:
-    """The revenue schedule of ``frames.revenue`` per period (:func:`cradletrace.revenue.schedule`) as a table."""
+def revenue_rows(frames: Frames, since: datetime, until: datetime, length: str = "month") -> list[ScheduleRow]:
+    """The revenue schedule of ``frames.revenue`` per period (:func:`cradletrace.revenue.schedule`)."""
     periods(since, until, length)
-    return schedule_table(schedule(frames.revenue, since, until, length))
+    return schedule(frames.revenue, since, until, length)
 
 
 def q2c_report(frames: Frames, since: datetime, until: datetime, *, length: str = "month",
                filters: Mapping[str, Any] | None = None) -> Report:
     """The quote-to-cash report: every figure by name, and the tables (see :func:`q2c_tables`)."""
-    tables = q2c_tables(frames, since, until, revenue_schedule_frame(frames, since, until, length))
-    figures = q2c_figures(frames, since, until, tables)
+    revenue = revenue_rows(frames, since, until, length)
+    tables = q2c_tables(frames, since, until, revenue)
+    figures = q2c_figures(frames, since, until, tables, revenue)
     report = Report("q2c", "Quote-to-cash", period=(since, until), filters=dict(filters or {}, periods=length),
                     figures=figures, tables=tables)
     if is_empty(figures):
@@ -598,6 +597,6 @@ def _sent_at(attributes: Any) -> datetime | None:
 __all__ = [
     "DECIDED", "Frames", "approval_cycle", "contract_cycle", "discount_lines", "discount_table", "discounts",
     "is_empty", "kpis", "load_frames", "mismatch_rates", "q2c_figures", "q2c_report", "q2c_tables", "quote_to_order",
-    "quote_turnaround", "renewal_rate", "renewals", "revenue_figures", "revenue_of", "revenue_schedule_frame",
+    "quote_turnaround", "renewal_rate", "renewals", "revenue_figures", "revenue_of", "revenue_rows",
     "revenue_table",
 ]

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from cradletrace.reports.output import Report
-from cradletrace.revenue import Accounts, JournalLine, Revenue, ScheduleRow, journal
+from cradletrace.revenue import Accounts, JournalLine, Revenue, ScheduleRow, journal, range_totals
 
 SCHEDULE_COLUMNS = ["period", "start", "end", "currency", "recognised", "products", "services", "billed", "deferred",
                     "contract_assets", "contract_liabilities"]
@@ -79,27 +79,36 @@ def journal_table(lines: Sequence[JournalLine]) -> pd.DataFrame:
     return frame
 
 
-def _figures(rows: Sequence[ScheduleRow]) -> dict[str, Any]:
-    """The range's totals (recognised, billed) and the balances at its end, per currency when several."""
-    currencies = sorted({r.currency for r in rows})
+def schedule_figures(rows: Sequence[ScheduleRow]) -> dict[str, Any]:
+    """The range's totals (recognised, billed) and the balances at its end
+    (:func:`cradletrace.revenue.range_totals`): plain values and the currency for one currency, a value per
+    currency for several, nothing for no rows.
+
+    Examples
+    --------
+    >>> from datetime import datetime as t
+    >>> rows = [ScheduleRow(f"2026-0{m}", t(2026, m, 1), t(2026, m + 1, 1), "EUR", Decimal(r), Decimal(r),
+    ...                     Decimal(0), Decimal(b), Decimal(d), Decimal(0), Decimal(0))
+    ...         for m, r, b, d in ((3, "5700.00", "7752.00", "7220.00"), (4, "3857.00", "5168.00", "3363.00"))]
+    >>> figures = schedule_figures(rows)
+    >>> figures["recognised"], figures["billed"], figures["deferred"], figures["currency"]
+    (Decimal('9557.00'), Decimal('12920.00'), Decimal('3363.00'), 'EUR')
+    """
+    totals = range_totals(rows)
     figures: dict[str, Any] = {}
-    for name, total in (("recognised", True), ("billed", True), ("deferred", False), ("contract_assets", False),
-                        ("contract_liabilities", False)):
-        values = {}
-        for currency in currencies:
-            mine = [getattr(r, name) for r in rows if r.currency == currency]
-            values[currency] = sum(mine, Decimal("0.00")) if total else mine[-1]
-        figures[name] = values[currencies[0]] if len(currencies) == 1 else values
-    if len(currencies) == 1:
-        figures["currency"] = currencies[0]
-    return figures
+    for name in ("recognised", "billed", "deferred", "contract_assets", "contract_liabilities"):
+        values = {currency: getattr(total, name) for currency, total in totals.items()}
+        figures[name] = next(iter(values.values())) if len(values) == 1 else values
+    if len(totals) == 1:
+        figures["currency"] = next(iter(totals))
+    return figures if totals else {}
 
 
 def schedule_report(rows: Sequence[ScheduleRow], revenue: Revenue, since: datetime, until: datetime,
                     length: str = "month", accounts: Accounts | None = None) -> Report:
     """The schedule report: figures, then the tables ``schedule``, ``obligations`` and ``journal``."""
     report = Report("revenue", "Revenue schedule", period=(since, until), filters={"periods": length},
-                    figures=_figures(rows) if rows else {},
+                    figures=schedule_figures(rows),
                     tables={"schedule": schedule_table(rows), "obligations": obligations_table(revenue, until),
                             "journal": journal_table(journal(revenue.entries, accounts, since, until))})
     if len({r.currency for r in rows}) > 1:
@@ -119,4 +128,5 @@ def plain_csv(report: Report) -> str:
     return frame.to_csv(index=False)
 
 
-__all__ = ["journal_report", "journal_table", "obligations_table", "plain_csv", "schedule_report", "schedule_table"]
+__all__ = ["journal_report", "journal_table", "obligations_table", "plain_csv", "schedule_figures", "schedule_report",
+           "schedule_table"]

@@ -15,10 +15,10 @@ from cradletrace.revenue.allocation import allocate, prorate
 from cradletrace.revenue.journal import Accounts, JournalLine, journal
 from cradletrace.revenue.obligations import Bill, Obligation, RevenueContract, identify
 from cradletrace.revenue.recognition import Entry, Revenue, entries, plan_parts, recognise
-from cradletrace.revenue.schedule import PERIODS, ScheduleRow, periods, revenue_schedule, schedule
+from cradletrace.revenue.schedule import PERIODS, ScheduleRow, periods, range_totals, revenue_schedule, schedule
 
 __all__ = [
     "PERIODS", "Accounts", "Bill", "Entry", "JournalLine", "Obligation", "Revenue", "RevenueContract", "ScheduleRow",
-    "allocate", "entries", "identify", "journal", "periods", "plan_parts", "prorate", "recognise",
+    "allocate", "entries", "identify", "journal", "periods", "plan_parts", "prorate", "range_totals", "recognise",
     "revenue_schedule", "schedule",
 ]

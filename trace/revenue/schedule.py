@@ -21,7 +21,8 @@ ahead). The balances count everything before the period's end, however long befo
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -190,6 +191,40 @@ def schedule(revenue: Revenue, since: datetime, until: datetime, length: str = "
     return rows
 
 
+def range_totals(rows: Sequence[ScheduleRow]) -> dict[str, ScheduleRow]:
+    """The whole range of a schedule as one row per currency (period ``total``, from the first period's start to
+    the last one's end): the flows (recognised, products, services, billed) summed over the periods, the
+    balances (deferred, contract assets and liabilities) at the range's end; pure. Currencies in alphabetical
+    order; nothing for no rows.
+
+    What the revenue report's figures and the dashboard's totals both are.
+
+    Examples
+    --------
+    >>> from datetime import datetime as t
+    >>> def row(month, rec, billed, deferred, currency="EUR"):
+    ...     rec, billed = Decimal(rec), Decimal(billed)
+    ...     return ScheduleRow(f"2026-{month:02d}", t(2026, month, 1), t(2026, month + 1, 1), currency, rec, rec,
+    ...                        ZERO, billed, Decimal(deferred), ZERO, billed - rec)
+    >>> totals = range_totals([row(3, "5700.00", "7752.00", "7220.00"), row(3, "10.00", "0.00", "5.00", "CHF"),
+    ...                        row(4, "-950.00", "0.00", "6000.00"), row(4, "0.00", "0.00", "5.00", "CHF")])
+    >>> list(totals)
+    ['CHF', 'EUR']
+    >>> eur = totals["EUR"]
+    >>> eur.period, f"{eur.start:%m-%d}", f"{eur.end:%m-%d}", eur.recognised, eur.billed, eur.deferred
+    ('total', '03-01', '05-01', Decimal('4750.00'), Decimal('7752.00'), Decimal('6000.00'))
+    >>> range_totals([])
+    {}
+    """
+    by_currency: dict[str, list[ScheduleRow]] = defaultdict(list)
+    for r in rows:
+        by_currency[r.currency].append(r)
+    return {currency: replace(mine[-1], period="total", start=mine[0].start,
+                              **{name: sum((getattr(r, name) for r in mine), ZERO)
+                                 for name in ("recognised", "products", "services", "billed")})
+            for currency, mine in sorted(by_currency.items())}
+
+
 def _cents(value: Decimal) -> Decimal:
     return (value + ZERO).quantize(ZERO)
 
@@ -202,4 +237,4 @@ def revenue_schedule(session: Session, since: datetime, until: datetime, length:
     return schedule(revenue, since, until, length), revenue
 
 
-__all__ = ["PERIODS", "ScheduleRow", "periods", "revenue_schedule", "schedule"]
+__all__ = ["PERIODS", "ScheduleRow", "periods", "range_totals", "revenue_schedule", "schedule"]

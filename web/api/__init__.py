@@ -26,7 +26,7 @@ from cradletrace.errors import InvalidInput
 from cradletrace.metrics import footprint as unit_footprint
 from cradletrace.metrics import materials as unit_materials
 from cradletrace.lineage import DEFAULT_MAX_DEPTH, as_dict, downstream, recall, recall_csv, resolve, upstream
-from cradletrace.passport import build_passport, parse_as_of, passport_for
+from cradletrace.passport import parse_as_of, passport_of
 from cradletrace.web.api import finance, sales
 from cradletrace.web.api.common import csv_response, identifier, int_arg, json_response, wanted_format
 from cradletrace.web.auth import login_required
@@ -85,9 +85,8 @@ def recall_units() -> Response:
 
 def passport() -> Response:
     session = get_session()
-    full = build_passport(session, identifier(), as_of=parse_as_of(request.args.get("as_of")),
-                          company_prefixes=current_app.config.get("COMPANY_PREFIXES", ()))
-    return json_response(passport_for(full, g.roles))
+    return json_response(passport_of(session, identifier(), g.roles, as_of=parse_as_of(request.args.get("as_of")),
+                                     company_prefixes=current_app.config.get("COMPANY_PREFIXES", ())))
 
 
 def footprint() -> Response:

@@ -2,7 +2,8 @@
 deferred; contract assets and liabilities) for a chosen range, as an SVG chart with the same numbers in a
 table beside it and the totals, and the schedule and the journal to download as CSV or XLSX.
 
-The numbers are :func:`cradletrace.revenue.revenue_schedule`'s, and the files are
+The numbers are :func:`cradletrace.revenue.revenue_schedule`'s (the totals :func:`cradletrace.revenue.range_totals`,
+what the report's figures are), and the files are
 :mod:`cradletrace.reports.revenue`'s reports written by :mod:`cradletrace.reports.output`, exactly as
 ``cradletrace revenue schedule`` and ``revenue journal`` write them: the schedule's CSV is its table, its
 XLSX every sheet (summary, schedule, obligations, journal); the journal's CSV is the bare table a ledger
@@ -13,9 +14,8 @@ by default the last twelve calendar months, this one included.
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from cradletrace.contracts.periods import add_months
 from cradletrace.errors import InvalidInput
 from cradletrace.reports.output import Report, write_report
 from cradletrace.reports.revenue import journal_report, plain_csv, schedule_report
-from cradletrace.revenue import PERIODS, ScheduleRow, periods, recognise, revenue_schedule
+from cradletrace.revenue import PERIODS, ScheduleRow, periods, range_totals, recognise, revenue_schedule
 from cradletrace.timestamps import naive_utc, utc_now
 from cradletrace.web.auth import login_required
 from cradletrace.web.charts import Series, bar_chart
@@ -40,7 +40,6 @@ bp.record_once(register)
 MONTHS_SHOWN = 12
 """The default range: this many calendar months, ending with the current one."""
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ZERO = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -107,28 +106,6 @@ def asked_range(args: Any, now: datetime) -> Range:
     return Range(since, until, length)
 
 
-def totals(rows: list[ScheduleRow]) -> ScheduleRow | None:
-    """The whole range as one row (period ``total``, one currency's rows): flows summed, the balances at its end.
-
-    Examples
-    --------
-    >>> from datetime import datetime as t
-    >>> def row(month, rec, billed, deferred):
-    ...     return ScheduleRow(f"2026-{month:02d}", t(2026, month, 1), t(2026, month + 1, 1), "EUR", Decimal(rec),
-    ...                        Decimal(rec), ZERO, Decimal(billed), Decimal(deferred), ZERO, Decimal(billed) - Decimal(rec))
-    >>> total = totals([row(3, "5700.00", "7752.00", "7220.00"), row(4, "-950.00", "0.00", "6000.00")])
-    >>> total.period, f"{total.start:%m-%d}", f"{total.end:%m-%d}", total.recognised, total.billed, total.deferred
-    ('total', '03-01', '05-01', Decimal('4750.00'), Decimal('7752.00'), Decimal('6000.00'))
-    >>> totals([]) is None
-    True
-    """
-    if not rows:
-        return None
-    return replace(rows[-1], period="total", start=rows[0].start,
-                   **{name: sum((getattr(r, name) for r in rows), ZERO)
-                      for name in ("recognised", "products", "services", "billed")})
-
-
 def revenue_chart(rows: list[ScheduleRow], currency: str) -> Markup:
     """Recognised revenue per period (products and services stacked) beside billing, and the deferred balance."""
     return bar_chart([r.period for r in rows], [
@@ -151,7 +128,8 @@ def dashboard() -> Any:
         currencies[0] if currencies else None)
     mine = [r for r in rows if r.currency == currency]
     return render_template("finance/revenue.html", span=span, rows=mine, currency=currency, currencies=currencies,
-                           totals=totals(mine), chart=revenue_chart(mine, currency) if mine else None,
+                           totals=range_totals(rows).get(currency or ""),
+                           chart=revenue_chart(mine, currency) if mine else None,
                            lengths=list(PERIODS))
 
 
@@ -180,5 +158,4 @@ def xlsx_bytes(report: Report) -> bytes:
         return path.read_bytes()
 
 
-__all__ = ["Range", "asked_range", "bp", "default_range", "parse_day", "revenue_chart", "totals",
-           "xlsx_bytes"]
+__all__ = ["Range", "asked_range", "bp", "default_range", "parse_day", "revenue_chart", "xlsx_bytes"]

@@ -4,7 +4,9 @@ from the version before, its documents (quotes, orders, invoices, each linked to
 it covers (each linked to its passport), and its state actions as forms (approve, sign, activate,
 renew, expire, terminate: those the core allows in its state; the core refuses the rest).
 
-The page is :func:`cradletrace.contracts.summary.summarise`, what ``cradletrace contract show`` prints.
+Routing over the core's readers, the JSON API's too: the list is
+:func:`cradletrace.contracts.summary.list_contracts` and :func:`cradletrace.contracts.renewals_due`, the page
+:func:`cradletrace.contracts.summary.summarise`, what ``cradletrace contract show`` prints.
 """
 
 from __future__ import annotations
@@ -15,15 +17,13 @@ from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 from flask.wrappers import Response
-from sqlalchemy.orm import Session
 
 from cradletrace.contracts import activate, approve, expire, renew, renewals_due, sign, terminate
 from cradletrace.contracts.lifecycle import TRANSITIONS, get_contract
 from cradletrace.contracts.periods import add_months
-from cradletrace.contracts.summary import ContractSummary, summarise
-from cradletrace.contracts.terms import Terms, latest_versions
+from cradletrace.contracts.summary import CONTRACT_STATES, ContractSummary, list_contracts, summarise
+from cradletrace.contracts.terms import Terms
 from cradletrace.errors import InvalidInput
-from cradletrace.models import Document, DocumentStatus, Party
 from cradletrace.passport import parse_as_of
 from cradletrace.web.auth import login_required
 from cradletrace.web.commercial import SALES_ROLES, act, register, user_name
@@ -32,22 +32,8 @@ from cradletrace.web.db import get_session
 bp = Blueprint("contracts", __name__, url_prefix="/sales/contracts")
 bp.record_once(register)
 
-STATES = ("draft", "negotiation", "approved", "signed", "active", "renewed", "expired", "terminated")
 ACTIONS = ("approve", "sign", "activate", "renew", "expire", "terminate")
 """The state actions the page offers (a change of terms is a negotiation, not a button)."""
-
-
-@dataclass(frozen=True)
-class ContractRow:
-    """A contract in the list: its state, customer and the period of its latest terms."""
-
-    number: str
-    customer: str | None
-    status: str
-    starts_at: datetime
-    ends_at: datetime
-    version: int
-    renewal_due: bool
 
 
 @dataclass(frozen=True)
@@ -56,15 +42,6 @@ class TermsVersion:
 
     terms: Terms
     changes: tuple[str, ...]
-
-
-def contract_rows(session: Session, *, state: str | None = None, due: frozenset[str] = frozenset()
-                  ) -> list[ContractRow]:
-    """Every contract (in ``state``) with its latest terms and customer, by number: one statement."""
-    statuses = (DocumentStatus(state),) if state else ()
-    query = latest_versions(*statuses).add_columns(Party.name).outerjoin(Party, Party.id == Document.party_id)
-    return [ContractRow(doc.number, name, doc.status.value, terms.starts_at, terms.ends_at, terms.version,
-                        doc.number in due) for doc, terms, name in session.execute(query)]
 
 
 def term_changes(before: Terms | None, after: Terms) -> tuple[str, ...]:
@@ -149,11 +126,9 @@ def contracts() -> Any:
     state = request.args.get("state", "")
     at = parse_as_of(request.args.get("at"))
     session = get_session()
-    reminders = renewals_due(session, at)
-    rows = contract_rows(session, state=state if state in STATES else None,
-                         due=frozenset(r.contract for r in reminders))
-    return render_template("sales/contracts.html", rows=rows, reminders=reminders, states=STATES, state=state,
-                           at=request.args.get("at", ""))
+    rows = list_contracts(session, status=state if state in CONTRACT_STATES else None, at=at)
+    return render_template("sales/contracts.html", rows=rows, reminders=renewals_due(session, at),
+                           states=CONTRACT_STATES, state=state, at=request.args.get("at", ""))
 
 
 @bp.get("/<number>")
@@ -201,5 +176,4 @@ def change_state(number: str, action: str) -> Response:
     return act(run, back=back, done=lambda made: f"Contract {doc.number} is {made.status.value} now.")
 
 
-__all__ = ["ACTIONS", "ContractRow", "STATES", "TermsVersion", "allowed_actions", "bp", "contract_rows",
-           "form_date", "term_changes", "term_versions"]
+__all__ = ["ACTIONS", "TermsVersion", "allowed_actions", "bp", "form_date", "term_changes", "term_versions"]
