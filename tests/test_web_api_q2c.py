@@ -83,6 +83,21 @@ def test_the_quote_pdf(client: FlaskClient, sales: dict[str, str]) -> None:
     assert client.get("/api/quotes/Q-404/pdf", headers=sales).status_code == 404
 
 
+def test_a_number_with_slashes_is_sent_as_percent_2f(client: FlaskClient, session: Session,
+                                                     sales: dict[str, str]) -> None:
+    """An ERP's "SQ/2026/0007" is one path parameter: sent as SQ%2F2026%2F0007, it reaches the quote."""
+    from cradletrace import commerce
+    commerce.create_quote(session, "SQ/2026/0007", party=world.ALPHA, currency="EUR",
+                          lines=[{"product": world.PACK10, "quantity": 1}])
+    path = "/api/quotes/" + q("SQ/2026/0007", safe="")
+    assert path == "/api/quotes/SQ%2F2026%2F0007"
+    body = client.get(path, headers=sales).json
+    assert (body["number"], body["version"], body["status"]) == ("SQ/2026/0007", 1, "draft")
+    assert client.get(path + "/pdf", headers=sales).mimetype == "application/pdf"
+    sent = client.post(path + "/send", headers=sales)
+    assert sent.status_code == 200 and sent.json["status"] == "sent"
+
+
 def test_a_discount_is_approved_by_a_sales_manager_only_and_then_the_quote_is_sent(
         client: FlaskClient, session: Session, sales: dict[str, str], manager: dict[str, str]) -> None:
     # Q-5: 30 % off, above the 15 % threshold: it cannot be sent yet.

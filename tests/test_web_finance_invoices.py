@@ -89,3 +89,18 @@ def test_pages_cost_a_fixed_number_of_statements(billed: None, signed_in: Signed
                              applications={"INV-000002": "10.00"}, when=world.day(3, 3))
     after = [page_statements(session, client, url) for url in urls]
     assert after == before, "two more payments applied: the same number of statements"
+
+
+def test_numbers_with_slashes_are_addressable(billed: None, signed_in: SignedIn, session: Session) -> None:
+    """ERP numbers ("BNK1/2026/0001", "S/2026/0009") are taken whole by the pages, and linked whole."""
+    commerce.receive_payment(session, "BNK1/2026/0001", party=world.CUSTOMER_A, amount="60.00", currency="EUR",
+                             applications={"INV-000002": "60.00"}, when=world.day(3, 1))
+    commerce.create_order(session, "S/2026/0009", party=world.CUSTOMER_C, currency="EUR", when=world.day(3, 2),
+                          lines=[{"product": world.PUMP, "quantity": 1, "unit_price": "100.00"}])
+    client = signed_in("finance")
+    payment = text(client.get("/finance/payments/BNK1/2026/0001", headers=HTML))
+    assert "Amount 60.00 EUR Applied 60.00 Unapplied 0.00" in payment
+    invoice = client.get("/finance/invoices/INV-000002", headers=HTML).get_data(as_text=True)
+    assert 'href="/finance/payments/BNK1/2026/0001"' in invoice
+    order = text(signed_in("sales").get("/sales/orders/S/2026/0009", headers=HTML))
+    assert "Order S/2026/0009" in order

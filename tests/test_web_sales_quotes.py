@@ -205,3 +205,23 @@ def test_pages_cost_a_fixed_number_of_statements(quotes: dict[str, Any], signed_
                           when=world.at(2026, 3, 5))
     after = (page_statements(session, client, "/sales/quotes"), page_statements(session, client, latest))
     assert after == before, "more quotes, versions and lines, the same number of statements"
+
+
+def test_a_number_with_slashes_is_addressable(session: Session, signed_in: SignedIn) -> None:
+    """ERPs number their documents "SQ/2026/0007": the pages take a number whole, slashes and all, and their
+    links and redirects lead back to the same page."""
+    world.build(session)
+    commerce.create_quote(session, "SQ/2026/0007", party=world.CUSTOMER_A, currency="EUR", when=world.at(2026, 3, 4),
+                          lines=[{"product": world.PUMP, "quantity": 1}])
+    client = signed_in("sales")
+    listing = client.get("/sales/quotes", headers=HTML).get_data(as_text=True)
+    assert 'href="/sales/quotes/SQ/2026/0007' in listing
+    page = text(client.get("/sales/quotes/SQ/2026/0007", headers=HTML))
+    assert "SQ/2026/0007" in page and "v1 draft dated 2026-03-04" in page
+    response = post(client, "/sales/quotes/SQ/2026/0007/v1/send")
+    assert response.status_code == 303 and response.headers["Location"] == "/sales/quotes/SQ/2026/0007/v1"
+    post(client, "/sales/quotes/SQ/2026/0007/v1/accept")
+    assert "Quote SQ/2026/0007 v1 accepted: order SO-000001." in flash_of(client, "/sales/quotes/SQ/2026/0007/v1")
+    pdf = client.get("/sales/quotes/SQ/2026/0007/v1/pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert client.get("/sales/quotes/SQ/2026/0008", headers=HTML).status_code == 404

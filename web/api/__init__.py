@@ -142,7 +142,9 @@ class Route:
         def converter(match: re.Match[str]) -> str:
             name = match.group(1)
             kind = PARAMETERS[name]["schema"]["type"]
-            return f"<int:{name}>" if kind == "integer" else f"<{name}>"
+            # A document number may hold slashes (ERPs number "INV/2026/0001"); a client sends them as %2F,
+            # which the server decodes before routing, so the rule takes the rest of the path.
+            return f"<int:{name}>" if kind == "integer" else f"<path:{name}>"
 
         return re.sub(r"\{(\w+)\}", converter, self.path)
 

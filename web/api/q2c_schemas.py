@@ -40,7 +40,7 @@ def _query(name: str, description: str, schema: dict[str, Any], **extra: Any) ->
 
 
 PARAMETERS: dict[str, dict[str, Any]] = {
-    "number": {"name": "number", "in": "path", "required": True, "description": "The document's number.",
+    "number": {"name": "number", "in": "path", "required": True, "description": "The document's number (a slash in it is sent as %2F).",
                "schema": {"type": "string", "minLength": 1, "maxLength": 64}, "example": "Q-2"},
     "configuration": {"name": "configuration", "in": "path", "required": True,
                       "description": "The configuration's id.",

@@ -44,7 +44,7 @@ def invoices() -> Any:
                            limit=LIST_LIMIT)
 
 
-@bp.get("/<number>")
+@bp.get("/<path:number>")
 @login_required(*FINANCE_ROLES)
 def invoice(number: str) -> Any:
     """An invoice's page."""

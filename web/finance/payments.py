@@ -36,7 +36,7 @@ def payments() -> Any:
                            customers=customers(session, DocumentKind.PAYMENT), limit=LIST_LIMIT)
 
 
-@bp.get("/<number>")
+@bp.get("/<path:number>")
 @login_required(*FINANCE_ROLES)
 def payment(number: str) -> Any:
     """A payment's page."""

@@ -131,7 +131,7 @@ def contracts() -> Any:
                            states=CONTRACT_STATES, state=state, at=request.args.get("at", ""))
 
 
-@bp.get("/<number>")
+@bp.get("/<path:number>")
 @login_required(*SALES_ROLES)
 def contract(number: str) -> Any:
     """A contract's page, with the terms in force at ``?at=`` (a date; default now)."""
@@ -150,7 +150,7 @@ def form_date(name: str) -> date:
         raise InvalidInput(f"give a date as YYYY-MM-DD, not {text!r}", where=name) from None
 
 
-@bp.post("/<number>/<any(" + ", ".join(ACTIONS) + "):action>")
+@bp.post("/<path:number>/<any(" + ", ".join(ACTIONS) + "):action>")
 @login_required(*SALES_ROLES)
 def change_state(number: str, action: str) -> Response:
     """One state action on a contract, by the signed-in user; the core refuses one its state does not allow."""

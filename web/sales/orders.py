@@ -21,7 +21,7 @@ bp = Blueprint("orders", __name__, url_prefix="/sales/orders")
 bp.record_once(register)
 
 
-@bp.get("/<number>")
+@bp.get("/<path:number>")
 @login_required(*ORDER_ROLES)
 def order(number: str) -> Any:
     """An order's page."""

@@ -46,8 +46,8 @@ def quotes() -> Any:
                            customer=customer, customers=customers(session, DocumentKind.QUOTE), limit=LIST_LIMIT)
 
 
-@bp.get("/<number>")
-@bp.get("/<number>/v<int:version>")
+@bp.get("/<path:number>")
+@bp.get("/<path:number>/v<int:version>")
 @login_required(*SALES_ROLES)
 def quote(number: str, version: int | None = None) -> Any:
     """A quote version's page (the latest without a version)."""
@@ -56,7 +56,7 @@ def quote(number: str, version: int | None = None) -> Any:
                            may_decide=has_role(*APPROVER_ROLES))
 
 
-@bp.get("/<number>/v<int:version>/pdf")
+@bp.get("/<path:number>/v<int:version>/pdf")
 @login_required(*SALES_ROLES)
 def pdf(number: str, version: int) -> Response:
     """The quote version as the PDF the customer gets (:mod:`cradletrace.reports.quote_pdf`)."""
@@ -70,7 +70,7 @@ def _version(number: str, version: int) -> tuple[Document, str]:
     return doc, url_for("quotes.quote", number=doc.number, version=doc.version)
 
 
-@bp.post("/<number>/v<int:version>/send")
+@bp.post("/<path:number>/v<int:version>/send")
 @login_required(*SALES_ROLES)
 def send(number: str, version: int) -> Response:
     """Send a draft version to the customer, which freezes it."""
@@ -78,7 +78,7 @@ def send(number: str, version: int) -> Response:
     return act(lambda: send_quote(get_session(), doc), back=back, done=f"Quote {doc.number} v{doc.version} sent.")
 
 
-@bp.post("/<number>/v<int:version>/accept")
+@bp.post("/<path:number>/v<int:version>/accept")
 @login_required(*SALES_ROLES)
 def accept(number: str, version: int) -> Response:
     """Record the customer's acceptance: the version becomes a sales order."""
@@ -87,7 +87,7 @@ def accept(number: str, version: int) -> Response:
                done=lambda made: f"Quote {doc.number} v{doc.version} accepted: order {made.order.number}.")
 
 
-@bp.post("/<number>/v<int:version>/reject")
+@bp.post("/<path:number>/v<int:version>/reject")
 @login_required(*SALES_ROLES)
 def reject(number: str, version: int) -> Response:
     """Record the customer's rejection of a sent version, with the reason given."""
@@ -97,7 +97,7 @@ def reject(number: str, version: int) -> Response:
                done=f"Quote {doc.number} v{doc.version} rejected by the customer.")
 
 
-@bp.post("/<number>/v<int:version>/<any(approve, refuse):decision>-discount")
+@bp.post("/<path:number>/v<int:version>/<any(approve, refuse):decision>-discount")
 @login_required(*APPROVER_ROLES)
 def decide(number: str, version: int, decision: str) -> Response:
     """A sales manager approves or refuses the draft's discount (a refusal needs a reason); the core checks the
