@@ -18,6 +18,7 @@ from pricing_world import pdf_text
 from web_support import app, bearer, client, create_token, csrf_of, signed_in  # noqa: F401
 
 MARCH = "from=2026-03-01&to=2026-04-01"
+BETA_, PACK10_ = world.BETA, world.PACK10
 
 
 @pytest.fixture
@@ -81,6 +82,69 @@ def test_the_quote_pdf(client: FlaskClient, sales: dict[str, str]) -> None:
     text = " ".join(pdf_text(pdf.data)[0].split())
     assert "Quote Q-2 version 2" in text and "10,440.00" in text
     assert client.get("/api/quotes/Q-404/pdf", headers=sales).status_code == 404
+
+
+def test_drafting_a_quote_then_changing_the_draft_and_revising_the_sent_version(
+        client: FlaskClient, session: Session, sales: dict[str, str]) -> None:
+    # Beta, 2 packs (3 800.00 on PACK-2026, valid from January, open-ended) less 5 % on the line:
+    # 7 600.00 - 380.00 = 7 220.00. No number given: the first of the Q series.
+    made = client.post("/api/quotes", headers=sales, json={
+        "customer": world.BETA, "currency": "EUR", "valid_until": "2027-01-31",
+        "lines": [{"product": world.PACK10, "quantity": "2", "discount": "0.05"}, {"product": ""}]})
+    assert made.status_code == 201 and made.headers["Location"] == "/api/quotes/Q-000001"
+    body = made.json
+    assert (body["number"], body["version"], body["status"], body["customer"]) == ("Q-000001", 1, "draft", "Beta")
+    assert body["pricing"]["net"] == "7220.00" and body["pricing"]["lines"][0]["list_price"] == "3800.00"
+    assert body["valid_until"].startswith("2027-01-31T23:59:59"), "valid to the end of the day given"
+    # The draft changed in place: 3 packs, no line discount: 11 400.00; still v1.
+    changed = client.post("/api/quotes/Q-000001/revise", headers=sales,
+                          json={"version": 1, "lines": [{"product": world.PACK10, "quantity": 3}]}).json
+    assert (changed["version"], changed["status"], changed["pricing"]["net"]) == (1, "draft", "11400.00")
+    # Sent, it is frozen: a change is v2 (10 % off the quote: 11 400.00 x 0.9 = 10 260.00), v1 superseded.
+    assert client.post("/api/quotes/Q-000001/send", headers=sales).status_code == 200
+    revised = client.post("/api/quotes/Q-000001/revise", headers=sales, json={"discount": "0.1"}).json
+    assert (revised["version"], revised["status"], revised["pricing"]["net"]) == (2, "draft", "10260.00")
+    assert [(v["version"], v["status"]) for v in revised["versions"]] == [(1, "superseded"), (2, "draft")]
+    stale = client.post("/api/quotes/Q-000001/revise", headers=sales, json={"version": 1, "discount": "0"})
+    assert stale.status_code == 400 and "newer version (v2)" in stale.json["detail"]
+    # A deep discount opens a request for approval, as on any quote.
+    deep = client.post("/api/quotes", headers=sales, json={
+        "number": "Q-77", "customer": world.BETA, "currency": "EUR", "discount": "0.3",
+        "lines": [{"product": world.PACK10}]}).json
+    assert deep["number"] == "Q-77" and deep["approvals"][0]["decided_at"] is None
+    assert client.post("/api/quotes/Q-77/send", headers=sales).status_code == 422, "not without an approval"
+
+
+@pytest.mark.parametrize(("payload", "status", "where"), [
+    ({"customer": BETA_, "currency": "EUR", "lines": [{"product": PACK10_}], "discunt": "0.1"}, 400,
+     "request body discunt"),
+    ({"customer": BETA_, "currency": "EUR", "lines": []}, 400, "lines"),
+    ({"customer": BETA_, "currency": "EUR", "lines": [{"product": PACK10_, "configuration": 1}]}, 400,
+     "lines line 1"),
+    ({"customer": BETA_, "currency": "EUR", "lines": [{"product": PACK10_, "quantity": "two"}]}, 400,
+     "lines line 1.quantity"),
+    ({"customer": BETA_, "currency": "EUR", "lines": [{"product": PACK10_}], "valid_until": "2020-01-01"}, 400,
+     "valid_until"),
+    ({"number": "Q-2", "customer": BETA_, "currency": "EUR", "lines": [{"product": PACK10_}]}, 400, "number"),
+    ({"customer": "urn:example:nobody", "currency": "EUR", "lines": [{"product": PACK10_}]}, 404, None),
+    ({"customer": BETA_, "currency": "USD", "lines": [{"product": PACK10_}]}, 404, None),
+])
+def test_a_draft_that_is_wrong_is_refused_saying_where(client: FlaskClient, session: Session, sales: dict[str, str],
+                                                       payload: dict[str, object], status: int,
+                                                       where: str | None) -> None:
+    refused = client.post("/api/quotes", headers=sales, json=payload)
+    assert refused.status_code == status and refused.mimetype == "application/problem+json", refused.json
+    if where is not None:
+        assert refused.json["where"] == where
+    assert client.get("/api/quotes", headers=sales).json["total"] == 5, "nothing was written"
+
+
+def test_who_may_draft_and_what_cannot_change(client: FlaskClient, session: Session, sales: dict[str, str]) -> None:
+    finance = bearer(create_token(session, "fay", "finance"))
+    assert client.post("/api/quotes", headers=finance, json={}).status_code == 403
+    # Q-2's latest version was accepted: it is no longer open to change.
+    accepted = client.post("/api/quotes/Q-2/revise", headers=sales, json={"discount": "0"})
+    assert accepted.status_code == 422 and "accepted" in accepted.json["detail"]
 
 
 def test_a_number_with_slashes_is_sent_as_percent_2f(client: FlaskClient, session: Session,

@@ -117,6 +117,38 @@ def test_a_quote_is_explained_approved_and_sent(server: str, page: Any) -> None:
     shot(page, "q2c_quotes")
 
 
+def test_a_quote_is_drafted_and_changed_through_its_form(server: str, page: Any) -> None:  # noqa: F811
+    sign_in(page, server, "mia", "/sales/quotes")
+    page.click("text=New quote")
+    page.wait_for_url(server + "/sales/quotes/new")
+    page.fill("#customer", world.CUSTOMER_B)
+    page.fill("input[name=line-0-product]", world.PUMP)
+    page.fill("input[name=line-0-quantity]", "5")
+    page.fill("input[name=line-1-quantity]", "2")  # a quantity, no product: refused, the form comes back as typed
+    fits(page)
+    shot(page, "q2c_quote_new_phone")
+    page.click("form.quote-form button[type=submit]")
+    assert "lines line 2: a line needs a product or a configuration" in page.inner_text("[role=alert]")
+    assert page.input_value("input[name=line-0-quantity]") == "5", "what was typed is kept"
+    page.fill("input[name=line-1-quantity]", "")
+    page.click("form.quote-form button[type=submit]")
+    page.wait_for_url(server + "/sales/quotes/Q-000001/v1")
+    # Five pumps at the tier from 5 on GEN-2026 (open-ended): 5 x 900.00 = 4 500.00, no discount, no tax.
+    assert "Quote Q-000001 v1 drafted." in page.inner_text("[role=status]")
+    assert "4,500.00" in page.inner_text("#lines")
+    page.click("text=Change this draft")
+    page.wait_for_url(server + "/sales/quotes/Q-000001/v1/revise")
+    assert page.input_value("input[name=line-0-quantity]") == "5"
+    page.fill("input[name=line-0-quantity]", "4")  # below the tier: 4 x 1 000.00
+    page.fill("#discount", "5")  # 4 000.00 less 5 % = 3 800.00
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, "q2c_quote_change_desk")
+    page.click("form.quote-form button[type=submit]")
+    page.wait_for_url(server + "/sales/quotes/Q-000001/v1")
+    assert "Quote Q-000001 changed." in page.inner_text("[role=status]")
+    assert "3,800.00" in page.inner_text("#lines")
+
+
 def test_the_configure_form_refuses_a_rule(server: str, page: Any) -> None:  # noqa: F811
     target = "/sales/configurations/models/PACK"
     sign_in(page, server, "mia", target)

@@ -178,6 +178,10 @@ ROUTES = (
     Route("/quotes", sales.quotes, sales.QUOTE_ROLES,
           "Quotes by number (their latest version), newest first: filter by status, customer and date; paged",
           ("status", "customer", *LIST, "limit", "offset"), "QuoteList", errors=(404,)),
+    Route("/quotes", sales.new_quote, sales.SELLERS,
+          "Draft a quote for a customer: lines of products or saved configurations, priced from the customer's "
+          "lists (a discount above the threshold opens a request for approval); answers the quote",
+          (), "Quote", method="POST", body="QuoteDraft", status=201, errors=(404, 422)),
     Route("/quotes/{number}", sales.quote, sales.QUOTE_ROLES,
           "A quote version (the latest, or ?version=N): lines with the price explained, the configuration of each "
           "configured line, approvals, every version, the order it became", ("number", "version"), "Quote",
@@ -185,6 +189,10 @@ ROUTES = (
     Route("/quotes/{number}/pdf", sales.quote_pdf, sales.QUOTE_ROLES,
           "A quote version as the PDF for the customer", ("number", "version"), "PDF", ("application/pdf",),
           errors=(404,)),
+    Route("/quotes/{number}/revise", sales.revise, sales.SELLERS,
+          "Change a quote: its draft in place, or a sent version as a new version (the sent one stays frozen); "
+          "what is not given is kept; answers the version changed or made", ("number",), "Quote", method="POST",
+          body="QuoteChange", errors=(404, 422)),
     Route("/quotes/{number}/approve", sales.approve_quote, sales.APPROVERS,
           "Approve the discount of a draft quote above the threshold (sales managers); answers the quote",
           ("number",), "Quote", method="POST", body="Note", errors=(404, 422)),

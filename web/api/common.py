@@ -3,7 +3,7 @@ naming the parameter), and choosing between JSON and CSV."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -115,6 +115,16 @@ def body() -> dict[str, Any]:
     if not isinstance(value, dict):
         raise InvalidInput("the body is a JSON object", where="request body")
     return value
+
+
+def only(data: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    """``data``, refused when it has a member not in ``names`` (a misspelt member would otherwise be ignored
+    silently)."""
+    unknown = sorted(set(data) - set(names))
+    if unknown:
+        raise InvalidInput(f"the body has no member {unknown[0]!r} (it may have {', '.join(names)})",
+                           where=f"request body {unknown[0]}")
+    return data
 
 
 def body_text(data: Mapping[str, Any], name: str, *, required: bool = False, limit: int = 500) -> str | None:

@@ -148,7 +148,7 @@ def _operation(route: Any) -> dict[str, Any]:
         "responses": responses,
     }
     if route.body is not None:
-        operation["requestBody"] = {"required": route.body not in ("Empty", "Note", "Acceptance"), "content": {
+        operation["requestBody"] = {"required": route.body not in ("Empty", "Note", "Acceptance", "QuoteChange"), "content": {
             "application/json": {"schema": {"$ref": f"#/components/schemas/{route.body}"}}}}
     notes = []
     if route.roles:

@@ -14,6 +14,7 @@ from flask.wrappers import Response
 
 from cradletrace.commerce.approvals import approve_discount, reject_discount
 from cradletrace.commerce.documents import party_id
+from cradletrace.commerce.quote_drafts import change_quote, draft_quote
 from cradletrace.commerce.quote_summary import MAX_LIMIT, list_quotes, summarise_quote
 from cradletrace.commerce.quotes import accept_quote, send_quote
 from cradletrace.configure import configure, describe, describe_models
@@ -28,6 +29,7 @@ from cradletrace.web.api.common import (
     int_arg,
     json_response,
     moment_arg,
+    only,
     text_arg,
 )
 from cradletrace.web.db import get_session
@@ -35,7 +37,7 @@ from cradletrace.web.db import get_session
 QUOTE_ROLES = ("sales", "sales_manager", "compliance", "admin")
 """Who may read quotes, configurations and the models (compliance and admin read, as everywhere in /api)."""
 SELLERS = ("sales", "sales_manager")
-"""Who may save a configuration and send or accept a quote."""
+"""Who may save a configuration and draft, change, send or accept a quote."""
 APPROVERS = ("sales_manager",)
 """Who decides on a discount above the threshold (the core checks the role too)."""
 CONTRACT_ROLES = ("sales", "sales_manager", "finance", "compliance", "admin")
@@ -67,6 +69,30 @@ def quote_pdf(number: str) -> Response:
     sheet = quote_sheet(get_session(), number, version=int_arg("version", None, 1, 10**6))
     return Response(render(sheet), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{file_name(sheet.number, sheet.version)}"'})
+
+
+def new_quote() -> Response:
+    data = only(body(), ("number", "customer", "currency", "lines", "discount", "valid_until", "price_list"))
+    session = get_session()
+    made = draft_quote(session, customer=body_text(data, "customer", required=True, limit=200) or "",
+                       currency=body_text(data, "currency", required=True, limit=3) or "", lines=data.get("lines"),
+                       number=body_text(data, "number", limit=64), discount=data.get("discount") or 0,
+                       valid_until=data.get("valid_until"), price_list=body_text(data, "price_list", limit=40),
+                       by=_user())
+    return json_response(summarise_quote(session, made.number, made.version).to_dict(), status=201,
+                         headers={"Location": url_for("api.quote", number=made.number)})
+
+
+def revise(number: str) -> Response:
+    data = only(body(), ("version", "lines", "discount", "valid_until", "price_list"))
+    version = data.get("version")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int) or version < 1):
+        raise InvalidInput("version is a whole number from 1", where="request body version")
+    session = get_session()
+    changed = change_quote(session, number, version, lines=data.get("lines"), discount=data.get("discount"),
+                           valid_until=data.get("valid_until"), price_list=body_text(data, "price_list", limit=40),
+                           by=_user())
+    return json_response(summarise_quote(session, changed.number, changed.version).to_dict())
 
 
 def approve_quote(number: str) -> Response:

@@ -1,7 +1,8 @@
 """Quotes: the list (latest version of each, by status and customer) and a quote's page, with its versions,
 its lines priced and explained, the configuration of each configured line, the discount approvals, the
 order it became, and its actions as forms (send, accept, reject; approve or refuse the discount), and
-the PDF for the customer.
+the PDF for the customer; the form that drafts a new quote, and the one that changes a draft in place or
+revises a sent version into a new one (:mod:`cradletrace.commerce.quote_drafts`, as the JSON API does).
 
 Routing only: the list is :func:`cradletrace.commerce.quote_summary.list_quotes` and the page
 :func:`cradletrace.commerce.quote_summary.summarise_quote`, what the JSON API answers; the PDF
@@ -13,18 +14,31 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.wrappers import Response
 
 from cradletrace.commerce import accept_quote, approve_discount, reject_discount, reject_quote, send_quote
 from cradletrace.commerce.document_lists import customers
+from cradletrace.commerce.quote_drafts import change_quote, draft_quote, quote_choices
 from cradletrace.commerce.quote_summary import STATUSES, list_quotes, summarise_quote
 from cradletrace.commerce.quotes import quote_version
 from cradletrace.models import Document, DocumentKind
 from cradletrace.reports.quote_pdf import file_name, quote_sheet, render
 from cradletrace.web.auth import has_role, login_required
-from cradletrace.web.commercial import APPROVER_ROLES, SALES_ROLES, act, attachment, register, user_name, user_roles
+from cradletrace.errors import TraceError
+from cradletrace.web.commercial import (
+    APPROVER_ROLES,
+    OK,
+    SALES_ROLES,
+    act,
+    attachment,
+    refusal,
+    register,
+    user_name,
+    user_roles,
+)
 from cradletrace.web.db import get_session
+from cradletrace.web.sales.quote_form import QuoteForm, draft_input, from_form, from_quote
 
 bp = Blueprint("quotes", __name__, url_prefix="/sales/quotes")
 bp.record_once(register)
@@ -44,6 +58,58 @@ def quotes() -> Any:
                               limit=LIST_LIMIT)
     return render_template("sales/quotes.html", rows=rows, total=total, statuses=STATUSES, status=status,
                            customer=customer, customers=customers(session, DocumentKind.QUOTE), limit=LIST_LIMIT)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required(*SALES_ROLES)
+def new() -> Any:
+    """The form for a new quote; posted, the quote is drafted (303 to its page) or refused (422, the form again
+    with what was typed and the core's reason)."""
+    if request.method == "GET":
+        return _form(QuoteForm(), title="New quote", action=url_for("quotes.new"))
+    typed = from_form(request.form)
+    session = get_session()
+    try:
+        made = draft_quote(session, **draft_input(typed), by=user_name())
+        session.flush()
+    except TraceError as refused:
+        session.rollback()
+        return _form(typed, title="New quote", action=url_for("quotes.new"), error=refusal(refused)), 422
+    flash(f"Quote {made.number} v{made.version} drafted.", OK)
+    return redirect(url_for("quotes.quote", number=made.number, version=made.version), code=303)
+
+
+@bp.route("/<path:number>/v<int:version>/revise", methods=["GET", "POST"])
+@login_required(*SALES_ROLES)
+def revise(number: str, version: int) -> Any:
+    """The form that changes a version, prefilled: a draft is changed in place, a sent version becomes a new
+    version (it is frozen); posted, 303 to the version changed or made, or 422 with the reason."""
+    session = get_session()
+    summary = summarise_quote(session, number, version)
+    title = (f"Change quote {summary.number} v{summary.version}" if summary.status == "draft"
+             else f"Revise quote {summary.number} v{summary.version} into v{summary.latest + 1}")
+    action = url_for("quotes.revise", number=summary.number, version=summary.version)
+    if request.method == "GET":
+        return _form(from_quote(summary), title=title, action=action, quote=summary)
+    typed = from_form(request.form)
+    typed.number, typed.customer, typed.currency = summary.number, summary.customer_id or "", summary.currency or ""
+    try:
+        given = draft_input(typed)
+        changed = change_quote(session, summary.number, summary.version, lines=given["lines"],
+                               discount=given["discount"], valid_until=given["valid_until"],
+                               price_list=given["price_list"], by=user_name())
+        session.flush()
+    except TraceError as refused:
+        session.rollback()
+        return _form(typed, title=title, action=action, quote=summary, error=refusal(refused)), 422
+    made = "changed" if changed.version == summary.version else f"revised: v{changed.version} drafted"
+    flash(f"Quote {changed.number} {made}.", OK)
+    return redirect(url_for("quotes.quote", number=changed.number, version=changed.version), code=303)
+
+
+def _form(form: QuoteForm, *, title: str, action: str, quote: Any = None, error: str | None = None) -> str:
+    return render_template("sales/quote_form.html", form=form, title=title, action=action, quote=quote,
+                           error=error, choices=quote_choices(get_session()))
 
 
 @bp.get("/<path:number>")
