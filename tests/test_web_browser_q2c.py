@@ -1,5 +1,6 @@
 """The quote-to-cash pages in Debian's headless Chromium (Playwright, as tests/test_web_browser.py): a quote with
-its prices explained and its discount approved and sent through the forms, a contract page, the configure form
+its prices explained and its discount approved and sent through the forms, a contract page, a contract drafted and
+its terms changed through the forms, the configure form
 refusing a rule, the revenue dashboard, and a passport's entitlement section as staff and as the public, on a
 phone and on a desk. Screenshots go to tests/artifacts/ (git-ignored).
 
@@ -180,6 +181,50 @@ def test_a_contract_page(server: str, page: Any) -> None:  # noqa: F811
     page.click("#units a >> nth=0")
     page.wait_for_url("**/01/09506000134352/21/P1")
     assert "Under warranty" in page.inner_text("#entitlement")
+
+
+def test_a_contract_is_drafted_and_its_terms_changed_through_the_forms(server: str, page: Any) -> None:  # noqa: F811
+    sign_in(page, server, "mia", "/sales/contracts")
+    page.click("text=New contract")
+    page.wait_for_url(server + "/sales/contracts/new")
+    page.fill("#customer", world.CUSTOMER_B)
+    page.fill("#starts_at", "2026-02-01")
+    page.fill("#ends_at", "2028-02-01")
+    page.fill("input[name=warranty-0-product]", world.PUMP)
+    page.fill("input[name=warranty-0-months]", "two years")  # refused: the form comes back as typed
+    fits(page)
+    shot(page, "q2c_contract_new_phone")
+    page.click("form.contract-form button[type=submit]")
+    assert "warranties row 1.months: months are a whole number" in page.inner_text("[role=alert]")
+    assert page.input_value("#customer") == world.CUSTOMER_B, "what was typed is kept"
+    page.fill("input[name=warranty-0-months]", "24")
+    page.click("form.contract-form button[type=submit]")
+    # C-1 and C-2 were numbered by hand: the first of the CT series.
+    page.wait_for_url(server + "/sales/contracts/CT-000001")
+    assert "Contract CT-000001 drafted." in page.inner_text("[role=status]")
+    assert "Pump 09506000134352: 24 months from delivery" in page.inner_text("#terms")
+    page.click("text=Change the terms")
+    page.wait_for_url(server + "/sales/contracts/CT-000001/terms")
+    assert page.input_value("#payment_terms_days") == "30" and page.input_value("input[name=warranty-0-months]") == "24"
+    page.fill("#payment_terms_days", "60")
+    page.select_option("select[name=plan-0-plan]", "GOLD-36")
+    page.fill("input[name=plan-0-product]", world.PUMP)
+    page.fill("#note", "60 days and the gold service agreed")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, "q2c_contract_terms_desk")
+    page.click("form.contract-form button[type=submit]")
+    page.wait_for_url(server + "/sales/contracts/CT-000001")
+    assert "terms v2 saved; the contract is in negotiation." in page.inner_text("[role=status]")
+    version = page.inner_text("#terms-v2")
+    assert "60 days and the gold service agreed" in version and "payment terms: 30 → 60 days" in version
+    assert "plan GOLD-36 (Gold service) for Pump added" in version
+    shot(page, "q2c_contract_negotiated_desk")
+    page.set_viewport_size({"width": 412, "height": 915})
+    page.goto(server + "/sales/contracts/C-1/terms")
+    assert "The terms cannot change: contract C-1 is active" in page.inner_text("[role=alert]")
+    assert page.locator("form.contract-form").count() == 0
+    fits(page)
+    shot(page, "q2c_contract_terms_frozen_phone")
 
 
 def test_the_revenue_dashboard(server: str, page: Any) -> None:  # noqa: F811

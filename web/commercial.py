@@ -15,7 +15,8 @@ section of the passport (:data:`cradletrace.passport.COMMERCIAL` has no admin ei
 An action is a form that posts: it runs one core service (which flushes; the request commits), then
 answers ``303 See Other`` back to the page with a short confirmation. A service that refuses (any
 :class:`~cradletrace.errors.TraceError`) changes nothing: the request's transaction is rolled back
-and the page shows the core's own message, plainly.
+and the page shows the core's own message, plainly (:func:`act`); a form that drafts or changes a
+document shows itself again as typed with the message, ``422`` (:func:`submit`).
 """
 
 from __future__ import annotations
@@ -93,6 +94,22 @@ def act(action: Callable[[], Any], *, back: str, done: str | Callable[[Any], str
     else:
         flash(done(result) if callable(done) else done, OK)
     return redirect(back, code=303)
+
+
+def submit(save: Callable[[], Any], *, again: Callable[[str], str], done: Callable[[Any], tuple[str, str]]) -> Any:
+    """Run the core service of a posted form (``save``): answer ``303`` to the page ``done`` names with its
+    confirmation (``done(result) -> (message, url)``), or, refused (any :class:`~cradletrace.errors.TraceError`),
+    roll back and show the form again as typed with the core's reason (``again(reason)``), ``422``."""
+    session = get_session()
+    try:
+        result = save()
+        session.flush()
+    except TraceError as error:
+        session.rollback()
+        return again(refusal(error)), 422
+    message, url = done(result)
+    flash(message, OK)
+    return redirect(url, code=303)
 
 
 def attachment(data: bytes, mimetype: str, name: str) -> Response:
@@ -210,5 +227,5 @@ def install(app: Flask) -> None:
 __all__ = [
     "APPROVER_ROLES", "AREAS", "DOCUMENT_PAGES", "FINANCE_ROLES", "ORDER_ROLES", "SALES_ROLES", "UNITS_SHOWN", "act",
     "areas", "attachment", "day", "document_page", "install", "moment", "money", "quantity", "rate", "refusal",
-    "register", "user_name", "user_roles",
+    "register", "submit", "user_name", "user_roles",
 ]

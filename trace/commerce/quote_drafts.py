@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from cradletrace.commerce.documents import find
@@ -104,9 +104,15 @@ def draft_lines(rows: Sequence[Mapping[str, Any]], *, where: str = "lines") -> l
 def quote_number(session: Session) -> str:
     """The next number of the quote series that no quote has yet (a number typed or imported earlier is
     skipped, not reused)."""
+    return free_number(session, DocumentKind.QUOTE, QUOTE_SERIES)
+
+
+def free_number(session: Session, kind: DocumentKind, series: str) -> str:
+    """The next number of ``series`` that no document of ``kind`` has yet: a number typed or imported earlier is
+    skipped, not reused."""
     while True:
-        number = next_number(session, QUOTE_SERIES)
-        if find(session, DocumentKind.QUOTE, number) is None:
+        number = next_number(session, series)
+        if find(session, kind, number) is None:
             return number
 
 
@@ -179,25 +185,42 @@ def quote_choices(session: Session, *, at: datetime | None = None, configuration
     typed by identifier); products are those some list valid at ``at`` prices.
     """
     moment = naive_utc(aware(at))
-    valid = (PriceList.valid_from <= moment) & or_(PriceList.valid_until.is_(None), PriceList.valid_until > moment)
-    lists = session.execute(select(PriceList.code, PriceList.name, PriceList.currency, Party.name)
-                            .outerjoin(Party, Party.id == PriceList.party_id).where(valid)
-                            .order_by(PriceList.currency, PriceList.code)).all()
-    known = select(Document.party_id).where(Document.party_id.is_not(None)).union(
-        select(PriceList.party_id).where(PriceList.party_id.is_not(None)))
-    customers = session.execute(select(Node.identifier, Party.name).join(Party, Party.node_id == Node.id)
-                                .where(Party.id.in_(known)).order_by(Party.name, Node.identifier)).all()
+    lists = price_list_choices(session, moment)
     products = session.execute(
         select(Product.gtin, Product.name)
-        .where(Product.id.in_(select(PriceListItem.product_id).join(PriceList).where(valid)))
+        .where(Product.id.in_(select(PriceListItem.product_id).join(PriceList).where(valid_lists(moment))))
         .order_by(Product.name, Product.gtin)).all()
     return QuoteChoices(
-        customers=[(ident, name or ident) for ident, name in customers],
+        customers=customer_choices(session),
         products=[(gtin, name or gtin) for gtin, name in products],
         configurations=latest_configurations(session, configurations),
-        price_lists=[(code, f"{code}: {name} ({currency}{', ' + owner if owner else ''})")
-                     for code, name, currency, owner in lists],
-        currencies=sorted({currency for _code, _name, currency, _owner in lists}))
+        price_lists=[(code, label) for code, label, _currency in lists],
+        currencies=sorted({currency for _code, _label, currency in lists}))
+
+
+def valid_lists(moment: datetime) -> ColumnElement[bool]:
+    """The condition of a price list valid at ``moment`` (naive UTC): started, and not ended."""
+    return (PriceList.valid_from <= moment) & or_(PriceList.valid_until.is_(None), PriceList.valid_until > moment)
+
+
+def customer_choices(session: Session) -> list[tuple[str, str]]:
+    """The customers a form offers, as (identifier, name): the parties with a commercial document or a price list of
+    their own (anyone else can be typed by identifier). One statement."""
+    known = select(Document.party_id).where(Document.party_id.is_not(None)).union(
+        select(PriceList.party_id).where(PriceList.party_id.is_not(None)))
+    return [(ident, name or ident) for ident, name in session.execute(
+        select(Node.identifier, Party.name).join(Party, Party.node_id == Node.id)
+        .where(Party.id.in_(known)).order_by(Party.name, Node.identifier))]
+
+
+def price_list_choices(session: Session, moment: datetime) -> list[tuple[str, str, str]]:
+    """The price lists valid at ``moment`` (naive UTC) as (code, label, currency), by currency and code; the label
+    names the list, its currency and the customer it is for. One statement."""
+    return [(code, f"{code}: {name} ({currency}{', ' + owner if owner else ''})", currency)
+            for code, name, currency, owner in session.execute(
+                select(PriceList.code, PriceList.name, PriceList.currency, Party.name)
+                .outerjoin(Party, Party.id == PriceList.party_id).where(valid_lists(moment))
+                .order_by(PriceList.currency, PriceList.code))]
 
 
 def _decimal(value: Any, *, where: str) -> Decimal:
@@ -256,5 +279,6 @@ def _future(valid_until: datetime | date | str | None, when: datetime | None) ->
     return end
 
 
-__all__ = ["LINE_KEYS", "MAX_LINES", "QUOTE_SERIES", "QuoteChoices", "change_quote", "draft_lines", "draft_quote",
-           "quote_choices", "quote_number", "validity_end"]
+__all__ = ["LINE_KEYS", "MAX_LINES", "QUOTE_SERIES", "QuoteChoices", "change_quote", "customer_choices", "draft_lines",
+           "draft_quote", "free_number", "price_list_choices", "quote_choices", "quote_number", "valid_lists",
+           "validity_end"]

@@ -224,6 +224,34 @@ ROUTES = (
     Route("/contracts/{number}", sales.contract, sales.CONTRACT_ROLES,
           "A contract: state and history, every terms version (and which is in force at a date), documents, units",
           ("number", "at"), "Contract", errors=(404,)),
+    Route("/contracts", sales.new_contract, sales.SELLERS,
+          "Draft a contract for a customer: its period, price list, payment terms, renewal notice, warranties and "
+          "service plans as version 1 of its terms (numbered number, else the next CT number); answers the contract",
+          (), "Contract", method="POST", body="ContractDraft", status=201, errors=(404, 422)),
+    Route("/contracts/{number}/terms", sales.negotiate_contract, sales.SELLERS,
+          "Negotiate a draft, negotiation or approved contract: the next version of its terms with what differs from "
+          "the latest (what is not given is kept; nothing differing is refused); the contract goes into negotiation",
+          ("number",), "Contract", method="POST", body="ContractTermsChange", errors=(404, 422)),
+    Route("/contracts/{number}/approve", sales.approve_contract, sales.SELLERS,
+          "Approve a draft contract, or the outcome of its negotiation (422 in another state); answers the contract",
+          ("number",), "Contract", method="POST", body="Note", errors=(404, 422)),
+    Route("/contracts/{number}/sign", sales.sign_contract, sales.SELLERS,
+          "Sign an approved contract: its terms are frozen from then on (422 in another state); answers the contract",
+          ("number",), "Contract", method="POST", body="Note", errors=(404, 422)),
+    Route("/contracts/{number}/activate", sales.activate_contract, sales.SELLERS,
+          "Start a signed contract's period, or a renewed contract's new period (422 before it starts, or in another "
+          "state); answers the contract", ("number",), "Contract", method="POST", body="Note", errors=(404, 422)),
+    Route("/contracts/{number}/renew", sales.renew_contract, sales.SELLERS,
+          "Renew an active contract until ends_at: a new version of its terms for the new period, from the current "
+          "end (422 unless it is active and the new end is after the current one); answers the contract", ("number",),
+          "Contract", method="POST", body="Renewal", errors=(404, 422)),
+    Route("/contracts/{number}/expire", sales.expire_contract, sales.SELLERS,
+          "Close an active contract whose period is over (422 before its end: terminate it instead); answers the "
+          "contract", ("number",), "Contract", method="POST", body="Note", errors=(404, 422)),
+    Route("/contracts/{number}/terminate", sales.terminate_contract, sales.SELLERS,
+          "End a contract before its time, or abandon one never signed, with the reason (422 once expired or "
+          "terminated); answers the contract", ("number",), "Contract", method="POST", body="Termination",
+          errors=(404, 422)),
     Route("/entitlement", sales.unit_entitlement, sales.ENTITLEMENT_ROLES,
           "Is a unit under warranty or covered by a service plan at a date, and why", ("id", "at"), "Entitlement"),
     # Quote-to-cash: finance.

@@ -35,6 +35,15 @@ def _array(item: dict[str, Any]) -> dict[str, Any]:
     return {"type": "array", "items": item}
 
 
+def _new_document(series: str) -> dict[str, Any]:
+    """The members that name a new document's number (of ``series`` by default), customer and currency."""
+    return {"number": {"type": ["string", "null"], "maxLength": 64,
+                       "description": f"Its number (default: the next free of the {series} series)."},
+            "customer": {"type": "string", "minLength": 1, "maxLength": 200,
+                         "description": "The customer's identifier (a GLN, or a party URI)."},
+            "currency": {"type": "string", "minLength": 3, "maxLength": 3}}
+
+
 def _query(name: str, description: str, schema: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema, **extra}
 
@@ -114,6 +123,31 @@ _JOURNAL_ROW = {"type": "object", "required": ["date", "account", "debit", "cred
                                "credit": {"type": "number"}, "contract": _STRING, "obligation": _TEXT,
                                "reference": _STRING, "currency": _STRING}}
 
+_DATE_INPUT = {"type": "string", "example": "2026-01-01",
+               "description": "A date (YYYY-MM-DD: its midnight, UTC) or an ISO 8601 date-time, from 1900 to 2999."}
+_DAYS_INPUT = {"type": ["integer", "string", "null"], "minimum": 0, "maximum": 3650,
+               "description": "Whole days (a number, or its digits as text); null or left out: 30 and 60 when "
+                              "drafting, kept when negotiating."}
+_NOTE_INPUT = {"type": ["string", "null"], "maxLength": 500, "description": "Why, or what was agreed."}
+_CONTRACT_TERMS: dict[str, Any] = {
+    "starts_at": _DATE_INPUT, "ends_at": _DATE_INPUT,
+    "price_list": {"type": ["string", "null"], "maxLength": 40,
+                   "description": "The code of a price list in the contract's currency; null or blank: none."},
+    "payment_terms_days": _DAYS_INPUT, "renewal_notice_days": _DAYS_INPUT,
+    "warranties": {"type": ["array", "null"], "description": "The warranty of each product's units, in months from "
+                   "delivery (empty rows are skipped).", "items": {
+                       "type": "object", "additionalProperties": False,
+                       "properties": {"product": {"type": "string", "description": "A GTIN."},
+                                      "months": {"type": ["integer", "string"], "minimum": 1, "maximum": 1200}}}},
+    "plans": {"type": ["array", "null"], "description": "Service plans of the catalogue (empty rows are skipped).",
+              "items": {"type": "object", "additionalProperties": False, "properties": {
+                  "plan": {"type": "string", "description": "The plan's code."},
+                  "product": {"type": ["string", "null"], "description": "The GTIN whose units it covers (null: all)."},
+                  "starts_at": {**_DATE_INPUT, "type": ["string", "null"],
+                                "description": "Its start (null: when each unit is delivered)."}}}},
+}
+"""The terms a contract is drafted or negotiated with, as :mod:`cradletrace.contracts.drafts` reads them."""
+
 Q2C_FIGURES: dict[str, Any] = {
     "quotes_sent": _INT, "quote_turnaround": _DURATION,
     "approval_cycle_time": {**_DURATION, "required": ["mean", "median", "count", "pending"],
@@ -180,11 +214,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "description": "A new quote: its lines are priced from the customer's lists at today's date (a line with a "
                        "unit_price keeps it); a discount above the threshold opens a request for approval.",
         "properties": {
-            "number": {"type": ["string", "null"], "maxLength": 64,
-                       "description": "Its number (default: the next free of the Q series)."},
-            "customer": {"type": "string", "minLength": 1, "maxLength": 200,
-                         "description": "The customer's identifier (a GLN, or a party URI)."},
-            "currency": {"type": "string", "minLength": 3, "maxLength": 3},
+            **_new_document("Q"),
             "lines": _ref("QuoteLinesInput"),
             **{name: schema for name, schema in (("discount", _ref("Fraction")), ("valid_until", _ref("ValidUntil")),
                                                  ("price_list", _ref("PriceListCode")))},
@@ -273,6 +303,31 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                                             "product": _TEXT}}),
         },
     },
+    "ContractDraft": {
+        "type": "object", "required": ["customer", "currency", "starts_at", "ends_at"], "additionalProperties": False,
+        "description": "A new contract: version 1 of its terms, state draft. Payment terms and renewal notice left out "
+                       "are 30 and 60 days.",
+        "properties": {
+            **_new_document("CT"), **_CONTRACT_TERMS, "note": _NOTE_INPUT,
+        },
+        "example": {"customer": "9520999999983", "currency": "EUR", "starts_at": "2026-01-01", "ends_at": "2027-01-01",
+                    "payment_terms_days": 45, "warranties": [{"product": "09506000134352", "months": 24}],
+                    "plans": [{"plan": "GOLD-36", "product": "09506000134352"}], "note": "framework agreement"},
+    },
+    "ContractTermsChange": {
+        "type": "object", "additionalProperties": False,
+        "description": "The terms as negotiated: compared with the latest version, the next version is written with "
+                       "what differs (warranties and plans each replace the list as a whole); what is not given is "
+                       "kept. Nothing that differs is refused (400).",
+        "properties": {**_CONTRACT_TERMS, "note": _NOTE_INPUT},
+        "example": {"payment_terms_days": 60, "note": "60 days agreed"},
+    },
+    "Renewal": {"type": "object", "required": ["ends_at"], "additionalProperties": False,
+                "properties": {"ends_at": _DATE_INPUT, "note": _NOTE_INPUT},
+                "description": "The end of the new period (it starts where the current one ends)."},
+    "Termination": {"type": "object", "required": ["reason"], "additionalProperties": False,
+                    "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 500}},
+                    "description": "Why the contract ends before its time."},
     "Reminders": {"type": "object", "required": ["at", "reminders"], "properties": {
         "at": _TIME, "reminders": _array({
             "type": "object", "required": ["contract", "ends_at", "remind_from", "days_left", "version"],

@@ -1,5 +1,5 @@
 """The ``/api`` views for sales: quotes (and their discount approval, sending and acceptance), configurations,
-contracts, renewal reminders and a unit's entitlement.
+contracts (drafted, negotiated and taken through their states), renewal reminders and a unit's entitlement.
 
 Thin: each reads its parameters (:mod:`cradletrace.web.api.common`) and calls the core
 (:mod:`cradletrace.commerce.quote_summary`, :mod:`cradletrace.configure`, :mod:`cradletrace.contracts`),
@@ -8,6 +8,9 @@ The writes flush and the request commits (:mod:`cradletrace.web.db`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from flask import g, url_for
 from flask.wrappers import Response
@@ -18,8 +21,10 @@ from cradletrace.commerce.quote_drafts import change_quote, draft_quote
 from cradletrace.commerce.quote_summary import MAX_LIMIT, list_quotes, summarise_quote
 from cradletrace.commerce.quotes import accept_quote, send_quote
 from cradletrace.configure import configure, describe, describe_models
-from cradletrace.contracts import entitlement, renewals_due
+from cradletrace.contracts import activate, approve, entitlement, expire, renew, renewals_due, sign, terminate
+from cradletrace.contracts.drafts import draft_contract, negotiate, read_moment
 from cradletrace.contracts.summary import list_contracts, summarise
+from cradletrace.contracts.terms import TERM_NAMES
 from cradletrace.errors import InvalidInput
 from cradletrace.web.api.common import (
     at_arg,
@@ -149,6 +154,61 @@ def contracts() -> Response:
 
 def contract(number: str) -> Response:
     return json_response(summarise(get_session(), number, at_arg()).to_dict())
+
+
+def new_contract() -> Response:
+    data = only(body(), ("number", "customer", "currency", *TERM_NAMES, "note"))
+    session = get_session()
+    made = draft_contract(session, customer=body_text(data, "customer", required=True, limit=200) or "",
+                          currency=body_text(data, "currency", required=True, limit=3) or "",
+                          number=body_text(data, "number", limit=64), by=_user(), note=data.get("note"),
+                          **{name: data.get(name) for name in TERM_NAMES})
+    return json_response(summarise(session, made).to_dict(), status=201,
+                         headers={"Location": url_for("api.contract", number=made.number)})
+
+
+def negotiate_contract(number: str) -> Response:
+    data = only(body(), (*TERM_NAMES, "note"))
+    session = get_session()
+    negotiate(session, number, by=_user(), note=data.get("note"), **{k: v for k, v in data.items() if k != "note"})
+    return json_response(summarise(session, number).to_dict())
+
+
+def _contract_action(number: str, names: tuple[str, ...], action: Callable[[dict[str, Any]], Any]) -> Response:
+    """One state action on a contract with the members ``names`` of the body; answers the contract."""
+    action(only(body(), names))
+    return json_response(summarise(get_session(), number).to_dict())
+
+
+def approve_contract(number: str) -> Response:
+    return _contract_action(number, ("note",), lambda data: approve(
+        get_session(), number, by=_user(), note=body_text(data, "note")))
+
+
+def sign_contract(number: str) -> Response:
+    return _contract_action(number, ("note",), lambda data: sign(
+        get_session(), number, by=_user(), note=body_text(data, "note")))
+
+
+def activate_contract(number: str) -> Response:
+    return _contract_action(number, ("note",), lambda data: activate(
+        get_session(), number, by=_user(), note=body_text(data, "note")))
+
+
+def renew_contract(number: str) -> Response:
+    return _contract_action(number, ("ends_at", "note"), lambda data: renew(
+        get_session(), number, ends_at=read_moment(data.get("ends_at"), where="ends_at", required=True),
+        by=_user(), note=body_text(data, "note")))
+
+
+def expire_contract(number: str) -> Response:
+    return _contract_action(number, ("note",), lambda data: expire(
+        get_session(), number, by=_user(), note=body_text(data, "note")))
+
+
+def terminate_contract(number: str) -> Response:
+    return _contract_action(number, ("reason",), lambda data: terminate(
+        get_session(), number, reason=body_text(data, "reason", required=True) or "", by=_user()))
 
 
 def contract_reminders() -> Response:

@@ -2,7 +2,9 @@
 contract's page: its state and history (who, when, why), every version of its terms with what changed
 from the version before, its documents (quotes, orders, invoices, each linked to its page) and the units
 it covers (each linked to its passport), and its state actions as forms (approve, sign, activate,
-renew, expire, terminate: those the core allows in its state; the core refuses the rest).
+renew, expire, terminate: those the core allows in its state; the core refuses the rest); the form that drafts a
+new contract, and the one that negotiates its terms into the next version (:mod:`cradletrace.contracts.drafts`, as
+the JSON API does).
 
 Routing over the core's readers, the JSON API's too: the list is
 :func:`cradletrace.contracts.summary.list_contracts` and :func:`cradletrace.contracts.renewals_due`, the page
@@ -19,21 +21,23 @@ from flask import Blueprint, render_template, request, url_for
 from flask.wrappers import Response
 
 from cradletrace.contracts import activate, approve, expire, renew, renewals_due, sign, terminate
-from cradletrace.contracts.lifecycle import TRANSITIONS, get_contract
+from cradletrace.contracts.drafts import contract_choices, draft_contract, negotiate, read_moment
+from cradletrace.contracts.lifecycle import TRANSITIONS, get_contract, next_state
 from cradletrace.contracts.periods import add_months
 from cradletrace.contracts.summary import CONTRACT_STATES, ContractSummary, list_contracts, summarise
 from cradletrace.contracts.terms import Terms
-from cradletrace.errors import InvalidInput
+from cradletrace.errors import RuleViolation
 from cradletrace.passport import parse_as_of
 from cradletrace.web.auth import login_required
-from cradletrace.web.commercial import SALES_ROLES, act, register, user_name
+from cradletrace.web.commercial import SALES_ROLES, act, register, submit, user_name
 from cradletrace.web.db import get_session
+from cradletrace.web.sales.contract_form import ContractForm, draft_input, from_form, from_terms, terms_input
 
 bp = Blueprint("contracts", __name__, url_prefix="/sales/contracts")
 bp.record_once(register)
 
 ACTIONS = ("approve", "sign", "activate", "renew", "expire", "terminate")
-"""The state actions the page offers (a change of terms is a negotiation, not a button)."""
+"""The state actions the page offers as buttons (a change of terms is a negotiation: a form of its own)."""
 
 
 @dataclass(frozen=True)
@@ -138,16 +142,64 @@ def contract(number: str) -> Any:
     summary = summarise(get_session(), number, parse_as_of(request.args.get("at")))
     current = summary.current
     return render_template("sales/contract.html", c=summary, current=current, versions=term_versions(summary),
-                           actions=allowed_actions(summary.status), renew_until=add_months(current.ends_at, 12))
+                           actions=allowed_actions(summary.status), negotiable=frozen_terms(summary) is None,
+                           renew_until=add_months(current.ends_at, 12))
+
+
+def frozen_terms(summary: ContractSummary) -> str | None:
+    """Why the contract's terms cannot change in its state (the core's words), or ``None`` when they can."""
+    try:
+        next_state(summary.number, summary.status, "change terms")
+    except RuleViolation as refused:
+        return refused.message
+    return None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required(*SALES_ROLES)
+def new() -> Any:
+    """The form for a new contract; posted, it is drafted (303 to its page) or refused (422, the form again with what
+    was typed and the core's reason)."""
+    shown = {"title": "New contract", "action": url_for("contracts.new")}
+    if request.method == "GET":
+        return _form(ContractForm(), **shown)
+    typed = from_form(request.form)
+    return submit(lambda: draft_contract(get_session(), **draft_input(typed), by=user_name()),
+                  again=lambda error: _form(typed, **shown, error=error),
+                  done=lambda made: (f"Contract {made.number} drafted.",
+                                     url_for("contracts.contract", number=made.number)))
+
+
+@bp.route("/<path:number>/terms", methods=["GET", "POST"])
+@login_required(*SALES_ROLES)
+def terms(number: str) -> Any:
+    """The form that negotiates a contract's terms, prefilled with the latest version; posted, the next version is
+    written with what differs (303 to the contract) or refused (422 with the reason). Signed or later, the terms
+    are frozen: the page says so and offers no form."""
+    session = get_session()
+    summary = summarise(session, number)
+    shown = {"title": f"Change the terms of contract {summary.number}", "contract": summary,
+             "latest": summary.terms[-1], "frozen": frozen_terms(summary),
+             "action": url_for("contracts.terms", number=summary.number)}
+    if request.method == "GET":
+        return _form(from_terms(summary.terms[-1]), **shown)
+    typed = from_form(request.form)
+    return submit(lambda: negotiate(session, summary.number, by=user_name(), note=typed.note, **terms_input(typed)),
+                  again=lambda error: _form(typed, **shown, error=error),
+                  done=lambda row: (f"Contract {summary.number}: terms v{row.version} saved; the contract is in "
+                                    "negotiation.", url_for("contracts.contract", number=summary.number)))
+
+
+def _form(form: ContractForm, *, title: str, action: str, error: str | None = None, **shown: Any) -> str:
+    return render_template("sales/contract_form.html", form=form, title=title, action=action, error=error,
+                           choices=contract_choices(get_session()), **shown)
 
 
 def form_date(name: str) -> date:
-    """A date field of the posted form (``YYYY-MM-DD``); a missing or malformed one is :class:`InvalidInput`."""
-    text = request.form.get(name, "").strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput(f"give a date as YYYY-MM-DD, not {text!r}", where=name) from None
+    """A date field of the posted form (``YYYY-MM-DD``, or a date-time), read as the API reads it; a missing or
+    malformed one is :class:`~cradletrace.errors.InvalidInput`."""
+    # Required, so never None.
+    return read_moment(request.form.get(name), where=name, required=True)  # type: ignore[return-value]
 
 
 @bp.post("/<path:number>/<any(" + ", ".join(ACTIONS) + "):action>")
@@ -176,4 +228,5 @@ def change_state(number: str, action: str) -> Response:
     return act(run, back=back, done=lambda made: f"Contract {doc.number} is {made.status.value} now.")
 
 
-__all__ = ["ACTIONS", "TermsVersion", "allowed_actions", "bp", "form_date", "term_changes", "term_versions"]
+__all__ = ["ACTIONS", "TermsVersion", "allowed_actions", "bp", "form_date", "frozen_terms", "term_changes",
+           "term_versions"]

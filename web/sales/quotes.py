@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask.wrappers import Response
 
 from cradletrace.commerce import accept_quote, approve_discount, reject_discount, reject_quote, send_quote
@@ -25,15 +25,13 @@ from cradletrace.commerce.quotes import quote_version
 from cradletrace.models import Document, DocumentKind
 from cradletrace.reports.quote_pdf import file_name, quote_sheet, render
 from cradletrace.web.auth import has_role, login_required
-from cradletrace.errors import TraceError
 from cradletrace.web.commercial import (
     APPROVER_ROLES,
-    OK,
     SALES_ROLES,
     act,
     attachment,
-    refusal,
     register,
+    submit,
     user_name,
     user_roles,
 )
@@ -68,15 +66,10 @@ def new() -> Any:
     if request.method == "GET":
         return _form(QuoteForm(), title="New quote", action=url_for("quotes.new"))
     typed = from_form(request.form)
-    session = get_session()
-    try:
-        made = draft_quote(session, **draft_input(typed), by=user_name())
-        session.flush()
-    except TraceError as refused:
-        session.rollback()
-        return _form(typed, title="New quote", action=url_for("quotes.new"), error=refusal(refused)), 422
-    flash(f"Quote {made.number} v{made.version} drafted.", OK)
-    return redirect(url_for("quotes.quote", number=made.number, version=made.version), code=303)
+    return submit(lambda: draft_quote(get_session(), **draft_input(typed), by=user_name()),
+                  again=lambda error: _form(typed, title="New quote", action=url_for("quotes.new"), error=error),
+                  done=lambda made: (f"Quote {made.number} v{made.version} drafted.",
+                                     url_for("quotes.quote", number=made.number, version=made.version)))
 
 
 @bp.route("/<path:number>/v<int:version>/revise", methods=["GET", "POST"])
@@ -93,18 +86,20 @@ def revise(number: str, version: int) -> Any:
         return _form(from_quote(summary), title=title, action=action, quote=summary)
     typed = from_form(request.form)
     typed.number, typed.customer, typed.currency = summary.number, summary.customer_id or "", summary.currency or ""
-    try:
+
+    def save() -> Document:
         given = draft_input(typed)
-        changed = change_quote(session, summary.number, summary.version, lines=given["lines"],
-                               discount=given["discount"], valid_until=given["valid_until"],
-                               price_list=given["price_list"], by=user_name())
-        session.flush()
-    except TraceError as refused:
-        session.rollback()
-        return _form(typed, title=title, action=action, quote=summary, error=refusal(refused)), 422
-    made = "changed" if changed.version == summary.version else f"revised: v{changed.version} drafted"
-    flash(f"Quote {changed.number} {made}.", OK)
-    return redirect(url_for("quotes.quote", number=changed.number, version=changed.version), code=303)
+        return change_quote(session, summary.number, summary.version, lines=given["lines"],
+                            discount=given["discount"], valid_until=given["valid_until"],
+                            price_list=given["price_list"], by=user_name())
+
+    def done(changed: Document) -> tuple[str, str]:
+        made = "changed" if changed.version == summary.version else f"revised: v{changed.version} drafted"
+        return (f"Quote {changed.number} {made}.",
+                url_for("quotes.quote", number=changed.number, version=changed.version))
+
+    return submit(save, again=lambda error: _form(typed, title=title, action=action, quote=summary, error=error),
+                  done=done)
 
 
 def _form(form: QuoteForm, *, title: str, action: str, quote: Any = None, error: str | None = None) -> str:
