@@ -22,7 +22,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from cradletrace.commerce.documents import find
-from cradletrace.commerce.invoices import next_number
+from cradletrace.commerce.invoices import free_number
 from cradletrace.commerce.quotes import create_quote, quote_version, revise_quote, update_quote
 from cradletrace.configure import latest_configurations
 from cradletrace.configure.configurations import ConfigurationSummary
@@ -104,10 +104,7 @@ def draft_lines(rows: Sequence[Mapping[str, Any]], *, where: str = "lines") -> l
 def quote_number(session: Session) -> str:
     """The next number of the quote series that no quote has yet (a number typed or imported earlier is
     skipped, not reused)."""
-    while True:
-        number = next_number(session, QUOTE_SERIES)
-        if find(session, DocumentKind.QUOTE, number) is None:
-            return number
+    return free_number(session, QUOTE_SERIES, DocumentKind.QUOTE)
 
 
 def draft_quote(session: Session, *, customer: str | int, currency: str, lines: Sequence[Mapping[str, Any]],
