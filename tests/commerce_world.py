@@ -15,6 +15,10 @@ four leads (two won, one lost, one disqualified), three quotes (two accepted, on
 * SO3 (C, direct): 2 pumps at 100.00 less 10 %, 180.00, requested 20 Feb; shipped 12 Feb, delivered
   14 Feb damaged, invoiced 13 Feb (INV-000004). One unit comes back (RMA1, 20 Feb); its credit
   note CN-000001 (90.00) is applied to INV-000004; PAY3 (25 Feb, 90.00) pays the rest.
+
+:func:`another_open_invoice` adds, for the payment forms, SO4 (A, direct): 1 pump (P6) at 100.00 without tax,
+shipped 2 Mar, invoiced 3 Mar (INV-000005, 100.00, due 2 Apr): Alpha then owes INV-000002 (60.00, due 12 Mar)
+and INV-000005 (100.00).
 """
 
 from __future__ import annotations
@@ -131,3 +135,14 @@ def build(session: Session) -> World:
                              applications={"INV-000004": "90.00"}, when=day(2, 25))
     session.flush()
     return w
+
+
+def another_open_invoice(session: Session) -> None:
+    """INV-000005 for Alpha (module docstring), after :func:`build`."""
+    commission_units(session, [unit(6)], when=day(1, 2))
+    commerce.create_order(session, "SO4", party=CUSTOMER_A, currency="EUR", when=day(3, 1),
+                          lines=[{"product": PUMP, "quantity": 1, "unit_price": "100.00"}])
+    commerce.allocate(session, "SO4", units=[unit(6)], when=day(3, 1, 10))
+    commerce.ship_order(session, "SO4", "SH5", from_party=SELLER, to_party=CUSTOMER_A, when=day(3, 2))
+    commerce.invoice_order(session, "SO4", when=day(3, 3))
+    session.flush()

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 import commerce_world as world
 from cradletrace import commerce
-from cradletrace.commerce.document_lists import customers, list_invoices, list_payments
+from cradletrace.commerce.document_lists import customers, list_invoices, list_payments, open_invoices
 from cradletrace.errors import InvalidInput, NotFound
 from cradletrace.models import DocumentKind
 
@@ -87,6 +87,42 @@ def test_a_list_costs_the_same_however_long(billed: None, session: Session, coun
         commerce.receive_payment(session, f"PAY-X{n}", party=world.CUSTOMER_A, amount="5.00", currency="EUR",
                                  applications={"INV-000002": "5.00"}, when=world.day(3, 12 + n))
     assert cost() == before
+
+
+def test_a_customers_open_invoices_oldest_due_first(billed: None, session: Session, count_statements) -> None:  # type: ignore[no-untyped-def]
+    world.another_open_invoice(session)
+    with count_statements(session) as sent:
+        rows, total = open_invoices(session, world.CUSTOMER_A)
+    assert len(sent) == 3, "the customer, how many are open, the rows"
+    # Alpha: INV-000001 is paid; INV-000002 (120.00 less PAY1's 60.00, due 12 Mar) before INV-000005 (100.00, due
+    # 2 Apr), though INV-000005 is newer.
+    assert (total, [(r.number, r.balance) for r in rows]) == (
+        2, [("INV-000002", Decimal("60.00")), ("INV-000005", Decimal("100.00"))])
+    # By due date, not by date: INV-000002 due on 1 May instead (as an ERP import may say) comes after INV-000005;
+    # an invoice without a due date comes last.
+    inv2 = commerce.documents.get(session, DocumentKind.INVOICE, "INV-000002")
+    inv2.due_at = datetime(2026, 5, 1)
+    session.flush()
+    assert [r.number for r in open_invoices(session, world.CUSTOMER_A)[0]] == ["INV-000005", "INV-000002"]
+    inv2.due_at = None
+    session.flush()
+    assert [r.number for r in open_invoices(session, world.CUSTOMER_A)[0]] == ["INV-000005", "INV-000002"]
+    inv2.due_at = datetime(2026, 3, 12, 9)
+    session.flush()
+    first, total = open_invoices(session, world.CUSTOMER_A, limit=1)
+    assert (total, [r.number for r in first]) == (2, ["INV-000002"]), "the oldest due of two"
+    assert open_invoices(session, world.CUSTOMER_A, currency="USD") == ([], 0)
+    # Gamma's only invoice is settled (CN-000001 and PAY3): nothing open.
+    assert open_invoices(session, world.CUSTOMER_C) == ([], 0)
+    # Two more payments settle INV-000002 step by step: the same three statements.
+    for n in range(2):
+        commerce.receive_payment(session, f"PAY-Y{n}", party=world.CUSTOMER_A, amount="30.00", currency="EUR",
+                                 applications={"INV-000002": "30.00"}, when=world.day(3, 12 + n))
+    with count_statements(session) as again:
+        rows, total = open_invoices(session, world.CUSTOMER_A)
+    assert len(again) == 3 and [r.number for r in rows] == ["INV-000005"]
+    with pytest.raises(NotFound, match="no party"):
+        open_invoices(session, "https://id.gs1.org/417/9520000000004")
 
 
 def test_customers_of_a_kind_of_document(billed: None, session: Session) -> None:

@@ -46,6 +46,11 @@ def test_one_payment_for_two_invoices_with_cash_left(session: Session) -> None:
                                  applications={"INV-000002": "10"})
     with pytest.raises(InvalidInput, match="positive"):
         commerce.receive_payment(session, "PAY5", party=CUSTOMER_A, amount="0", currency="EUR")
+    # One application per payment and invoice: more cash from PAY6 for INV-000002 is refused, not a database error.
+    commerce.receive_payment(session, "PAY6", party=CUSTOMER_A, amount="20", currency="EUR",
+                             applications={"INV-000002": "10"})
+    with pytest.raises(RuleViolation, match=r"payment PAY6 is applied to invoice INV-000002 already \(10.00\)"):
+        commerce.apply_payment(session, "PAY6", "INV-000002", "5")
 
 
 def test_a_write_off_closes_the_balance_with_its_approver(session: Session) -> None:

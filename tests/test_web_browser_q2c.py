@@ -1,8 +1,9 @@
 """The quote-to-cash pages in Debian's headless Chromium (Playwright, as tests/test_web_browser.py): a quote with
-its prices explained and its discount approved and sent through the forms, a contract page, a contract drafted and
-its terms changed through the forms, the configure form
-refusing a rule, the revenue dashboard, and a passport's entitlement section as staff and as the public, on a
-phone and on a desk. Screenshots go to tests/artifacts/ (git-ignored).
+its prices explained and its discount approved and sent through the forms, a quote drafted and changed through its
+form, a contract page, a contract drafted and its terms changed through the forms, the configure form refusing a
+rule, the revenue dashboard, a payment recorded against two invoices through its form, and a passport's
+entitlement section as staff and as the public, on a phone and on a desk. Screenshots go to tests/artifacts/
+(git-ignored).
 
 Skipped without a browser, unless CRADLETRACE_REQUIRE_BROWSER=1.
 """
@@ -32,7 +33,7 @@ PASSPORT = "/01/09506000134352/21/P1"
 
 def build(session: Session) -> None:
     """Contract C-1 (Alpha) in force with GOLD-36 on pumps; SO1 ships P1-P3, Alpha receives them, INV-000001 bills
-    them and PAY1 pays part; quote Q-7 for Alpha (six pumps at the tier price and a configured battery pack, 20 %
+    them and PAY1 pays part; SO2 ships P4, INV-000002 bills it; quote Q-7 for Alpha (six pumps at the tier price and a configured battery pack, 20 %
     off: its approval is pending); the PACK model with a configuration."""
     world.setup(session)
     configure_world.products(session)
@@ -53,6 +54,9 @@ def build(session: Session) -> None:
     commerce.invoice_order(session, "SO1", when=world.day(2026, 2, 4))
     commerce.receive_payment(session, "PAY1", party=world.CUSTOMER_A, amount="2000.00", currency="EUR",
                              applications={"INV-000001": "2000.00"}, when=world.day(2026, 3, 1))
+    # SO2: one more pump for Alpha, outside the contract, invoiced on 11 Feb (INV-000002, 1 000.00, open).
+    world.sell(session, None, "SO2", [world.pump(4)], shipped=world.day(2026, 2, 10))
+    commerce.invoice_order(session, "SO2", when=world.day(2026, 2, 11))
     commerce.create_quote(session, "Q-7", party=world.CUSTOMER_A, currency="EUR", when=world.day(2026, 3, 2),
                           discount="0.20", by="sam",
                           lines=[{"product": world.PUMP, "quantity": 6, "tax_rate": "0.20"},
@@ -243,6 +247,44 @@ def test_the_revenue_dashboard(server: str, page: Any) -> None:  # noqa: F811
     assert download.value.suggested_filename == "revenue-schedule_2026-01-01_2027-01-01.xlsx"
     page.goto(server + "/finance/invoices/INV-000001")
     shot(page, "q2c_invoice")
+
+
+def test_a_payment_is_recorded_against_two_invoices_through_its_form(server: str, page: Any) -> None:  # noqa: F811
+    sign_in(page, server, "fiona", "/finance/payments")
+    page.click("text=Record a payment")
+    page.wait_for_url(server + "/finance/payments/new")
+    page.fill("#customer", world.CUSTOMER_A)
+    page.click("form.payment-form button[type=submit]")
+    page.wait_for_url("**/finance/payments/new?customer=*")
+    # Alpha's open invoices, the oldest due first: INV-000001 (3 x 1 000.00 = 3 000.00 less PAY1's 2 000.00 =
+    # 1 000.00 open, due 4 Feb + 30 days = 6 Mar) and INV-000002 (1 000.00, due 11 Feb + 30 days = 13 Mar).
+    rows = page.inner_text("table.apply-rows tbody")
+    assert rows.index("INV-000001") < rows.index("INV-000002") and "2026-03-06" in rows and "2026-03-13" in rows
+    page.fill("#amount", "1500")
+    page.fill("input[name=apply-0-amount]", "1000")
+    page.fill("input[name=apply-1-amount]", "600")  # 1 000.00 + 600.00 is more than the 1 500.00 received
+    fits(page)
+    shot(page, "q2c_payment_new_phone")
+    page.click("form.payment-form button[type=submit]")
+    assert ("applications row 2: 600.00 for invoice INV-000002 is more than the 500.00 left unapplied on payment "
+            "PAY-000001") in page.inner_text("[role=alert]")
+    assert page.input_value("input[name=apply-1-amount]") == "600", "what was typed is kept"
+    page.fill("input[name=apply-1-amount]", "500")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, "q2c_payment_new_desk")
+    page.click("form.payment-form button[type=submit]")
+    page.wait_for_url(server + "/finance/payments/PAY-000001")
+    assert "Payment PAY-000001 of 1,500.00 EUR recorded." in page.inner_text("[role=status]")
+    # 1 000.00 + 500.00 applied: nothing unapplied; INV-000001 paid, INV-000002 with 500.00 still open.
+    applied = page.inner_text("#applications")
+    assert "INV-000001" in applied and "paid of 3,000.00" in applied and "partially paid of 1,000.00" in applied
+    assert page.inner_text("dl.facts dd:nth-of-type(5)") == "0.00", "nothing unapplied"
+    shot(page, "q2c_payment_desk")
+    page.goto(server + "/finance/invoices/INV-000002")
+    assert page.input_value("#write-off-amount") == "500.00", "the write-off offers what is open"
+    page.set_viewport_size({"width": 412, "height": 915})
+    fits(page)
+    shot(page, "q2c_invoice_write_off_phone")
 
 
 def test_the_entitlement_on_the_passport_for_staff_and_the_public(server: str, page: Any) -> None:  # noqa: F811

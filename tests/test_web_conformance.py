@@ -49,7 +49,8 @@ def run_operation(schema: Any, path: str, method: str, headers: dict[str, str], 
 
 
 API_OPERATIONS = [(route.path, route.method) for route in ROUTES]
-Q2C_PATHS = ("/quotes", "/configurations", "/contracts", "/entitlement", "/revenue", "/reports")
+Q2C_PATHS = ("/quotes", "/configurations", "/contracts", "/entitlement", "/revenue", "/reports",
+             "/invoices", "/payments")
 """The quote-to-cash operations: they run on q2c_world, for a caller holding the sales and finance roles."""
 Q2C_ROLES = ("sales", "sales_manager", "finance", "compliance")
 

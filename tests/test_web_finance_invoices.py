@@ -1,6 +1,7 @@
 """The invoice and payment pages: lists with status, due date and open balance (and their filters), an invoice
 with its lines, what was applied to it, its neighbours in the chain and the serials it covered, a payment with
-its applications; roles and a fixed number of statements. Both databases (commerce_world)."""
+its applications; an open balance written off through the invoice's form; roles and a fixed number of
+statements. Both databases (commerce_world)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from sqlalchemy.orm import Session
 
 import commerce_world as world
 from cradletrace import commerce
+from cradletrace.commerce.documents import get
+from cradletrace.models import DocumentKind, DocumentStatus
 from cradletrace.web.commercial import FINANCE_ROLES
-from q2c_web_support import HTML, SignedIn, check_access, page_statements, text
+from q2c_web_support import HTML, SignedIn, check_access, flash_of, page_statements, post, text
 from web_support import app, signed_in  # noqa: F401
 
 
@@ -104,3 +107,39 @@ def test_numbers_with_slashes_are_addressable(billed: None, signed_in: SignedIn,
     assert 'href="/finance/payments/BNK1/2026/0001"' in invoice
     order = text(signed_in("sales").get("/sales/orders/S/2026/0009", headers=HTML))
     assert "Order S/2026/0009" in order
+
+
+def test_an_open_balance_is_written_off_through_the_invoice_page(billed: None, signed_in: SignedIn,
+                                                                   session: Session) -> None:
+    client = signed_in("finance", name="fiona")
+    body = client.get("/finance/invoices/INV-000003", headers=HTML).get_data(as_text=True)
+    # INV-000003: 1 500.00 less PAY2's 500.00: the form offers all 1 000.00 open.
+    assert 'action="/finance/invoices/INV-000003/write-off"' in body
+    assert 'name="amount" value="1000.00"' in body
+    assert "Write off" not in text(client.get("/finance/invoices/INV-000004", headers=HTML)), "paid: nothing to write off"
+    too_much = post(client, "/finance/invoices/INV-000003/write-off", amount="1200", reason="disputed")
+    assert too_much.status_code == 422
+    assert ("Not written off: Refused: amount: 1200.00 is more than the 1000.00 open on invoice INV-000003"
+            in text(too_much))
+    assert 'name="amount" value="1200"' in too_much.get_data(as_text=True), "the form as typed"
+    assert 'name="reason" value="disputed"' in too_much.get_data(as_text=True)
+    no_reason = post(client, "/finance/invoices/INV-000003/write-off", amount="250", reason=" ")
+    assert no_reason.status_code == 422 and "reason: give the reason the balance is written off" in text(no_reason)
+    done = post(client, "/finance/invoices/INV-000003/write-off", amount="250", reason="disputed delivery")
+    assert done.status_code == 303 and done.headers["Location"] == "/finance/invoices/INV-000003"
+    page = flash_of(client, "/finance/invoices/INV-000003")
+    # 1 000.00 - 250.00 = 750.00 open, offered again.
+    assert "250.00 EUR of invoice INV-000003 written off (WO-000001)." in page
+    assert "write off WO-000001 250.00 Open 750.00" in page
+    off = get(session, DocumentKind.WRITE_OFF, "WO-000001")
+    assert (off.approved_by, off.reason) == ("fiona", "disputed delivery"), "the signed-in user approved it"
+    assert post(client, "/finance/invoices/INV-000003/write-off", amount="", reason="insolvent").status_code == 303
+    assert get(session, DocumentKind.INVOICE, "INV-000003").status is DocumentStatus.WRITTEN_OFF
+    assert post(client, "/finance/invoices/INV-404/write-off", reason="x").status_code == 404
+
+
+def test_who_may_write_off(app: Flask, billed: None, signed_in: SignedIn) -> None:
+    refused = post(signed_in("sales"), "/finance/invoices/INV-000003/write-off", amount="1", reason="x")
+    assert refused.status_code == 403
+    anonymous = app.test_client().post("/finance/invoices/INV-000003/write-off", headers=HTML)
+    assert anonymous.status_code == 302 and anonymous.headers["Location"].startswith("/login")

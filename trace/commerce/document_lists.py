@@ -1,11 +1,11 @@
 """Lists of commercial documents, as pages and the API show them: invoices with what is applied to each and the
-balance left, payments with what of each is applied, and the customers that have documents of a kind (for a
-filter). Beside :func:`cradletrace.commerce.quote_summary.list_quotes` and
-:func:`cradletrace.contracts.summary.list_contracts`.
+balance left, payments with what of each is applied, a customer's open invoices (what a payment can be applied
+to), and the customers that have documents of a kind (for a filter). Beside
+:func:`cradletrace.commerce.quote_summary.list_quotes` and :func:`cradletrace.contracts.summary.list_contracts`.
 
-Each list is newest first, filtered in the database and paged (``limit``, ``offset``), and reads in two
-statements whatever its length: the rows (what is applied summed by a subquery) and how many match in all.
-Rows are plain data with ``to_dict()`` for JSON (money as decimal strings).
+Each list is newest first (open invoices: the oldest due first), filtered in the database and paged (``limit``,
+``offset``), and reads in two statements whatever its length: the rows (what is applied summed by a subquery) and
+how many match in all. Rows are plain data with ``to_dict()`` for JSON (money as decimal strings).
 """
 
 from __future__ import annotations
@@ -107,17 +107,37 @@ def list_invoices(session: Session, *, status: str | None = None, customer: str 
     """
     if status is not None and status not in (*INVOICE_STATUSES, OVERDUE):
         raise InvalidInput(f"{status!r} is not one of {', '.join((*INVOICE_STATUSES, OVERDUE))}", where="status")
-    applied = applied_totals(Application.invoice_id)
-    paid = func.coalesce(applied.c.applied, 0)
-    where = _customer(session, customer)
+    query, paid = _invoices(session, customer)
     if status == OVERDUE:
-        where += [Document.due_at < naive_utc(aware(at)), Document.amount > paid]
+        query = query.where(Document.due_at < naive_utc(aware(at)), Document.amount > paid)
     elif status is not None:
-        where.append(Document.status == DocumentStatus(status))
-    query = _documents(DocumentKind.INVOICE, paid).outerjoin(applied, applied.c.id == Document.id).where(*where)
+        query = query.where(Document.status == DocumentStatus(status))
     rows, total = _page(session, query, limit, offset)
-    return [InvoiceRow(d.number, name, identifier, d.status.value, d.currency, Decimal(d.amount or 0),
-                       Decimal(done or 0), d.created_at, d.due_at) for d, name, identifier, done in rows], total
+    return [_invoice_row(*row) for row in rows], total
+
+
+def open_invoices(session: Session, customer: str, *, currency: str | None = None, limit: int = 200
+                  ) -> tuple[list[InvoiceRow], int]:
+    """A customer's invoices with a balance open (in ``currency``, if given), the oldest due first (those without a
+    due date last), and how many there are in all: three statements (the customer, the count, the rows). What a
+    payment can be applied to.
+
+    Raises
+    ------
+    InvalidInput
+        For a limit out of bounds.
+    NotFound
+        For a customer that is no party.
+    """
+    check_page(limit, 0)
+    query, paid = _invoices(session, customer)
+    query = query.where(Document.amount > paid)
+    if currency is not None:
+        query = query.where(Document.currency == currency)
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    rows = session.execute(query.order_by(Document.due_at.is_(None), Document.due_at, Document.created_at,
+                                          Document.number).limit(limit)).all()
+    return [_invoice_row(*row) for row in rows], total
 
 
 def list_payments(session: Session, *, customer: str | None = None, limit: int = 100, offset: int = 0
@@ -146,6 +166,20 @@ def customers(session: Session, kind: DocumentKind) -> list[tuple[str, str]]:
         select(Node.identifier, Party.name).join(Party, Party.node_id == Node.id)
         .where(Party.id.in_(select(Document.party_id).where(Document.kind == kind)))
         .order_by(Party.name, Node.identifier))]
+
+
+def _invoices(session: Session, customer: str | None) -> tuple[Select[Any], ColumnElement[Any]]:
+    """Invoices (of ``customer``) with what is applied to each, and that sum's column (0 when nothing is)."""
+    applied = applied_totals(Application.invoice_id)
+    paid = func.coalesce(applied.c.applied, 0)
+    query = (_documents(DocumentKind.INVOICE, paid).outerjoin(applied, applied.c.id == Document.id)
+             .where(*_customer(session, customer)))
+    return query, paid
+
+
+def _invoice_row(d: Document, name: str | None, identifier: str | None, done: Any) -> InvoiceRow:
+    return InvoiceRow(d.number, name, identifier, d.status.value, d.currency, Decimal(d.amount or 0),
+                      Decimal(done or 0), d.created_at, d.due_at)
 
 
 def _customer(session: Session, customer: str | None) -> list[ColumnElement[bool]]:
@@ -184,4 +218,4 @@ def _page(session: Session, query: Select[Any], limit: int, offset: int) -> tupl
 
 
 __all__ = ["INVOICE_STATUSES", "InvoiceRow", "MAX_LIMIT", "OVERDUE", "PaymentRow", "applied_totals", "check_page",
-           "customers", "list_invoices", "list_payments"]
+           "customers", "list_invoices", "list_payments", "open_invoices"]

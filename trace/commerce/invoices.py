@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from cradletrace.commerce.documents import get, identifier_of, link, new_document, record_transaction
+from cradletrace.commerce.documents import find, get, identifier_of, link, new_document, record_transaction
 from cradletrace.commerce.lines import add_lines, carried
 from cradletrace.errors import InvalidInput, RuleViolation
 from cradletrace.lifecycle.events import quantity
@@ -61,6 +61,15 @@ def next_number(session: Session, series: str) -> str:
         session.execute(insert(table).values(series=series, last_number=1))
         number = 1
     return f"{series}-{number:06d}"
+
+
+def free_number(session: Session, series: str, kind: DocumentKind) -> str:
+    """The next number of ``series`` that no document of ``kind`` has yet: a number typed by hand or imported
+    earlier is skipped, not reused (the series itself stays gap-free, :func:`next_number`)."""
+    while True:
+        number = next_number(session, series)
+        if find(session, kind, number) is None:
+            return number
 
 
 def invoice_order(session: Session, order: str | Document, *, series: str = "INV", number: str | None = None,

@@ -54,17 +54,30 @@ def apply_payment(session: Session, payment: str | Document, invoice: str | Docu
 def apply(session: Session, source: Document, invoice: Document, amount: Decimal, *,
           when: datetime | None = None) -> Application:
     """Apply ``amount`` of a payment, credit note or write-off to an invoice; checks and settles it."""
+    # Each message names the invoice (and the source) itself: a form or a request re-raises it with its own
+    # where (the row), and a person must still read which invoice was refused.
+    source_name, invoice_name = f"{source.kind.value.replace('_', ' ')} {source.number}", f"invoice {invoice.number}"
     where = f"{source.kind.value} {source.number} -> invoice {invoice.number}"
     if amount <= 0:
-        raise InvalidInput(f"an applied amount is positive, got {amount}", where=where)
+        raise InvalidInput(f"an amount applied to {invoice_name} is positive, got {amount}", where=where)
     if source.currency != invoice.currency:
-        raise RuleViolation(f"{source.currency} cannot pay an invoice in {invoice.currency}", where=where)
+        raise RuleViolation(f"{source.currency} cannot pay an invoice in {invoice.currency} ({invoice_name})",
+                            where=where)
     if source.party_id != invoice.party_id:
-        raise RuleViolation("the payment and the invoice belong to different customers", where=where)
-    if amount > unapplied(session, source):
-        raise RuleViolation(f"{amount} is more than the {unapplied(session, source)} left unapplied", where=where)
-    if amount > balance(session, invoice):
-        raise RuleViolation(f"{amount} is more than the {balance(session, invoice)} open on the invoice", where=where)
+        raise RuleViolation(f"{source_name} and {invoice_name} belong to different customers", where=where)
+    left = unapplied(session, source)
+    if amount > left:
+        raise RuleViolation(f"{amount} for {invoice_name} is more than the {left} left unapplied on {source_name}",
+                            where=where)
+    still_open = balance(session, invoice)
+    if amount > still_open:
+        raise RuleViolation(f"{amount} is more than the {still_open} open on {invoice_name}", where=where)
+    already = session.execute(select(Application.amount).where(Application.source_id == source.id,
+                                                               Application.invoice_id == invoice.id)).scalar()
+    if already is not None:
+        # One application per source and invoice (a unique constraint): a second would fail in the database.
+        raise RuleViolation(f"{source_name} is applied to {invoice_name} already ({already}): one application per "
+                            f"{source.kind.value.replace('_', ' ')} and invoice", where=where)
     application = Application(source_id=source.id, invoice_id=invoice.id, amount=amount,
                               applied_at=naive_utc(aware(when)))
     session.add(application)

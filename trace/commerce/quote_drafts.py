@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from cradletrace.commerce.documents import find
-from cradletrace.commerce.invoices import next_number
+from cradletrace.commerce.invoices import free_number
 from cradletrace.commerce.quotes import create_quote, quote_version, revise_quote, update_quote
 from cradletrace.configure import latest_configurations
 from cradletrace.configure.configurations import ConfigurationSummary
@@ -104,16 +104,7 @@ def draft_lines(rows: Sequence[Mapping[str, Any]], *, where: str = "lines") -> l
 def quote_number(session: Session) -> str:
     """The next number of the quote series that no quote has yet (a number typed or imported earlier is
     skipped, not reused)."""
-    return free_number(session, DocumentKind.QUOTE, QUOTE_SERIES)
-
-
-def free_number(session: Session, kind: DocumentKind, series: str) -> str:
-    """The next number of ``series`` that no document of ``kind`` has yet: a number typed or imported earlier is
-    skipped, not reused."""
-    while True:
-        number = next_number(session, series)
-        if find(session, kind, number) is None:
-            return number
+    return free_number(session, QUOTE_SERIES, DocumentKind.QUOTE)
 
 
 def draft_quote(session: Session, *, customer: str | int, currency: str, lines: Sequence[Mapping[str, Any]],
@@ -280,5 +271,5 @@ def _future(valid_until: datetime | date | str | None, when: datetime | None) ->
 
 
 __all__ = ["LINE_KEYS", "MAX_LINES", "QUOTE_SERIES", "QuoteChoices", "change_quote", "customer_choices", "draft_lines",
-           "draft_quote", "free_number", "price_list_choices", "quote_choices", "quote_number", "valid_lists",
+           "draft_quote", "price_list_choices", "quote_choices", "quote_number", "valid_lists",
            "validity_end"]

@@ -34,7 +34,8 @@ from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 from cradletrace.commerce.documents import find
-from cradletrace.commerce.quote_drafts import customer_choices, free_number, price_list_choices, valid_lists
+from cradletrace.commerce.invoices import free_number
+from cradletrace.commerce.quote_drafts import customer_choices, price_list_choices, valid_lists
 from cradletrace.contracts.lifecycle import change_terms, create_contract, get_contract, next_state
 from cradletrace.contracts.terms import TERM_NAMES, Terms, latest_row, moment, versions
 from cradletrace.errors import InvalidInput
@@ -296,7 +297,7 @@ def read_note(note: Any, *, where: str = "note") -> str | None:
 def contract_number(session: Session) -> str:
     """The next number of the contract series that no contract has yet (a number typed or imported earlier is
     skipped, not reused)."""
-    return free_number(session, DocumentKind.CONTRACT, CONTRACT_SERIES)
+    return free_number(session, CONTRACT_SERIES, DocumentKind.CONTRACT)
 
 
 def draft_contract(session: Session, *, customer: str, currency: str, starts_at: Any, ends_at: Any,

@@ -1,6 +1,6 @@
 """The JSON API under ``/api``: lineage, recall (JSON or CSV), passports and unit metrics; quotes, configurations,
-contracts and entitlement (:mod:`~cradletrace.web.api.sales`); revenue and the quote-to-cash KPIs
-(:mod:`~cradletrace.web.api.finance`), for bearer tokens (or a signed-in browser, whose writes carry the
+contracts and entitlement (:mod:`~cradletrace.web.api.sales`); revenue, the quote-to-cash KPIs, invoices and
+payments (:mod:`~cradletrace.web.api.finance`), for bearer tokens (or a signed-in browser, whose writes carry the
 CSRF token in ``X-CSRF-Token``).
 
 One table (:data:`ROUTES`) both registers the views and describes them in the OpenAPI 3.1 document
@@ -266,6 +266,28 @@ ROUTES = (
     Route("/reports/q2c", finance.q2c_kpis, finance.KPI_ROLES,
           "The quote-to-cash KPIs of a period by name (default this month so far), with their tables",
           (*LIST, "customer", "product", "period"), "Q2CReport", errors=(404,)),
+    Route("/invoices", finance.invoices, finance.INVOICE_ROLES,
+          "Invoices, newest first, with what is applied to each and the balance left: filter by status (or overdue) "
+          "and customer; paged", ("invoice_status", "customer", "limit", "offset"), "InvoiceList", errors=(404,)),
+    Route("/invoices/{number}", finance.invoice, finance.INVOICE_ROLES,
+          "An invoice: lines priced, the payments, credit notes and write-offs applied, the balance, the documents "
+          "next to it, the serials it covered", ("number",), "Invoice", errors=(404,)),
+    Route("/invoices/{number}/write-off", finance.write_off_invoice, finance.CASHIERS,
+          "Write off what is open on an invoice (all of it, or amount), for the reason given, approved by the caller; "
+          "answers the invoice", ("number",), "Invoice", method="POST", body="WriteOff", errors=(404, 422)),
+    Route("/payments", finance.payments, finance.INVOICE_ROLES,
+          "Payments, newest first, with what of each is applied and what is not: filter by customer; paged",
+          ("customer", "limit", "offset"), "PaymentList", errors=(404,)),
+    Route("/payments", finance.new_payment, finance.CASHIERS,
+          "Record a payment received (numbered from the PAY series unless given) and apply it to invoices; what is "
+          "not applied stays on it; answers the payment", (), "Payment", method="POST", body="PaymentRecord",
+          status=201, errors=(404, 422)),
+    Route("/payments/{number}", finance.payment, finance.INVOICE_ROLES,
+          "A payment and the invoices it was applied to", ("number",), "Payment", errors=(404,)),
+    Route("/payments/{number}/apply", finance.apply_payment_cash, finance.CASHIERS,
+          "Apply a payment's unapplied cash to invoices (each checked against the invoice's open balance and the cash "
+          "left); answers the payment", ("number",), "Payment", method="POST", body="PaymentApplications",
+          errors=(404, 422)),
     Route("/openapi.json", openapi_document, (), "This document", (), "OpenAPI"),
 )
 

@@ -1,5 +1,6 @@
 """The OpenAPI parameters and schemas of the quote-to-cash operations of ``/api`` (quotes, configurations,
-contracts, entitlement, revenue, the KPIs), merged into the document by :mod:`cradletrace.web.api.openapi`.
+contracts, entitlement, revenue, the KPIs; invoices and payments), merged into the document by
+:mod:`cradletrace.web.api.openapi`.
 
 Money, quantities and discounts in the quote, configuration and contract documents are decimal strings
 (exact); the report-shaped answers (revenue, KPIs) are those of :func:`cradletrace.reports.output.write_report`,
@@ -72,6 +73,9 @@ PARAMETERS: dict[str, dict[str, Any]] = {
     "offset": _query("offset", "How many to skip.", {"type": "integer", "minimum": 0, "default": 0}),
     "period": _query("period", "The length of each period.", {"type": "string", "enum": ["month", "quarter", "year"],
                                                                "default": "month"}),
+    "invoice_status": _query("status", "Only invoices in this state, or overdue: past their due date with a balance "
+                             "open.", {"type": "string", "enum": ["issued", "partially_paid", "paid", "written_off",
+                                                                  "overdue"]}),
 }
 
 _PRICED_LINE = {
@@ -122,6 +126,22 @@ _JOURNAL_ROW = {"type": "object", "required": ["date", "account", "debit", "cred
                 "properties": {"date": _REPORT_TIME, "account": _STRING, "debit": {"type": "number"},
                                "credit": {"type": "number"}, "contract": _STRING, "obligation": _TEXT,
                                "reference": _STRING, "currency": _STRING}}
+_DOCUMENT_HEAD = {
+    "kind": _STRING, "number": _STRING, "version": _INT, "status": _STRING, "customer": _TEXT, "customer_id": _TEXT,
+    "currency": _TEXT, "amount": _DECIMAL_OR_NULL, "tax": _DECIMAL_OR_NULL, "created_at": _TIME,
+    "requested_at": _TIME, "due_at": _TIME, "closed_at": _TIME, "reason": _TEXT, "order": _TEXT,
+}
+_APPLIED = {"type": "object", "required": ["kind", "number", "amount", "applied_at", "document_status"],
+            "description": "An application seen from one side: the document on the other side as it is now (its "
+                           "amount and status) and the amount applied.",
+            "properties": {"kind": _STRING, "number": _STRING, "amount": _DECIMAL, "applied_at": _TIME,
+                           "document_amount": _DECIMAL_OR_NULL, "document_status": _STRING}}
+_MONEY_ROW = {"number": _STRING, "customer": _TEXT, "customer_id": _TEXT, "currency": _TEXT, "amount": _DECIMAL,
+              "applied": _DECIMAL}
+_APPLICATIONS_INPUT = _array({
+    "type": "object", "additionalProperties": False,
+    "description": "An invoice and the amount applied to it; a row without an amount applies nothing.",
+    "properties": {"invoice": {"type": "string", "maxLength": 64}, "amount": {"type": ["string", "integer", "null"]}}})
 
 _DATE_INPUT = {"type": "string", "example": "2026-01-01",
                "description": "A date (YYYY-MM-DD: its midnight, UTC) or an ISO 8601 date-time, from 1900 to 2999."}
@@ -366,4 +386,66 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "properties": {**_REPORT, **Q2C_FIGURES,
                        "tables": {"type": "object", "additionalProperties": _array({"type": "object"})}},
     },
+    "InvoiceRow": {"type": "object", "required": ["number", "status", "amount", "applied", "balance", "overdue"],
+                   "properties": {**_MONEY_ROW, "status": _STRING, "balance": _DECIMAL, "created_at": _TIME,
+                                  "due_at": _TIME, "overdue": _BOOL}},
+    "InvoiceList": {"type": "object", "required": ["total", "limit", "offset", "invoices"],
+                    "properties": {"total": _INT, "limit": _INT, "offset": _INT,
+                                   "invoices": _array(_ref("InvoiceRow"))}},
+    "Invoice": {
+        "type": "object", "required": ["number", "status", "balance", "overdue", "pricing", "applied", "related",
+                                       "serials"],
+        "description": "An invoice: its lines priced, the payments, credit notes and write-offs applied to it, the "
+                       "balance left, the documents next to it in the chain and the serials it covered.",
+        "properties": {
+            **_DOCUMENT_HEAD, "balance": _DECIMAL, "overdue": _BOOL,
+            "pricing": {"type": "object", "required": ["currency", "lines", "net", "tax", "total"],
+                        "properties": {"lines": _array(_PRICED_LINE)}},
+            "applied": _array(_APPLIED),
+            "related": _array({"type": "object", "required": ["identifier", "kind", "number"],
+                               "properties": {"identifier": _STRING, "kind": _TEXT, "number": _TEXT,
+                                              "version": {"type": ["integer", "null"]}, "status": _TEXT,
+                                              "amount": _DECIMAL_OR_NULL, "currency": _TEXT, "created_at": _TIME,
+                                              "depth": _INT}}),
+            "serials": _array({"type": "object", "required": ["identifier", "kind"],
+                               "properties": {"identifier": _STRING, "kind": _STRING, "gtin": _TEXT, "serial": _TEXT,
+                                              "lot": _TEXT, "product": _TEXT}}),
+        },
+    },
+    "PaymentRow": {"type": "object", "required": ["number", "amount", "applied", "unapplied", "received_at"],
+                   "properties": {**_MONEY_ROW, "unapplied": _DECIMAL, "received_at": _TIME}},
+    "PaymentList": {"type": "object", "required": ["total", "limit", "offset", "payments"],
+                    "properties": {"total": _INT, "limit": _INT, "offset": _INT,
+                                   "payments": _array(_ref("PaymentRow"))}},
+    "Payment": {"type": "object", "required": ["number", "amount", "applied", "unapplied", "applications"],
+                "description": "A payment, what of it is applied and to which invoices, and what is not.",
+                "properties": {**_DOCUMENT_HEAD, "applied": _DECIMAL, "unapplied": _DECIMAL,
+                               "applications": _array(_APPLIED)}},
+    "PaymentRecord": {
+        "type": "object", "required": ["customer", "amount", "currency"], "additionalProperties": False,
+        "description": "A payment received: applied to the invoices of its applications (each checked against the "
+                       "invoice's open balance and the cash left); what is not applied stays on the payment.",
+        "properties": {
+            "customer": {"type": "string", "minLength": 1, "maxLength": 200,
+                         "description": "The customer's identifier (a GLN, or a party URI)."},
+            "amount": {"type": ["string", "integer"], "description": "The amount received, as text (to the cent)."},
+            "currency": {"type": "string", "minLength": 3, "maxLength": 3},
+            "date": {"type": ["string", "null"], "description": "The day it was received, YYYY-MM-DD (default "
+                                                                "today; not after today)."},
+            "number": {"type": ["string", "null"], "maxLength": 64,
+                       "description": "Its number (default: the next free of the PAY series)."},
+            "applications": _APPLICATIONS_INPUT,
+        },
+        "example": {"customer": "9520999999983", "amount": "200.00", "currency": "EUR", "date": "2026-03-19",
+                    "applications": [{"invoice": "INV-000002", "amount": "60.00"},
+                                     {"invoice": "INV-000005", "amount": "100.00"}]},
+    },
+    "PaymentApplications": {"type": "object", "required": ["applications"], "additionalProperties": False,
+                            "description": "Unapplied cash of the payment to apply, per invoice.",
+                            "properties": {"applications": _APPLICATIONS_INPUT}},
+    "WriteOff": {"type": "object", "required": ["reason"], "additionalProperties": False,
+                 "description": "Write off what cannot be collected (the caller approves it).",
+                 "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 500},
+                                "amount": {"type": ["string", "integer", "null"],
+                                           "description": "How much (default: all that is open)."}}},
 }
