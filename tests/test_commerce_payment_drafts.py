@@ -180,10 +180,11 @@ def test_unapplied_cash_is_applied_later(owed: None, session: Session) -> None:
     assert [a.amount for a in made] == [Decimal("15.00")]
     assert commerce.balance(session, "INV-000005") == Decimal("85.00")
     assert invoice(session, "INV-000005").status is DocumentStatus.PARTIALLY_PAID
-    # 5.00 is left, but PAY1 paid 60.00 of INV-000002 already: a payment is applied to an invoice once.
-    error = refused(session, apply_cash, "PAY1", [{"invoice": "INV-000002", "amount": "5"}])
-    assert (error.where, error.message) == ("applications row 1", "payment PAY1 is applied to invoice INV-000002 "
-                                            "already (60.00): one application per payment and invoice")
+    # 5.00 is left: it goes to INV-000002, which PAY1 paid 60.00 of already (120.00 - 60.00 - 5.00 = 55.00 open).
+    # Cash applied in two steps is two applications, each with its date.
+    (more,) = apply_cash(session, "PAY1", [{"invoice": "INV-000002", "amount": "5"}], when=MARCH_20)
+    assert (more.amount, commerce.balance(session, "INV-000002")) == (Decimal("5.00"), Decimal("55.00"))
+    assert commerce.unapplied(session, get(session, DocumentKind.PAYMENT, "PAY1")) == Decimal("0.00")
     error = refused(session, apply_cash, "PAY1", [{"invoice": "INV-000002", "amount": ""}])
     assert (error.where, error.message) == ("applications", "give an amount for at least one invoice")
     assert isinstance(refused(session, apply_cash, "PAY404", [{"invoice": "INV-000002", "amount": "1"}]), NotFound)

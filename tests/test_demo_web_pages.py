@@ -45,7 +45,8 @@ DOCUMENTS = {
 }
 """Path parameters of the quote-to-cash pages by blueprint: the demo's documents (its first configuration is id 1)."""
 API_DOCUMENTS = {"api.quote": DOCUMENTS["quotes"], "api.quote_pdf": DOCUMENTS["quotes"],
-                 "api.contract": DOCUMENTS["contracts"], "api.configuration": {"configuration": "1"}}
+                 "api.contract": DOCUMENTS["contracts"], "api.configuration": {"configuration": "1"},
+                 "api.invoice": DOCUMENTS["invoices"], "api.payment": DOCUMENTS["payments"]}
 """Path parameters of the JSON API's quote-to-cash routes, the same documents."""
 
 

@@ -45,3 +45,39 @@ def test_downgrade_to_base_and_upgrade_again(backend: str, make_database: Callab
     with engine.connect() as conn:
         assert conn.execute(text("SELECT last_seq, chain_hash FROM log_head")).one() == (0, "0" * 64)
     engine.dispose()
+
+
+def test_0010_downgrade_sums_repeated_applications(backend: str, make_database: Callable[..., str]) -> None:
+    """Cash applied in steps is one row a step from 0010 on; going back to 0009 (one row per payment and invoice)
+    sums them into the earliest row, so no amount is lost, and the constraint comes back."""
+    from datetime import datetime, timezone
+    from decimal import Decimal
+
+    from sqlalchemy.orm import Session
+
+    import commerce_world as world
+    from cradletrace import commerce
+
+    url = make_database(backend)
+    engine = create_db_engine(url)
+    with Session(engine) as session:
+        world.build(session)
+        # INV-000002: 120.00, PAY1 applied 60.00 of it; PAY9 pays 30.00 of the rest in two steps, 20.00 then 10.00.
+        commerce.receive_payment(session, "PAY9", party=world.CUSTOMER_A, amount="30.00", currency="EUR",
+                                 applications={"INV-000002": "20.00"}, when=datetime(2026, 3, 20, tzinfo=timezone.utc))
+        commerce.apply_payment(session, "PAY9", "INV-000002", "10.00", when=datetime(2026, 3, 21, tzinfo=timezone.utc))
+        session.commit()
+    engine.dispose()
+    query = text("SELECT a.amount FROM commerce_applications a JOIN commerce_documents d ON d.id = a.source_id "
+                 "WHERE d.number = 'PAY9' ORDER BY a.id")
+    with engine.connect() as conn:
+        assert [Decimal(str(a)) for (a,) in conn.execute(query)] == [Decimal("20.00"), Decimal("10.00")]
+    migrate.downgrade(url, "0009")
+    engine.dispose()
+    with engine.connect() as conn:
+        assert [Decimal(str(a)) for (a,) in conn.execute(query)] == [Decimal("30.00")]
+    assert any(u["column_names"] == ["source_id", "invoice_id"]
+               for u in inspect(engine).get_unique_constraints("commerce_applications"))
+    engine.dispose()
+    migrate.upgrade(url, "head")
+    engine.dispose()

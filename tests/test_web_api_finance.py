@@ -127,9 +127,11 @@ def test_unapplied_cash_is_applied(client: FlaskClient, finance: dict[str, str])
     body = conforms(client.post("/api/payments/PAY1/apply", headers=finance,
                                 json={"applications": [{"invoice": "INV-000005", "amount": "15"}]}), "Payment")
     assert (body["applied"], body["unapplied"]) == ("315.00", "5.00")
-    again = client.post("/api/payments/PAY1/apply", headers=finance,
-                        json={"applications": [{"invoice": "INV-000002", "amount": "5"}]})
-    assert again.status_code == 422 and "payment PAY1 is applied to invoice INV-000002 already" in again.json["detail"]
+    # The last 5.00 to INV-000002, which PAY1 paid 60.00 of already: a second application of the same payment.
+    again = conforms(client.post("/api/payments/PAY1/apply", headers=finance,
+                                 json={"applications": [{"invoice": "INV-000002", "amount": "5"}]}), "Payment")
+    assert (again["applied"], again["unapplied"]) == ("320.00", "0.00")
+    assert [a["amount"] for a in again["applications"] if a["number"] == "INV-000002"] == ["60.00", "5.00"]
     empty = client.post("/api/payments/PAY1/apply", headers=finance, json={"applications": []})
     assert (empty.status_code, empty.json["where"]) == (400, "applications")
     missing = client.post("/api/payments/PAY404/apply", headers=finance,

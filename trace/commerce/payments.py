@@ -72,12 +72,6 @@ def apply(session: Session, source: Document, invoice: Document, amount: Decimal
     still_open = balance(session, invoice)
     if amount > still_open:
         raise RuleViolation(f"{amount} is more than the {still_open} open on {invoice_name}", where=where)
-    already = session.execute(select(Application.amount).where(Application.source_id == source.id,
-                                                               Application.invoice_id == invoice.id)).scalar()
-    if already is not None:
-        # One application per source and invoice (a unique constraint): a second would fail in the database.
-        raise RuleViolation(f"{source_name} is applied to {invoice_name} already ({already}): one application per "
-                            f"{source.kind.value.replace('_', ' ')} and invoice", where=where)
     application = Application(source_id=source.id, invoice_id=invoice.id, amount=amount,
                               applied_at=naive_utc(aware(when)))
     session.add(application)

@@ -202,16 +202,15 @@ class Allocation(Base):
 
 
 class Application(Base):
-    """Money of a payment, credit note or write-off applied to an invoice."""
+    """Money of a payment, credit note or write-off applied to an invoice; cash applied in steps is one row a step."""
 
     __tablename__ = "commerce_applications"
     __table_args__ = (
-        UniqueConstraint("source_id", "invoice_id"),
         CheckConstraint("amount > 0", name="amount_positive"),
     )
 
     id: Mapped[int] = mapped_column(BigIntKey, primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("commerce_documents.id"))
+    source_id: Mapped[int] = mapped_column(ForeignKey("commerce_documents.id"), index=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("commerce_documents.id"), index=True)
     amount: Mapped[Decimal] = mapped_column(Money)
     applied_at: Mapped[datetime] = mapped_column(DateTime)
