@@ -1,5 +1,6 @@
 """The README's walkthrough, in Debian's headless Chromium on the demo world: the passport as the public and as
-staff, its lineage graph, a held pack's recall banner, a lot's recall list, a report, and the quote-to-cash pages.
+staff, its lineage graph, a held pack's recall banner, a lot's recall list (the "Where used" section of its passport,
+as the supply-chain login sees it, on a desk and on a phone), a report, and the quote-to-cash pages.
 
 Screenshots go to tests/artifacts/ (git-ignored); with ``CRADLETRACE_SCREENSHOTS=FOLDER`` they are also
 written there, which is how ``scripts/screenshots`` refreshes docs/screenshots/. Skipped when no browser
@@ -20,7 +21,9 @@ from sqlalchemy.orm import Session
 from cradletrace.cli import main
 from cradletrace.db import create_db_engine
 from cradletrace.demo import STORY_UNITS
+from cradletrace.demo.catalogue import MAKER
 from cradletrace.web.auth import ROLES
+from cradletrace.web.demo import demo_users
 from cradletrace.web.resolver import path_of
 from demo_support import H, build_demo
 from test_web_browser import ARTIFACTS, browser  # noqa: F401 - the browser fixture, shared
@@ -39,12 +42,17 @@ def shot(target: Any, name: str) -> None:
         target.screenshot(path=str(folder / f"{name}.png"))
 
 
+SUPPLY_CHAIN = "demo-supply_chain"
+"""The demo's supply-chain login (``cradletrace demo`` makes it), who works the recall."""
+
+
 @pytest.fixture(scope="module")
 def demo_url(make_database: Callable[..., str]) -> str:
     url = build_demo(make_database("sqlite"), units=STORY_UNITS)
     engine = create_db_engine(url)
     with Session(engine) as session:
         create_user(session, "demo", *ROLES)
+        create_user(session, SUPPLY_CHAIN, *demo_users()[SUPPLY_CHAIN])
         session.commit()
     engine.dispose()
     return url
@@ -52,8 +60,10 @@ def demo_url(make_database: Callable[..., str]) -> str:
 
 @pytest.fixture(scope="module")
 def server(demo_url: str) -> Iterator[str]:
-    with serving(build_app(demo_url)) as url:
-        yield url
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CRADLETRACE_SELLER", MAKER.party)  # as scripts/run sets it: the maker is "us"
+        with serving(build_app(demo_url)) as url:
+            yield url
 
 
 @pytest.fixture
@@ -97,16 +107,41 @@ def test_a_held_pack_shows_the_recall(server: str, page: Any) -> None:
     shot(page, "passport-recall")
 
 
-def test_the_recall_list_and_a_report(demo_url: str, page: Any, tmp_path: Path) -> None:
-    recall, report = tmp_path / "recall.html", tmp_path / "compliance.html"
-    for args, out in ((["report", "recall", H["recalled_lot"]], recall), (["report", "compliance"], report)):
-        result = CliRunner().invoke(main, [*args, "--format", "html", "-o", str(out), "--database", demo_url])
-        assert result.exit_code == 0, result.output
-    page.set_viewport_size({"width": 1920, "height": 900})  # the recall list is wide: state, place and owner
-    page.goto(recall.as_uri())
-    assert "26B0005" in page.inner_text("body")
-    shot(page, "recall-list")
-    page.set_viewport_size({"width": 1100, "height": 900})
+def test_the_recall_list_on_the_lots_passport(server: str, page: Any) -> None:
+    lot = path_of(H["recalled_lot"])
+    page.goto(server + "/login?next=" + lot)
+    page.fill("#name", SUPPLY_CHAIN)
+    page.fill("#password", PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url("**" + lot)
+    section = page.locator("#where_used")
+    words = " ".join(section.inner_text().split())
+    # Cellcore's lot CC2602B: 16 packs, all in service; the 7 the maker owns (6 held at the hub, 1 returned to its
+    # service centre) are at our sites, the 9 of VeloFleet and Urban Bikes at customers (docs/demo.md)
+    assert "Units affected 16 In service 16 of them at our sites 7 of them at customers 9 On recall hold 6" in words
+    assert section.locator("tbody tr").count() == 16 and section.locator("tr.held").count() == 6
+    assert "26B0005" in words and "VeloFleet Rentals SAS" in words and "EuroLog hub Venlo" in words
+    shot(section, "recall-list")
+    with page.expect_download() as download:
+        section.locator("a", has_text="XLSX").click()
+    assert download.value.suggested_filename == "recall-01_09521111000013_10_CC2602B.xlsx"
+    page.set_viewport_size({"width": 412, "height": 915})  # a phone: the table scrolls in its box, not the page
+    page.reload()
+    assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1"), "the page scrolls"
+    box = section.locator(".table-scroll")
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth"), "the wide table scrolls in its own box"
+    assert box.bounding_box()["width"] <= 412
+    section.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "recall-list-phone.png"))
+    box.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+    page.screenshot(path=str(ARTIFACTS / "recall-list-phone-scrolled.png"))
+
+
+def test_a_report(demo_url: str, page: Any, tmp_path: Path) -> None:
+    report = tmp_path / "compliance.html"
+    result = CliRunner().invoke(main, ["report", "compliance", "--format", "html", "-o", str(report),
+                                       "--database", demo_url])
+    assert result.exit_code == 0, result.output
     page.goto(report.as_uri())
     assert "non_compliant" in page.inner_text("body").replace("-", "_").replace(" ", "_").lower()
     shot(page, "report-compliance")

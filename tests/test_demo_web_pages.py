@@ -92,6 +92,7 @@ def fill(rule: Rule, event_id: str) -> list[str]:
         "resolver.other_form": ["/" + quote(ELEMENT_STRING)],
         "resolver.resolve_any": ["/resolve?id=" + quote(ELEMENT_STRING)],
         "api.recall_units": ["/api/recall?id=" + quote(lot), "/api/recall?format=csv&id=" + quote(lot)],
+        "recall.download": [f"/recall.{f}?id=" + quote(lot) for f in ("csv", "xlsx")],
         "api.lineage_downstream": ["/api/lineage/downstream?id=" + quote(H["recovered_lot"])],
         "labels.download": [f"/labels/download?format={f}&id=" + quote(unit) for f in ("png", "pdf")],
         "labels.batch": ["/labels/print", "/labels/print?lot=" + quote(lot)],

@@ -156,13 +156,14 @@ def test_a_viewer_does_not_pay_for_the_sections_it_may_not_see(session, count_st
     with count_statements(session) as scan:
         passport_of(session, world.P1, [])
     # The commercial chain (resolving the unit, then its walk: 2) is one presence check; the entitlement (the unit,
-    # its product, the contract walk, the contracts read: 4, though P1 has none) is the walk alone: 6 - 2 fewer.
-    assert len(scan) == len(everything) - 4
+    # its product, the contract walk, the contracts read: 4, though P1 has none) is the walk alone: 6 - 2 fewer;
+    # where-used (its presence check: 1, P1 being in nothing) is not even asked for the public: 1 fewer.
+    assert len(scan) == len(everything) - 5
 
 
-SECTION_STATEMENTS = 5 + 7 + 2
-"""What footprint (one metrics gather), compliance (the evidence) and commercial_chain (resolve and
-walk) add, whatever the unit's history."""
+SECTION_STATEMENTS = 5 + 7 + 2 + 3
+"""What footprint (one metrics gather), compliance (the evidence), commercial_chain (resolve and
+walk) and where_used (its presence check, then resolve and walk) add, whatever the unit's history."""
 
 
 def test_the_statement_count_does_not_grow_with_the_history(session, count_statements) -> None:

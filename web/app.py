@@ -14,6 +14,7 @@ BLUEPRINTS = (
     "cradletrace.web.auth",
     "cradletrace.web.site",
     "cradletrace.web.labels_views",
+    "cradletrace.web.recall",
     "cradletrace.web.resolver",
     "cradletrace.web.epcis", "cradletrace.web.api",
     "cradletrace.web.sales.quotes", "cradletrace.web.sales.orders", "cradletrace.web.sales.configurations",

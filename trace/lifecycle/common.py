@@ -21,6 +21,7 @@ from cradletrace.identifiers import (  # noqa: F401
     sscc_uri as sscc,
 )
 from cradletrace.lifecycle.events import object_event
+from cradletrace.settings import load_settings
 
 
 def instance_id(value: str) -> str:
@@ -50,6 +51,21 @@ def party_identifier(value: str) -> str:
     if len(text) == 13 and text.isdigit():
         return party(text)
     return instance_id(text)
+
+
+def our_party(seller: str | None = None) -> str | None:
+    """Our own party in canonical form: ``seller`` (GLN, Digital Link or URI), else the deployment's seller
+    (``CRADLETRACE_SELLER``); ``None`` when neither names one.
+
+    What a recall counts as at our sites or at customers turns on it (:func:`cradletrace.lineage.recall_counts`).
+
+    Examples
+    --------
+    >>> our_party("9520999999990")
+    'https://id.gs1.org/417/9520999999990'
+    """
+    value = seller if seller is not None else load_settings().seller
+    return party_identifier(value) if value else None
 
 
 def class_id(value: str) -> str:

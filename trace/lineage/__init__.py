@@ -10,8 +10,8 @@ Public API
 ----------
 upstream, downstream
     Components and materials of a unit at a time; everything made from or containing a lot.
-recall, recall_csv
-    Affected units with their current state and owner; as CSV.
+recall, recall_csv, recall_counts
+    Affected units with their current state and owner; as CSV; their figures (in service, on hold, ...).
 composition
     The tree at a time, as-built against as-maintained, with the changes' events.
 history
@@ -36,6 +36,7 @@ from cradletrace.lineage.queries import (
     downstream,
     history,
     recall,
+    recall_counts,
     recall_csv,
     tree_at,
     upstream,
@@ -45,5 +46,5 @@ from cradletrace.lineage.resolve import DEFAULT_MAX_DEPTH, NodeRef, resolve
 __all__ = [
     "BUILD_STEPS", "DEFAULT_MAX_DEPTH", "Change", "Composition", "HistoryEntry", "LineageRow", "NodeRef", "PathStep",
     "RecallRow", "as_dict", "chain", "composition", "compositions", "downstream", "graph_from_rows", "history", "label", "path",
-    "recall", "recall_csv", "resolve", "subgraph", "to_data", "to_dot", "tree_at", "upstream",
+    "recall", "recall_counts", "recall_csv", "resolve", "subgraph", "to_data", "to_dot", "tree_at", "upstream",
 ]

@@ -89,11 +89,18 @@ class RecallRow:
     owner_name: str | None
     possessor: str | None
     last_event_time: datetime | None
+    possessor_name: str | None = None
+    product: str | None = None
 
     @property
     def in_service(self) -> bool:
         """Commissioned and not ended (``active``)."""
         return self.status == "active"
+
+    @property
+    def on_hold(self) -> bool:
+        """On recall hold (disposition ``recalled``): it may not be shipped, sold or allocated."""
+        return self.disposition == "recalled"
 
     @property
     def recycled(self) -> bool:
@@ -300,9 +307,9 @@ def recall(session: Session, identifier: str, *, max_depth: int = DEFAULT_MAX_DE
     rows = run(session, recall_sql(dialect(session)), {"max_depth": _depth(max_depth)}, starts=[start.id])
     # By position (recall_sql's column order), as in _lineage_row.
     return [RecallRow(identifier, depth, gtin, serial, _enum_value(status), disposition, biz_step, biz_location,
-                      biz_location_name, owner, owner_name, possessor, last_event_time)
+                      biz_location_name, owner, owner_name, possessor, last_event_time, possessor_name, product)
             for (identifier, depth, gtin, serial, status, disposition, biz_step, last_event_time, biz_location,
-                 biz_location_name, owner, owner_name, possessor) in rows]
+                 biz_location_name, owner, owner_name, possessor, possessor_name, product) in rows]
 
 
 def _enum_value(value: Any) -> Any:
@@ -311,7 +318,37 @@ def _enum_value(value: Any) -> Any:
 
 RECALL_CSV_COLUMNS = ("identifier", "gtin", "serial", "depth", "status", "in_service", "recycled", "destroyed",
                       "disposition", "biz_step", "biz_location", "biz_location_name", "owner", "owner_name",
-                      "possessor", "last_event_time")
+                      "possessor", "last_event_time", "product", "on_hold", "possessor_name")
+"""The recall list's columns, for every writer of it (``recall_csv``, the recall report's files); the ones
+added later come last, so a reader of the older files finds its columns where they were."""
+
+
+def recall_counts(rows: Iterable[RecallRow], ours: str | None = None) -> dict[str, int | None]:
+    """The figures of a recall list: units affected; in service, of them at our sites and at customers; on
+    recall hold; recycled; destroyed.
+
+    Where an affected unit in service is goes by its owner: ``ours`` (our party's identifier) owns what is at
+    our plants, stores and our logistics providers' hubs; a unit another party owns is at a customer. A unit
+    with no owner recorded is in neither count. Without ``ours`` nobody knows who "we" are: both are ``None``.
+
+    Examples
+    --------
+    >>> def unit(status, owner, disposition=None):
+    ...     return RecallRow("u", 1, None, None, status, disposition, None, None, None, owner, None, None, None)
+    >>> rows = [unit("active", "us", "recalled"), unit("active", "them"), unit("active", None),
+    ...         unit("disassembled", "us")]
+    >>> recall_counts(rows, "us")
+    {'units_affected': 4, 'in_service': 3, 'at_our_sites': 1, 'at_customers': 1, 'on_hold': 1, 'recycled': 1, 'destroyed': 0}
+    >>> recall_counts(rows)["at_our_sites"] is None
+    True
+    """
+    rows = list(rows)
+    serving = [r for r in rows if r.in_service]
+    return {"units_affected": len(rows), "in_service": len(serving),
+            "at_our_sites": None if ours is None else sum(r.owner == ours for r in serving),
+            "at_customers": None if ours is None else sum(r.owner not in (None, ours) for r in serving),
+            "on_hold": sum(r.on_hold for r in rows), "recycled": sum(r.recycled for r in rows),
+            "destroyed": sum(r.destroyed for r in rows)}
 
 
 def recall_csv(rows: Iterable[RecallRow], fp: IO[str]) -> int:
@@ -327,7 +364,7 @@ def recall_csv(rows: Iterable[RecallRow], fp: IO[str]) -> int:
     >>> recall_csv([row], out)
     1
     >>> print(out.getvalue().splitlines()[1])
-    https://id.gs1.org/01/09506000134352/21/1,09506000134352,1,2,active,true,false,false,in_transit,shipping,,,https://id.gs1.org/417/4012345000009,ACME,,2025-03-01T09:00:00Z
+    https://id.gs1.org/01/09506000134352/21/1,09506000134352,1,2,active,true,false,false,in_transit,shipping,,,https://id.gs1.org/417/4012345000009,ACME,,2025-03-01T09:00:00Z,,false,
     """
     writer = csv.writer(fp, lineterminator="\n")
     writer.writerow(RECALL_CSV_COLUMNS)
@@ -494,7 +531,7 @@ def as_dict(row: Any) -> dict[str, Any]:
     {'identifier': 'c', 'parent': 'u', 'event_id': 'E1', 'time': None}
     """
     out = {f.name: getattr(row, f.name) for f in fields(row)}
-    for flag in ("in_service", "recycled", "destroyed", "retracted"):
+    for flag in ("in_service", "on_hold", "recycled", "destroyed", "retracted"):
         if hasattr(type(row), flag):
             out[flag] = getattr(row, flag)
     return out

@@ -124,7 +124,8 @@ def rooted_sql(d: Dialect, through_lots: bool = True) -> str:
 
 @lru_cache(maxsize=4)
 def recall_sql(d: Dialect) -> str:
-    """Every unit the downstream walk reached (the start included), with its state, place and owner."""
+    """Every unit the downstream walk reached (the start included), with its product's name, state, place, owner
+    and possessor."""
     ctes = [walk_cte(d, "walk", "down"),
             "reached AS (SELECT node, MIN(depth) AS depth FROM walk GROUP BY node)"]
     joins = [d.lookup("nodes", "n", "n.id = r.node"),
@@ -134,10 +135,13 @@ def recall_sql(d: Dialect) -> str:
              d.lookup("locations", "lm", "lm.node_id = st.biz_location_id", outer=True),
              d.lookup("nodes", "own", "own.id = st.owner_id", outer=True),
              d.lookup("parties", "pm", "pm.node_id = st.owner_id", outer=True),
-             d.lookup("nodes", "pos", "pos.id = st.possessor_id", outer=True)]
+             d.lookup("nodes", "pos", "pos.id = st.possessor_id", outer=True),
+             d.lookup("parties", "ps", "ps.node_id = st.possessor_id", outer=True),
+             d.lookup("products", "p", "p.gtin = u.gtin", outer=True)]
     columns = ["n.identifier", "r.depth", "u.gtin", "u.serial", "st.status", "st.disposition", "st.biz_step",
                "st.last_event_time", "loc.identifier AS biz_location", "lm.name AS biz_location_name",
-               "own.identifier AS owner", "pm.name AS owner_name", "pos.identifier AS possessor"]
+               "own.identifier AS owner", "pm.name AS owner_name", "pos.identifier AS possessor",
+               "ps.name AS possessor_name", "p.name AS product"]
     return (f"{_with(ctes)}\nSELECT {', '.join(columns)}\nFROM reached AS r\n  " + "\n  ".join(joins)
             + "\nWHERE " + d.tied("n.kind = 'unit'", "r.depth") + "\nORDER BY r.depth, n.identifier")
 

@@ -11,7 +11,7 @@ passport_of
     The same, built for the viewer: the sections they may not see are not built.
 SECTIONS, Section, Context
     The section builders in page order; add one to add a section.
-Visibility, PUBLIC, STAFF, COMMERCIAL, CUSTODY, ENTITLEMENT
+Visibility, PUBLIC, STAFF, COMMERCIAL, CUSTODY, ENTITLEMENT, RECALL
     Who may see a section and its fields.
 parse_as_of
     A moment from a date or date-time given by a person.
@@ -26,6 +26,7 @@ from cradletrace.passport.visibility import (
     CUSTODY,
     ENTITLEMENT,
     PUBLIC,
+    RECALL,
     STAFF,
     Visibility,
     for_viewer,
@@ -33,6 +34,6 @@ from cradletrace.passport.visibility import (
 )
 
 __all__ = [
-    "COMMERCIAL", "CUSTODY", "ENTITLEMENT", "Context", "PUBLIC", "SECTIONS", "STAFF", "STAGES", "Section", "Visibility",
+    "COMMERCIAL", "CUSTODY", "ENTITLEMENT", "Context", "PUBLIC", "RECALL", "SECTIONS", "STAFF", "STAGES", "Section", "Visibility",
     "build_passport", "for_viewer", "may_see", "parse_as_of", "passport_for", "passport_of", "stage_of",
 ]

@@ -67,6 +67,8 @@ def _build(session: Session, identifier: str, as_of: datetime | None, sections: 
     built = []
     for section in sections:
         if roles is not None and not may_see(section.visibility.roles, roles):
+            if not roles and not section.visibility.public_heading:
+                continue  # not even a locked heading for the public: nothing to ask
             if section.present(ctx) if section.present is not None else section.build(ctx):
                 built.append({"name": section.name, "title": section.title, "data": None})
             continue

@@ -34,13 +34,17 @@ from cradletrace.contracts.entitlement import Coverage
 from cradletrace.contracts.entitlement import entitlement as contract_entitlement
 from cradletrace.contracts.links import has_contract
 from cradletrace.identifiers import GS1Identifier, parse, to_epc_urn
-from cradletrace.lineage import NodeRef
+from cradletrace.lifecycle.common import our_party
+from cradletrace.lineage import NodeRef, RecallRow, recall_counts
+from cradletrace.lineage.sql import MATERIAL_KINDS
 from cradletrace.log.chain import link
 from cradletrace.metrics import GHG_STAGES, footprint_rows, gather, material_rows
 from cradletrace.metrics.footprint import gather_mass, summarise
 from cradletrace.metrics.materials import recovery_rows, summarise_materials
-from cradletrace.models import GENESIS_CHAIN_HASH, BizTransaction, Event, Location, Node, Party, Product, UnitState
-from cradletrace.passport.visibility import COMMERCIAL, CUSTODY, ENTITLEMENT, PUBLIC, STAFF, Visibility
+from cradletrace.models import (
+    GENESIS_CHAIN_HASH, BizTransaction, Edge, Event, Location, Node, NodeKind, Party, Product, UnitState,
+)
+from cradletrace.passport.visibility import COMMERCIAL, CUSTODY, ENTITLEMENT, PUBLIC, RECALL, STAFF, Visibility
 from cradletrace.timestamps import to_iso, utc_now
 
 LINEAGE_DEPTH = 6
@@ -51,6 +55,9 @@ COMPLIANCE_EVIDENCE = frozenset({"sustainability"})
 """Who, besides custody roles, may see the evidence behind a compliance reason (declarations, certificates)."""
 PUBLIC_NODE_KINDS = frozenset({"unit", "lot", "product", "logistic_unit"})
 """Lineage nodes the public sees: things, not documents, parties or places."""
+WHERE_USED_ROWS = 500
+"""Affected units the where-used section lists at most (the pages' usual cut, the web app's ``UNITS_SHOWN``); the
+rest are counted, and every one is in the section's downloads."""
 
 STAGES = ("materials", "manufacture", "sale", "shipment", "invoice", "payment", "service", "end of life")
 """The timeline's stage chips, in life order."""
@@ -304,6 +311,49 @@ def composition(ctx: Context) -> dict[str, Any] | None:
             "removed": [change(c) for c in found.removed]}
 
 
+def has_where_used(ctx: Context) -> bool:
+    """Whether anything was made from the node or holds it (an ``input_of`` or ``part_of`` edge out of it that
+    was not retracted), which is when :func:`where_used` has a list to show: one statement.
+
+    A pallet or case is not something that holds a part for a recall: a pack that was only ever shipped on
+    pallets has no list (its own would be itself alone).
+    """
+    into = aliased(Node)
+    return ctx.session.scalar(
+        select(Edge.id).join(into, into.id == Edge.dst)
+        .where(Edge.src == ctx.node.id, Edge.kind.in_(MATERIAL_KINDS), Edge.retracted.is_(False),
+               into.kind != NodeKind.LOGISTIC_UNIT).limit(1)) is not None
+
+
+def where_used(ctx: Context) -> dict[str, Any] | None:
+    """The recall list of a lot or of a part: every unit made from it or holding it, at any depth, with its state,
+    place, owner and possessor now, and the counts above it (:func:`cradletrace.lineage.recall_counts`).
+
+    One call of :func:`cradletrace.lineage.recall` (one recursive query, whatever the number of units), so the
+    rows are the ones ``cradletrace report recall`` writes; a unit's own list starts with itself (depth 0), as a
+    recall of it does. The first :data:`WHERE_USED_ROWS` are listed, the rest counted. The list is today's,
+    whatever the passport's as-of date: a recall acts on where the units are now. Our party (the seller, from
+    ``extras`` or ``CRADLETRACE_SELLER``) tells the units at our sites from those at customers. ``None`` when
+    nothing was made from the node or holds it.
+    """
+    if not has_where_used(ctx):
+        return None
+    rows = lineage.recall(ctx.session, ctx.node.identifier)
+    ours = our_party(ctx.extras.get("seller"))
+
+    def unit(r: RecallRow) -> dict[str, Any]:
+        return {"identifier": r.identifier, "label": lineage.label(r.identifier, r.product, r.serial),
+                "product": r.product, "gtin": r.gtin, "serial": r.serial, "depth": r.depth, "status": r.status,
+                "disposition": r.disposition, "biz_step": r.biz_step, "in_service": r.in_service,
+                "on_hold": r.on_hold, "place": r.biz_location, "place_name": r.biz_location_name, "owner": r.owner,
+                "owner_name": r.owner_name, "ours": ours is not None and r.owner == ours, "possessor": r.possessor,
+                "possessor_name": r.possessor_name, "last_event_time": iso(r.last_event_time)}
+
+    shown = rows[:WHERE_USED_ROWS]
+    return {"counts": recall_counts(rows, ours), "ours": ours, "units": [unit(r) for r in shown],
+            "not_shown": len(rows) - len(shown)}
+
+
 def lineage_graph(ctx: Context) -> dict[str, Any] | None:
     graph = lineage.subgraph(ctx.session, ctx.node.identifier, "both", ctx.as_of, max_depth=LINEAGE_DEPTH)
     if graph.number_of_edges() == 0:
@@ -468,6 +518,7 @@ SECTIONS: list[Section] = [
         "reasons[].evidence": CUSTODY | COMPLIANCE_EVIDENCE})),
     Section("composition", "Components", composition, Visibility(PUBLIC, {
         "added[].event_id": CUSTODY, "removed[].event_id": CUSTODY})),
+    Section("where_used", "Where used", where_used, Visibility(RECALL, public_heading=False), has_where_used),
     Section("timeline", "Life-cycle timeline", timeline, Visibility(PUBLIC, {
         "events[].location": CUSTODY, "events[].location_name": CUSTODY, "events[].event_id": CUSTODY,
         "events[].documents": COMMERCIAL, "events[].document_stages": COMMERCIAL})),

@@ -30,14 +30,24 @@ ENTITLEMENT = frozenset({"sales", "sales_manager", "finance", "warehouse"})
 """Who may see a unit's warranty and service-plan coverage: sales and sales managers (a customer's claim, a
 plan to sell or renew), finance (whether a repair is billed) and the warehouse, whose service desk takes
 units in for repair. Not compliance, supply chain or sustainability (no such work), nor the admin (users)."""
+RECALL = frozenset({"supply_chain", "compliance"})
+"""Who works recalls (DESIGN's roles): supply chain (lineage, recall) and compliance (full history, exports). Not
+the warehouse (it scans and records; a recall hold is recorded through the services), sales, finance,
+sustainability, nor the admin (users)."""
 
 
 @dataclass(frozen=True)
 class Visibility:
-    """The roles that may see a section (:data:`PUBLIC` for everyone) and, within it, restricted fields."""
+    """The roles that may see a section (:data:`PUBLIC` for everyone) and, within it, restricted fields.
+
+    ``public_heading`` ``False`` keeps even the locked heading from the public (no roles): the section does not
+    exist for them, and a public scan does not ask whether it has data. Signed-in staff who may not see it still
+    get the locked heading.
+    """
 
     roles: frozenset[str] = PUBLIC
     fields: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    public_heading: bool = True
 
 
 def may_see(rule: frozenset[str], roles: Iterable[str]) -> bool:
@@ -56,8 +66,8 @@ def for_viewer(passport: Mapping[str, Any], roles: Iterable[str], visibilities: 
     """The passport as a viewer holding ``roles`` may see it (no roles: the public view).
 
     Sections the viewer may not see become ``{"name", "title", "locked": True, "roles": [...]}``
-    (a locked heading that says which roles may); restricted fields are removed. ``passport`` is
-    not changed.
+    (a locked heading that says which roles may), or nothing for the public when the section has no
+    ``public_heading``; restricted fields are removed. ``passport`` is not changed.
 
     Examples
     --------
@@ -69,6 +79,9 @@ def for_viewer(passport: Mapping[str, Any], roles: Iterable[str], visibilities: 
     [{'status': 'active'}, None]
     >>> for_viewer(full, [], rules)["sections"][1]["locked"], for_viewer(full, ["finance"], rules)["sections"][1]["data"]
     (True, {'orders': ['PO-1']})
+    >>> rules["orders"] = Visibility(COMMERCIAL, public_heading=False)
+    >>> [s["name"] for s in for_viewer(full, [], rules)["sections"]], for_viewer(full, ["warehouse"], rules)["sections"][1]
+    (['status'], {'name': 'orders', 'title': 'Orders', 'locked': True, 'roles': ['compliance', 'finance', 'sales', 'sales_manager']})
     """
     held = frozenset(roles)
     out = {key: value for key, value in passport.items() if key != "sections"}
@@ -77,6 +90,8 @@ def for_viewer(passport: Mapping[str, Any], roles: Iterable[str], visibilities: 
     for section in passport["sections"]:
         rule = visibilities.get(section["name"], Visibility(STAFF))  # a section without a rule is staff-only
         if not may_see(rule.roles, held):
+            if not held and not rule.public_heading:
+                continue
             sections.append({"name": section["name"], "title": section["title"], "locked": True,
                              "roles": sorted(rule.roles)})
             continue

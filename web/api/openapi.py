@@ -59,8 +59,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "identifier": {"type": "string"}, "depth": {"type": "integer", "minimum": 0}, "gtin": _TEXT,
             "serial": _TEXT, "status": _TEXT, "disposition": _TEXT, "biz_step": _TEXT, "biz_location": _TEXT,
             "biz_location_name": _TEXT, "owner": _TEXT, "owner_name": _TEXT, "possessor": _TEXT,
-            "last_event_time": _TIME, "in_service": {"type": "boolean"}, "recycled": {"type": "boolean"},
-            "destroyed": {"type": "boolean"},
+            "last_event_time": _TIME, "possessor_name": _TEXT, "product": _TEXT, "in_service": {"type": "boolean"},
+            "on_hold": {"type": "boolean"}, "recycled": {"type": "boolean"}, "destroyed": {"type": "boolean"},
         },
     },
     "Recall": {
