@@ -74,6 +74,27 @@ def test_ship_and_receive(session: Session, units: list[str]) -> None:
     assert state.biz_location_id == node(session, CUSTOMER_SITE) and state.biz_step == "receiving"
 
 
+def test_a_receipt_passes_possession_to_the_receiver(session: Session, units: list[str]) -> None:
+    """A warehouse held the units for us (its receipt named it the possessing party); when the customer receives
+    them, the customer has them in hand: the receipt names it possessor, so the warehouse no longer is."""
+    from cradletrace.log.capture import capture_events
+
+    warehouse = party("9520444444440")
+    capture_events(session, [{
+        "type": "ObjectEvent", "action": "OBSERVE", "epcList": units, "eventTime": "2025-01-06T08:30:00Z",
+        "eventTimeZoneOffset": "+00:00", "bizStep": "receiving", "disposition": "in_progress",
+        "bizLocation": {"id": PLANT},
+        "destinationList": [{"type": "possessing_party", "destination": warehouse}]}])
+    assert state_of(session, units[0]).possessor_id == node(session, warehouse)
+    shipment(session, units, 2)
+    report = receive(session, units, location=CUSTOMER_SITE, by_party=CUSTOMER, from_party=US, when=at(30))
+    assert payload(session, report)["destinationList"] == [
+        {"type": "owning_party", "destination": CUSTOMER}, {"type": "possessing_party", "destination": CUSTOMER},
+        {"type": "location", "destination": CUSTOMER_SITE}]
+    state = state_of(session, units[0])
+    assert (state.owner_id, state.possessor_id) == (node(session, CUSTOMER), node(session, CUSTOMER))
+
+
 def test_shipping_an_sscc_lists_the_goods_packed_in_it_but_not_fitted_parts(session: Session, units) -> None:
     board = sgtin(BOARD, "B1")
     commission_units(session, [board], when=T0)

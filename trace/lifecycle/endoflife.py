@@ -92,7 +92,8 @@ def collect(
     event = object_event(
         "OBSERVE", ids, when=when, biz_step="collecting", disposition="non_sellable_other", location=place,
         read_point=place,
-        **source_destination(from_party=optional_id(from_party), to_party=optional_id(collector), to_location=place),
+        **source_destination(from_party=optional_id(from_party), to_party=optional_id(collector), to_location=place,
+                             to_possessor=optional_id(collector)),
     )
     return submit(session, [event], name="lifecycle.collect")
 

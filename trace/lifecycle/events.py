@@ -104,19 +104,26 @@ def biz_transactions(**documents: str | Iterable[str] | None) -> list[dict[str, 
 
 def source_destination(
     *, from_party: str | None = None, from_location: str | None = None,
-    to_party: str | None = None, to_location: str | None = None,
+    to_party: str | None = None, to_location: str | None = None, to_possessor: str | None = None,
 ) -> dict[str, list[dict[str, str]]]:
-    """sourceList / destinationList with ``owning_party`` and ``location`` entries for the given values.
+    """sourceList / destinationList with ``owning_party``, ``possessing_party`` and ``location`` entries for the
+    given values.
+
+    ``to_possessor`` is who holds the goods after the event: a receipt names the receiver, who has them in hand
+    whoever owns them (without it, the unit's possessor would stay whoever held it last, a warehouse, say).
 
     Examples
     --------
     >>> source_destination(to_party="https://id.gs1.org/417/9520999999990")
     {'destinationList': [{'type': 'owning_party', 'destination': 'https://id.gs1.org/417/9520999999990'}]}
+    >>> [d["type"] for d in source_destination(to_party="urn:a", to_possessor="urn:a")["destinationList"]]
+    ['owning_party', 'possessing_party']
     """
     fields: dict[str, list[dict[str, str]]] = {}
     sources = [{"type": t, "source": v} for t, v in (("owning_party", from_party), ("location", from_location)) if v]
     destinations = [{"type": t, "destination": v}
-                    for t, v in (("owning_party", to_party), ("location", to_location)) if v]
+                    for t, v in (("owning_party", to_party), ("possessing_party", to_possessor),
+                                 ("location", to_location)) if v]
     if sources:
         fields["sourceList"] = sources
     if destinations:

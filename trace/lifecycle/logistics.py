@@ -10,7 +10,9 @@ Event shapes (ObjectEvent OBSERVE in each case):
   their own custody and state follow the shipment. A recall override is recorded as
   the extension ``recallOverride`` {``reason``, ``object``: [held identifiers]}.
 * receive: ``receiving`` / ``in_progress`` (or the disposition given), bizLocation and
-  readPoint = the receiving location, source/destination, ``po`` / ``desadv`` / ``recadv``.
+  readPoint = the receiving location, source/destination (the receiver as ``owning_party`` and as
+  ``possessing_party``: it has the goods in hand, whoever held them before), ``po`` / ``desadv`` / ``recadv``.
+  A return (``return_unit``) and a collection (``collect``) name their receiver the possessor too.
 * sell (and resell): ``retail_selling`` / ``retail_sold``, destination ``owning_party``
   = the customer, bizTransaction ``inv``; a resale carries ``saleKind`` = ``resale``.
 * hold for recall: ``holding`` / ``recalled`` with ``recallReason`` / ``recallId``;
@@ -120,7 +122,7 @@ def receive(
     allow_decommissioned: bool = False,
     when: datetime | None = None,
 ) -> CaptureReport:
-    """Receive units or SSCCs at a location; ``by_party`` becomes the owner.
+    """Receive units or SSCCs at a location; ``by_party`` becomes the owner and has them in hand (possessor).
 
     Raises
     ------
@@ -135,7 +137,7 @@ def receive(
         "OBSERVE", listed, when=when, biz_step="receiving", disposition=disposition, location=place,
         read_point=place, documents=biz_transactions(po=po, desadv=desadv, recadv=recadv),
         **source_destination(from_party=optional_id(from_party), from_location=optional_id(from_location),
-                             to_party=optional_id(by_party), to_location=place),
+                             to_party=optional_id(by_party), to_location=place, to_possessor=optional_id(by_party)),
     )
     return submit(session, [event], name="lifecycle.receive")
 

@@ -151,7 +151,8 @@ def return_unit(
     event = object_event(
         "OBSERVE", ids, when=when, biz_step="receiving", disposition="returned", location=place, read_point=place,
         documents=biz_transactions(rma=rma), extensions={"returnReason": reason},
-        **source_destination(from_party=optional_id(from_party), to_party=optional_id(by_party), to_location=place),
+        **source_destination(from_party=optional_id(from_party), to_party=optional_id(by_party), to_location=place,
+                             to_possessor=optional_id(by_party)),
     )
     return submit(session, [event], name="lifecycle.return_unit")
 
