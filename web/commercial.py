@@ -31,6 +31,7 @@ from flask.blueprints import BlueprintSetupState
 from flask.wrappers import Response
 from cradletrace.commerce.pricing import amount_text, number_text, percent
 from cradletrace.errors import TraceError
+from cradletrace.reports.output import Report, plain_csv, xlsx_bytes
 from cradletrace.web.auth import has_role
 from cradletrace.web.db import get_session
 
@@ -118,6 +119,17 @@ def attachment(data: bytes, mimetype: str, name: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def report_attachment(report: Report, fmt: str, name: str) -> Response:
+    """A report to download: ``csv``, its first table bare (what a ledger or a spreadsheet loads); ``xlsx``,
+    every table a sheet."""
+    if fmt == "csv":
+        return attachment(plain_csv(report).encode("utf-8"), "text/csv; charset=utf-8", name)
+    return attachment(xlsx_bytes(report), XLSX, name)
 
 
 def refusal(error: TraceError) -> str:
@@ -225,7 +237,7 @@ def install(app: Flask) -> None:
 
 
 __all__ = [
-    "APPROVER_ROLES", "AREAS", "DOCUMENT_PAGES", "FINANCE_ROLES", "ORDER_ROLES", "SALES_ROLES", "UNITS_SHOWN", "act",
+    "APPROVER_ROLES", "AREAS", "DOCUMENT_PAGES", "FINANCE_ROLES", "ORDER_ROLES", "SALES_ROLES", "UNITS_SHOWN", "XLSX", "act",
     "areas", "attachment", "day", "document_page", "install", "moment", "money", "quantity", "rate", "refusal",
     "register", "submit", "user_name", "user_roles",
 ]

@@ -19,11 +19,9 @@ from cradletrace.errors import InvalidInput
 from cradletrace.lineage import resolve
 from cradletrace.passport import RECALL
 from cradletrace.reports.recall import recall_report
-from cradletrace.reports.revenue import plain_csv
 from cradletrace.web.auth import login_required
-from cradletrace.web.commercial import attachment
+from cradletrace.web.commercial import report_attachment
 from cradletrace.web.db import get_session
-from cradletrace.web.finance.revenue import XLSX, xlsx_bytes
 
 bp = Blueprint("recall", __name__)
 
@@ -53,6 +51,4 @@ def download(fmt: str) -> Response:
     node = resolve(session, value, where="query parameter id")
     report = recall_report(session, node.identifier)
     name = file_name(node.identifier, fmt)
-    if fmt == "csv":
-        return attachment(plain_csv(report).encode("utf-8"), "text/csv; charset=utf-8", name)
-    return attachment(xlsx_bytes(report), XLSX, name)
+    return report_attachment(report, fmt, name)

@@ -70,7 +70,8 @@ def schedule_command(since: datetime | None, until: datetime | None, length: str
 def journal_command(since: datetime | None, until: datetime | None, accounts: tuple[str, ...], fmt: str,
                     output: Path | None, database: str | None) -> None:
     """The journal lines of the range (date, account, debit, credit, contract, obligation, reference)."""
-    from cradletrace.reports.revenue import journal_report, plain_csv
+    from cradletrace.reports.output import plain_csv
+    from cradletrace.reports.revenue import journal_report
     from cradletrace.revenue import Accounts, recognise
 
     start, end = _range(since, until)

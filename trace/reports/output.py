@@ -19,6 +19,7 @@ import base64
 import html
 import io
 import math
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -77,6 +78,22 @@ def write_report(report: Report, fmt: str, path: Path | None = None) -> str | by
         path.write_text(text, encoding="utf-8")
         return None
     return text
+
+
+def plain_csv(report: Report) -> str:
+    """The first table of ``report`` as CSV with nothing before its header (standard output, a ledger import, a
+    download of one list)."""
+    frame = next(iter(report.tables.values()))
+    return frame.to_csv(index=False)
+
+
+def xlsx_bytes(report: Report) -> bytes:
+    """``report`` as an XLSX file's bytes, every table a sheet (what :func:`write_report` writes to a path), for
+    a download."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.xlsx"
+        write_report(report, "xlsx", path)
+        return path.read_bytes()
 
 
 def jsonable(value: Any) -> Any:

@@ -122,11 +122,5 @@ def journal_report(revenue: Revenue, since: datetime, until: datetime, accounts:
                   tables={"journal": journal_table(journal(revenue.entries, accounts, since, until))})
 
 
-def plain_csv(report: Report) -> str:
-    """The first table of ``report`` as CSV with nothing before its header (for standard output)."""
-    frame = next(iter(report.tables.values()))
-    return frame.to_csv(index=False)
-
-
-__all__ = ["journal_report", "journal_table", "obligations_table", "plain_csv", "schedule_figures", "schedule_report",
+__all__ = ["journal_report", "journal_table", "obligations_table", "schedule_figures", "schedule_report",
            "schedule_table"]

@@ -64,7 +64,8 @@ def _report_json(report: Report) -> Response:
 
 
 def revenue_schedule() -> Response:
-    from cradletrace.reports.revenue import plain_csv, schedule_report
+    from cradletrace.reports.output import plain_csv
+    from cradletrace.reports.revenue import schedule_report
     from cradletrace.revenue import revenue_schedule as schedule_of
 
     fmt, length = wanted_format(), _length()
@@ -79,7 +80,8 @@ def revenue_schedule() -> Response:
 
 
 def revenue_journal() -> Response:
-    from cradletrace.reports.revenue import journal_report, plain_csv
+    from cradletrace.reports.output import plain_csv
+    from cradletrace.reports.revenue import journal_report
     from cradletrace.revenue import recognise
 
     fmt = wanted_format()

@@ -13,10 +13,8 @@ by default the last twelve calendar months, this one included.
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, render_template, request
@@ -25,13 +23,12 @@ from markupsafe import Markup
 
 from cradletrace.contracts.periods import add_months
 from cradletrace.errors import InvalidInput
-from cradletrace.reports.output import Report, write_report
-from cradletrace.reports.revenue import journal_report, plain_csv, schedule_report
+from cradletrace.reports.revenue import journal_report, schedule_report
 from cradletrace.revenue import PERIODS, ScheduleRow, periods, range_totals, recognise, revenue_schedule
 from cradletrace.timestamps import naive_utc, utc_now
 from cradletrace.web.auth import login_required
 from cradletrace.web.charts import Series, bar_chart
-from cradletrace.web.commercial import FINANCE_ROLES, attachment, register
+from cradletrace.web.commercial import FINANCE_ROLES, register, report_attachment
 from cradletrace.web.db import get_session
 
 bp = Blueprint("revenue", __name__, url_prefix="/finance/revenue")
@@ -39,7 +36,6 @@ bp.record_once(register)
 
 MONTHS_SHOWN = 12
 """The default range: this many calendar months, ending with the current one."""
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -145,17 +141,7 @@ def download(table: str, fmt: str) -> Response:
     else:
         report = journal_report(recognise(session), span.since, span.until)
     name = f"revenue-{table}_{span.stem}.{fmt}"
-    if fmt == "csv":
-        return attachment(plain_csv(report).encode("utf-8"), "text/csv; charset=utf-8", name)
-    return attachment(xlsx_bytes(report), XLSX, name)
+    return report_attachment(report, fmt, name)
 
 
-def xlsx_bytes(report: Report) -> bytes:
-    """A report as an XLSX file's bytes (:func:`cradletrace.reports.output.write_report` writes to a path)."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "report.xlsx"
-        write_report(report, "xlsx", path)
-        return path.read_bytes()
-
-
-__all__ = ["Range", "asked_range", "bp", "default_range", "parse_day", "revenue_chart", "xlsx_bytes"]
+__all__ = ["Range", "asked_range", "bp", "default_range", "parse_day", "revenue_chart"]
