@@ -118,9 +118,11 @@ def contract(session: Session, number: str = "C1", *, party: str = ALPHA, plans:
     session.add(terms)
     session.flush()
     for code, gtin in (plans if plans is not None else {"CARE3": PUMP}).items():
-        plan = session.execute(select(ServicePlan.id).where(ServicePlan.code == code)).scalar_one()
+        plan, price, currency = session.execute(select(ServicePlan.id, ServicePlan.standalone_price,
+                                                       ServicePlan.currency).where(ServicePlan.code == code)).one()
+        # As contracts.terms writes it: the plan's standalone price as agreed, when it is in the contract's currency.
         session.add(ContractPlan(terms_id=terms.id, plan_id=plan, product_id=_product(session, gtin) if gtin else None,
-                                 starts_at=starts_at))
+                                 starts_at=starts_at, standalone_price=price if currency == "EUR" else None))
     session.flush()
     return doc
 

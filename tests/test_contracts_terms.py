@@ -53,3 +53,37 @@ def test_a_version_is_checked_whole(session: Session, changes: dict, message: st
     with pytest.raises(InvalidInput, match=message):
         change_terms(session, doc, **changes)
     assert len(versions(session, doc)) == 1
+
+
+def test_a_plan_keeps_its_standalone_price_as_agreed(session: Session) -> None:
+    """Revenue allocates by the standalone prices at the contract's inception (IFRS 15): a plan's row keeps the
+    catalogue's price when it is agreed, later versions carry it though the catalogue's changes, and a plan added
+    later takes the price of its day."""
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from cradletrace.contracts import define_service_plan
+    from cradletrace.models import ContractPlan, ContractTerms, ServicePlan
+
+    setup(session)
+    doc = contract(session, plans=[{"plan": "GOLD-36", "product": PUMP}])
+    define_service_plan(session, "GOLD-36", name="Gold service", coverage=["repair", "parts", "labour"], months=36,
+                        standalone_price="1200.00", currency="EUR")
+    define_service_plan(session, "CHECK-12", name="Yearly inspection", coverage=["inspection"], months=12,
+                        standalone_price="150.00", currency="EUR")
+    change_terms(session, doc, payment_terms_days=60, by="ann", when=day(2025, 12, 2))
+    change_terms(session, doc, plans=[{"plan": "GOLD-36", "product": PUMP}, {"plan": "CHECK-12"}], by="ann",
+                 when=day(2025, 12, 3))
+
+    def agreed(version: int) -> list[tuple[str, Decimal]]:
+        return [(code, price) for code, price in session.execute(
+            select(ServicePlan.code, ContractPlan.standalone_price)
+            .join(ContractPlan, ContractPlan.plan_id == ServicePlan.id)
+            .join(ContractTerms, ContractTerms.id == ContractPlan.terms_id)
+            .where(ContractTerms.contract_id == doc.id, ContractTerms.version == version)
+            .order_by(ContractPlan.id))]
+
+    # v1 agreed GOLD-36 at 900.00; v2 (payment terms) and v3 (CHECK-12 added) carry it; CHECK-12 comes at 150.00.
+    assert agreed(1) == agreed(2) == [("GOLD-36", Decimal("900.00"))]
+    assert agreed(3) == [("GOLD-36", Decimal("900.00")), ("CHECK-12", Decimal("150.00"))]

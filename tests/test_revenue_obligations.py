@@ -63,6 +63,24 @@ def test_a_contract_with_10_units_and_a_plan_is_allocated_by_standalone_prices(s
         ("invoice", "INV-000002", Decimal("5168.00"), Decimal("1033.60"))]
 
 
+def test_standalone_prices_changed_later_move_no_allocation_made(session: Session) -> None:
+    """IFRS 15 allocates by the standalone prices at the contract's inception: the pump's going from 1 500.00 to
+    3 000.00 and the plan's from 540.00 to 1 000.00 after SO1 leave C1's allocation as it was (950.00 a unit,
+    342.00 a plan); an order made after the change is allocated by the new prices."""
+    build(session, with_return=False)
+    set_ssp(session, PUMP, "3000.00")
+    session.execute(select(ServicePlan).where(ServicePlan.code == "CARE3")).scalar_one().standalone_price = (
+        Decimal("1000.00"))
+    session.flush()
+    c = _by_key(session)["contract C1"]
+    assert {(ob.kind, ob.ssp, ob.allocated) for ob in c.obligations} == {
+        ("unit", Decimal("1500.00"), Decimal("950.00")), ("plan", Decimal("540.00"), Decimal("342.00"))}
+    # SO9, alone, after the change: 2 pumps at 100.00, none allocated yet: one obligation, standalone 2 x 3 000.00.
+    _order(session, "SO9", [{"product": PUMP, "quantity": 2, "unit_price": "100.00"}], when=at(5, 1))
+    later = _by_key(session)["order SO9"]
+    assert {(ob.ssp, ob.ssp_basis) for ob in later.obligations} == {(Decimal("6000.00"), "standalone price")}
+
+
 def test_an_order_alone_is_its_own_contract_and_no_cent_is_lost(session: Session) -> None:
     setup(session)
     set_ssp(session, VALVE, None)

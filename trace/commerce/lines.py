@@ -20,7 +20,7 @@ from cradletrace.commerce.documents import CENT, decimal
 from cradletrace.configure.configurations import configured_products
 from cradletrace.errors import InvalidInput
 from cradletrace.lifecycle.masterdata import product_ids
-from cradletrace.models import Document, Line
+from cradletrace.models import Document, DocumentKind, Line, Product
 
 
 def line_total(quantity: Decimal, unit_price: Decimal | None, discount: Decimal = Decimal(0),
@@ -51,16 +51,36 @@ def add_lines(session: Session, doc: Document, lines: Sequence[Mapping[str, Any]
         raise InvalidInput("a document needs at least one line", where=f"{doc.kind.value} {doc.number}")
     prefix = f"{doc.kind.value} {doc.number}"
     products = line_products(session, lines, where=prefix)
+    frozen = standalone_prices(session, doc, products)
     made = []
     for no, (ln, product_id) in enumerate(zip(lines, products), start=1):
         where = f"{prefix} line {no}"
         made.append(Line(document_id=doc.id, line_no=int(ln.get("line_no") or no), product_id=product_id,
                          source_line_id=ln.get("source_line_id"), configuration_id=ln.get("configuration_id"),
+                         standalone_price=frozen.get(product_id) if product_id is not None else None,
                          **line_values(ln, where=where)))
     session.add_all(made)
     session.flush()
     set_totals(doc, made)
     return made
+
+
+SALE_KINDS = frozenset({DocumentKind.ORDER, DocumentKind.SERVICE_ORDER, DocumentKind.INVOICE})
+"""The documents whose lines keep their products' standalone selling prices: what revenue allocates (an order, or
+an invoice that follows none)."""
+
+
+def standalone_prices(session: Session, doc: Document, products: Iterable[int | None]) -> dict[int, Decimal]:
+    """The standalone selling prices of ``products`` in ``doc``'s currency now, for a sale's lines to keep (IFRS 15
+    allocates by the prices at the contract's inception, not by later ones); nothing for other documents. One
+    query, none when there is nothing to keep."""
+    wanted = {p for p in products if p is not None}
+    if doc.kind not in SALE_KINDS or not wanted or not doc.currency:
+        return {}
+    return {pid: price for pid, price in session.execute(
+        select(Product.id, Product.standalone_price).where(
+            Product.id.in_(wanted), Product.standalone_currency == doc.currency,
+            Product.standalone_price.is_not(None)))}
 
 
 def line_products(session: Session, lines: Sequence[Mapping[str, Any]], *, where: str = "") -> list[int | None]:

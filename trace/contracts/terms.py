@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timezone
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -155,15 +156,16 @@ def _warranties(session: Session, value: Mapping[str, int], where: str) -> dict[
     return found
 
 
-def _plans(session: Session, value: Sequence[Mapping[str, Any]], currency: str,
-           where: str) -> list[tuple[int, int | None, datetime | None]]:
+def _plans(session: Session, value: Sequence[Mapping[str, Any]], currency: str, where: str,
+           previous: Sequence[tuple[int, int | None, datetime | None, Decimal | None]] = ()
+           ) -> list[tuple[int, int | None, datetime | None, Decimal]]:
     for i, entry in enumerate(value):
         if not isinstance(entry, Mapping) or not entry.get("plan"):
             raise InvalidInput("a plan entry is {'plan': code, 'product': GTIN or None, 'starts_at': ...}",
                                where=f"{where}.plans[{i}]")
     catalogue = plans_by_code(session, [e["plan"] for e in value])
     products = product_ids(session, [e["product"] for e in value if e.get("product") is not None])
-    found: list[tuple[int, int | None, datetime | None]] = []
+    found: list[tuple[int, int | None, datetime | None, Decimal]] = []
     for i, entry in enumerate(value):
         plan = catalogue[str(entry["plan"]).strip()]
         if plan.currency != currency:
@@ -171,9 +173,11 @@ def _plans(session: Session, value: Sequence[Mapping[str, Any]], currency: str,
                                 where=f"{where}.plans[{i}]")
         product = products[entry["product"]] if entry.get("product") is not None else None
         start = None if entry.get("starts_at") is None else moment(entry["starts_at"], where=f"{where}.plans[{i}]")
-        if any(p == plan.id and q == product for p, q, _s in found):
+        if any(p == plan.id and q == product for p, q, _s, _price in found):
             raise InvalidInput(f"plan {plan.code} is named twice for the same product", where=f"{where}.plans[{i}]")
-        found.append((plan.id, product, start))
+        # The plan's standalone selling price as agreed (revenue allocates by it, IFRS 15), kept while it stays.
+        kept = next((price for p, q, _s, price in (previous or ()) if p == plan.id and q == product), None)
+        found.append((plan.id, product, start, kept if kept is not None else plan.standalone_price))
     return found
 
 
@@ -183,7 +187,7 @@ class Draft:
 
     row: ContractTerms
     warranties: dict[int, int]
-    plans: list[tuple[int, int | None, datetime | None]]
+    plans: list[tuple[int, int | None, datetime | None, Decimal | None]]
 
 
 def prepare_version(session: Session, number: str, currency: str, *, changes: Mapping[str, Any],
@@ -228,10 +232,9 @@ def prepare_version(session: Session, number: str, currency: str, *, changes: Ma
         warranties = _warranties(session, dict(given["warranties"] or {}), where)
     else:
         warranties = {w.product_id: w.months for w in _rows(session, ContractWarranty, previous)}
-    if "plans" in given:
-        plans = _plans(session, list(given["plans"] or ()), currency, where)
-    else:
-        plans = [(p.plan_id, p.product_id, p.starts_at) for p in _rows(session, ContractPlan, previous)]
+    agreed = [(p.plan_id, p.product_id, p.starts_at, p.standalone_price)
+              for p in _rows(session, ContractPlan, previous)]
+    plans = _plans(session, list(given["plans"] or ()), currency, where, agreed) if "plans" in given else agreed
     return Draft(row, warranties, plans)
 
 
@@ -242,7 +245,8 @@ def write_version(session: Session, contract: Document, draft: Draft) -> Contrac
     session.add(row)
     session.flush()
     session.add_all([ContractWarranty(terms_id=row.id, product_id=p, months=m) for p, m in draft.warranties.items()])
-    session.add_all([ContractPlan(terms_id=row.id, plan_id=p, product_id=q, starts_at=s) for p, q, s in draft.plans])
+    session.add_all([ContractPlan(terms_id=row.id, plan_id=p, product_id=q, starts_at=s, standalone_price=price)
+                     for p, q, s, price in draft.plans])
     session.flush()
     return row
 

@@ -173,6 +173,9 @@ class Line(Base):
     configuration_id: Mapped[int | None] = mapped_column(ForeignKey("configurations.id"), index=True)
     list_price: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
     surcharge: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    # Revenue (IFRS 15): the product's standalone selling price in the document's currency when the line was
+    # written (orders and invoices), so a price changed later does not move the allocation of this sale.
+    standalone_price: Mapped[Decimal | None] = mapped_column(Money)
 
 
 class Allocation(Base):

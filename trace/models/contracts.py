@@ -98,6 +98,9 @@ class ContractPlan(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("service_plans.id"))
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
     starts_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Revenue (IFRS 15): the plan's standalone selling price when it was agreed (in the contract's currency),
+    # kept through later versions of the terms, so a new catalogue price does not move this contract's revenue.
+    standalone_price: Mapped[Decimal | None] = mapped_column(Money)
 
 
 CONTRACT_STATES = ("draft", "negotiation", "approved", "signed", "active", "renewed", "expired", "terminated")

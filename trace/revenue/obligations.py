@@ -29,8 +29,12 @@ units; a plan's units of that line) in proportion to their standalone selling pr
 by largest remainder (:func:`cradletrace.revenue.allocation.allocate`); a group's amount is split over
 its units by :func:`~cradletrace.revenue.allocation.prorate` (the first k units together get the exact
 share of k, rounded), so every part is stable as more units are allocated and the parts add up to the
-price to the cent. Standalone selling prices: ``products.standalone_price`` and
-``service_plans.standalone_price`` in the contract's currency; a product without one (or with one in
+price to the cent. Standalone selling prices are those at the contract's inception (IFRS 15), so a price
+changed later moves no allocation already made: an order line keeps its product's
+(``commerce_lines.standalone_price``, written with the line) and a contract's plan the plan's when it was
+agreed (``contract_plans.standalone_price``, carried through later versions of the terms); rows written
+before they kept one read ``products.standalone_price`` and ``service_plans.standalone_price`` in the
+contract's currency as they are now. A product without one (or with one in
 another currency) falls back to the line's list price, then to its unit price before discounts (the
 basis is kept with each obligation); a plan without one in the currency and without a line on the order
 is an error naming the plan.
@@ -195,7 +199,8 @@ def _documents(session: Session, kinds: Sequence[DocumentKind]) -> list[Row[Any]
 def _lines(session: Session, document_ids: Sequence[int]) -> dict[int, list[Row[Any]]]:
     query = (select(Line.id, Line.document_id, Line.line_no, Line.quantity, Line.unit_price, Line.discount,
                     Line.tax_rate, Line.list_price, Line.product_id, Product.gtin, Product.standalone_price,
-                    Product.standalone_currency, ServicePlan.id.label("plan_id"))
+                    Product.standalone_currency, ServicePlan.id.label("plan_id"),
+                    Line.standalone_price.label("sold_ssp"))
              .outerjoin(Product, Product.id == Line.product_id)
              .outerjoin(ServicePlan, ServicePlan.product_id == Line.product_id)
              .order_by(Line.document_id, Line.line_no))
@@ -251,22 +256,25 @@ class _PlanTerm:
     plan_id: int
     product_id: int | None
     starts_at: datetime | None
+    agreed_ssp: Decimal | None = None
 
 
 def _terms(session: Session, contract_ids: Sequence[int]) -> dict[int, list[tuple[int, datetime, list[_PlanTerm]]]]:
     """Contract id -> its terms versions in order: (version, changed_at, plans)."""
     found: dict[int, dict[int, tuple[int, datetime, list[_PlanTerm]]]] = defaultdict(dict)
     for chunk in chunks(list(contract_ids)):
-        for terms_id, contract, version, changed_at, plan_id, product_id, starts_at in session.execute(
+        for terms_id, contract, version, changed_at, plan_id, product_id, starts_at, agreed in session.execute(
             select(ContractTerms.id, ContractTerms.contract_id, ContractTerms.version, ContractTerms.changed_at,
-                   ContractPlan.plan_id, ContractPlan.product_id, ContractPlan.starts_at)
+                   ContractPlan.plan_id, ContractPlan.product_id, ContractPlan.starts_at,
+                   ContractPlan.standalone_price)
             .outerjoin(ContractPlan, ContractPlan.terms_id == ContractTerms.id)
             .where(ContractTerms.contract_id.in_(list(chunk)))
             .order_by(ContractTerms.version, ContractPlan.id)
         ):
             entry = found[contract].setdefault(terms_id, (version, changed_at, []))
             if plan_id is not None:
-                entry[2].append(_PlanTerm(plan_id, product_id, starts_at))
+                entry[2].append(_PlanTerm(plan_id, product_id, starts_at,
+                                          None if agreed is None else Decimal(agreed)))
     return {c: sorted(v.values(), key=lambda t: t[0]) for c, v in found.items()}
 
 
@@ -397,7 +405,10 @@ class _Group:
 
 
 def _line_ssp(line: Row[Any], currency: str) -> tuple[Decimal, str]:
-    """A product's standalone selling price per unit, and where it came from."""
+    """A product's standalone selling price per unit, and where it came from: the one the line kept when it was
+    sold (IFRS 15: at the contract's inception), else the catalogue's (a line written before lines kept it)."""
+    if line.sold_ssp is not None:
+        return Decimal(line.sold_ssp), "standalone price"
     if line.standalone_price is not None and line.standalone_currency == currency:
         return Decimal(line.standalone_price), "standalone price"
     if line.list_price is not None:
@@ -405,7 +416,11 @@ def _line_ssp(line: Row[Any], currency: str) -> tuple[Decimal, str]:
     return Decimal(line.unit_price or 0), "unit price"
 
 
-def _plan_ssp(plan: _Plan, currency: str, line: Row[Any] | None, where: str) -> tuple[Decimal, str]:
+def _plan_ssp(plan: _Plan, currency: str, line: Row[Any] | None, where: str,
+              agreed: Decimal | None = None) -> tuple[Decimal, str]:
+    """A plan's standalone selling price: as the contract agreed it, else the catalogue's, else its line's."""
+    if agreed is not None:
+        return agreed, "standalone price"
     if plan.currency == currency:
         return plan.ssp, "standalone price"
     if line is not None:
@@ -443,7 +458,7 @@ def _order_obligations(order: Row[Any], contract: str, currency: str, lines: lis
         for term in in_force:
             if term.product_id is None or term.product_id == ln.product_id:
                 plan = plans[term.plan_id]
-                pssp, pbasis = _plan_ssp(plan, currency, plan_lines.get(plan.id), where)
+                pssp, pbasis = _plan_ssp(plan, currency, plan_lines.get(plan.id), where, term.agreed_ssp)
                 groups.append(_Group(Decimal(ln.quantity) * pssp, ln, plan, term, pssp, pbasis))
     loose = [ln for ln in lines if ln.plan_id is not None and (ln.plan_id not in covered_plans or not groups)]
     for ln in loose:
