@@ -67,3 +67,50 @@ def test_a_write_off_closes_the_balance_with_its_approver(session: Session) -> N
     inv = commerce.documents.get(session, commerce.documents.DocumentKind.INVOICE, "INV-000002")
     assert inv.status is DocumentStatus.WRITTEN_OFF and commerce.balance(session, inv) == 0
     assert ("write_off", "WO-000001") in [(c.kind, c.number) for c in commerce.for_unit(session, unit(2))]
+
+
+def test_two_applications_at_once_cannot_apply_more_than_is_left(make_database) -> None:  # type: ignore[no-untyped-def]
+    """PAY9 has 20.00 unapplied. One clerk applies 15.00 of it to INV-000001 and has not committed yet; another
+    applies 15.00 to INV-000002 at the same moment. The second waits for the first (the payment's row is locked),
+    then sees 5.00 left and is refused: together they never apply 30.00 of 20.00. PostgreSQL only (SQLite lets
+    one writer in at a time)."""
+    import os
+    import threading
+
+    from sqlalchemy import text
+
+    from cradletrace.db import create_db_engine
+
+    if not os.environ.get("CRADLETRACE_TEST_POSTGRES_URL"):
+        pytest.skip("CRADLETRACE_TEST_POSTGRES_URL is not set")
+    engine = create_db_engine(make_database("postgresql"))
+    with Session(engine) as setup_session:
+        _two_invoices(setup_session)
+        commerce.receive_payment(setup_session, "PAY9", party=CUSTOMER_A, amount="20", currency="EUR",
+                                 when=day(2, 10))
+        setup_session.commit()
+    outcome: list[object] = []
+
+    def second_clerk() -> None:
+        with Session(engine) as other:
+            other.execute(text("SET lock_timeout = '20s'"))
+            try:
+                commerce.apply_payment(other, "PAY9", "INV-000002", "15", when=day(2, 12))
+                other.commit()
+                outcome.append("applied")
+            except RuleViolation as refused:
+                other.rollback()
+                outcome.append(refused.message)
+
+    with Session(engine) as first:
+        commerce.apply_payment(first, "PAY9", "INV-000001", "15", when=day(2, 11))
+        clerk = threading.Thread(target=second_clerk)
+        clerk.start()
+        clerk.join(timeout=1.0)
+        assert clerk.is_alive(), "the second application waits while the first holds the payment"
+        first.commit()
+    clerk.join(timeout=30)
+    assert outcome == ["15.00 for invoice INV-000002 is more than the 5.00 left unapplied on payment PAY9"]
+    with Session(engine) as check:
+        assert commerce.unapplied(check, get(check, DocumentKind.PAYMENT, "PAY9")) == Decimal("5.00")
+    engine.dispose()

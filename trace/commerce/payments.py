@@ -65,6 +65,11 @@ def apply(session: Session, source: Document, invoice: Document, amount: Decimal
                             where=where)
     if source.party_id != invoice.party_id:
         raise RuleViolation(f"{source_name} and {invoice_name} belong to different customers", where=where)
+    # Two people applying the same payment, or paying the same invoice, at once must not together apply more than
+    # is left: lock both rows (in id order, so two such transactions cannot deadlock) before reading what is left.
+    # PostgreSQL waits here for the other transaction; SQLite takes one writer at a time anyway.
+    session.execute(select(Document.id).where(Document.id.in_({source.id, invoice.id})).order_by(Document.id)
+                    .with_for_update()).all()
     left = unapplied(session, source)
     if amount > left:
         raise RuleViolation(f"{amount} for {invoice_name} is more than the {left} left unapplied on {source_name}",
