@@ -11,7 +11,7 @@ database form is :func:`naive_utc`, the form an event needs (it records its offs
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import overload
 
 from cradletrace.errors import InvalidInput
@@ -95,6 +95,20 @@ def to_utc(value: str, *, where: str | None = None) -> datetime:
     if parsed.tzinfo is None:
         raise InvalidInput(f"{value!r} has no time zone offset", where=where)
     return naive_utc(parsed)
+
+
+def typed_day_or_moment(text: str) -> date | datetime:
+    """What a person types for a day or a moment: ``YYYY-MM-DD`` is a date, anything longer an ISO 8601 date-time
+    (``Z`` allowed; its zone, if any, kept). Raises ``ValueError`` for anything else: each caller words the error
+    for its own field.
+
+    Examples
+    --------
+    >>> typed_day_or_moment(" 2026-04-30 "), typed_day_or_moment("2026-04-30T12:00:00Z")
+    (datetime.date(2026, 4, 30), datetime.datetime(2026, 4, 30, 12, 0, tzinfo=datetime.timezone.utc))
+    """
+    text = text.strip()
+    return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def utc_now() -> datetime:

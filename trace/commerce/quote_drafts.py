@@ -28,7 +28,7 @@ from cradletrace.configure import latest_configurations
 from cradletrace.configure.configurations import ConfigurationSummary
 from cradletrace.errors import InvalidInput
 from cradletrace.models import Document, DocumentKind, DocumentStatus, Node, Party, PriceList, PriceListItem, Product
-from cradletrace.timestamps import aware, naive_utc
+from cradletrace.timestamps import aware, naive_utc, typed_day_or_moment
 
 QUOTE_SERIES = "Q"
 """The number series of quotes drafted without a number (``Q-000001``, ...)."""
@@ -251,7 +251,7 @@ def validity_end(value: datetime | date | str | None) -> datetime | None:
     if isinstance(value, str):
         text = value.strip()
         try:
-            value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text.replace("Z", "+00:00"))
+            value = typed_day_or_moment(text)
         except ValueError:
             raise InvalidInput(f"{text!r} is not a date (YYYY-MM-DD) or an ISO 8601 date-time",
                                where="valid_until") from None

@@ -51,7 +51,7 @@ from cradletrace.models import (
     Product,
     ServicePlan,
 )
-from cradletrace.timestamps import aware, naive_utc
+from cradletrace.timestamps import aware, naive_utc, typed_day_or_moment
 
 CONTRACT_SERIES = "CT"
 """The number series of contracts drafted without a number (``CT-000001``, ...)."""
@@ -92,8 +92,7 @@ not '1 January'
             value = None
         else:
             try:
-                value = date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(
-                    text.replace("Z", "+00:00"))
+                value = typed_day_or_moment(text)
             except ValueError:
                 raise InvalidInput(f"give a date as YYYY-MM-DD (or an ISO 8601 date-time), not {text!r}",
                                    where=where) from None
